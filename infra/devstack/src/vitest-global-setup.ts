@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { createDb, migrateToLatest } from '@latchkey/db';
+import type { TestProject } from 'vitest/node';
+import { dropDatabase, ensureDatabase, redactUrl, startPostgres, withDatabase } from './postgres';
+import { startTemporal } from './temporal';
+import type {} from './test-services';
+
+/**
+ * Starts PostgreSQL (DATABASE_URL, else embedded) and Temporal (TEMPORAL_ADDRESS, else the
+ * dev server) once per test run, migrates a template database, and stops it all at the end.
+ * Names are random per run, so two runs on one machine never clash.
+ */
+export default async function setup(project: TestProject) {
+  const runId = `${process.pid}_${randomBytes(3).toString('hex')}`;
+  const started = Date.now();
+  const postgres = await startPostgres({
+    databaseUrl: process.env.DATABASE_URL,
+    // Directly under the temp dir: the embedded server runs as `postgres`, which must reach it.
+    dataDir: path.join(os.tmpdir(), `latchkey-test-pg-${runId}`),
+    persistent: false,
+  });
+  const templateDatabase = `latchkey_template_${runId}`;
+  await ensureDatabase(postgres.url, templateDatabase);
+  const templateDb = createDb({ connectionString: withDatabase(postgres.url, templateDatabase), max: 1 });
+  try {
+    await migrateToLatest(templateDb);
+  } finally {
+    await templateDb.destroy();
+  }
+
+  const temporal = await startTemporal({ address: process.env.TEMPORAL_ADDRESS, ui: false });
+  console.log(
+    `[test services] postgres ${redactUrl(postgres.url)}${postgres.embedded ? ' (embedded)' : ''}, ` +
+      `temporal ${temporal.address}, ready in ${Date.now() - started} ms`,
+  );
+  project.provide('latchkey', {
+    pgAdminUrl: postgres.url,
+    templateDatabase,
+    temporalAddress: temporal.address,
+    temporalNamespace: temporal.namespace,
+  });
+
+  return async () => {
+    await temporal.stop();
+    await dropDatabase(postgres.url, templateDatabase).catch(() => {});
+    await postgres.stop();
+  };
+}

@@ -1,0 +1,7 @@
+export { createDb, type CreateDbOptions, type Db } from './client';
+export { readDatabaseUrl } from './env';
+export { MigrationError, migrateToLatest } from './migrate';
+export * from './repositories/api-keys';
+export * from './repositories/audit';
+export * from './repositories/tenants';
+export * from './schema';

@@ -1,0 +1,54 @@
+import type { Db } from '../client';
+import type { ApiKey, ApiKeyScope } from '../schema';
+
+export interface InsertApiKey {
+  tenantId: string;
+  name: string;
+  prefix: string;
+  keyHash: string;
+  scopes: ApiKeyScope[];
+}
+
+export async function insertApiKey(db: Db, key: InsertApiKey): Promise<ApiKey> {
+  return db
+    .insertInto('api_keys')
+    .values({
+      tenant_id: key.tenantId,
+      name: key.name,
+      prefix: key.prefix,
+      key_hash: key.keyHash,
+      scopes: key.scopes,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Looks a key up by its hash; revoked keys are returned too so callers can say so. */
+export async function findApiKeyByHash(db: Db, keyHash: string): Promise<ApiKey | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+}
+
+export async function listApiKeys(db: Db, tenantId: string): Promise<ApiKey[]> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Revokes a key of this tenant; returns false when the tenant has no such live key. */
+export async function revokeApiKey(db: Db, tenantId: string, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function touchApiKey(db: Db, id: string, at: Date): Promise<void> {
+  await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
+}

@@ -1,0 +1,42 @@
+import type { Db } from '../client';
+import type { AuditEvent } from '../schema';
+
+export interface AuditEntry {
+  tenantId: string;
+  actor: string;
+  action: string;
+  targetKind: string;
+  targetId: string;
+  userId?: string | null;
+  /** Names and facts only: callers must never put a secret value here. */
+  details?: Record<string, unknown>;
+}
+
+export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      tenant_id: entry.tenantId,
+      actor: entry.actor,
+      action: entry.action,
+      target_kind: entry.targetKind,
+      target_id: entry.targetId,
+      user_id: entry.userId ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}
+
+export async function listAudit(
+  db: Db,
+  tenantId: string,
+  { limit = 100 }: { limit?: number } = {},
+): Promise<AuditEvent[]> {
+  return db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,186 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The Kysely view of the database. Every tenant-owned table carries `tenant_id`, and
+ * every `encrypted_*` column holds a vault ciphertext (see @latchkey/vault), never plaintext.
+ */
+export interface Database {
+  tenants: TenantsTable;
+  api_keys: ApiKeysTable;
+  tenant_keys: TenantKeysTable;
+  integrations: IntegrationsTable;
+  connections: ConnectionsTable;
+  oauth_states: OAuthStatesTable;
+  workflows: WorkflowsTable;
+  runs: RunsTable;
+  audit_events: AuditEventsTable;
+}
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** JSON columns: written as a serialised string or value, read back parsed. */
+type Json<T> = ColumnType<T, string, string>;
+
+export interface TenantsTable {
+  id: Generated<string>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export const API_KEY_SCOPES = ['admin', 'integrations', 'workflows', 'runs', 'codec'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  /** The first characters of the key, shown to humans to tell keys apart. */
+  prefix: string;
+  /** SHA-256 of the whole key, hex. Keys are 256-bit random, so a fast hash is enough. */
+  key_hash: string;
+  scopes: ApiKeyScope[];
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface TenantKeysTable {
+  tenant_id: string;
+  version: number;
+  /** Which master key wrapped `wrapped_key`. */
+  master_key_id: string;
+  /** The tenant's data key sealed by the master key (vault format). */
+  wrapped_key: Buffer;
+  created_at: CreatedAt;
+}
+
+export const AUTH_SCHEME_TYPES = [
+  'none',
+  'header',
+  'query',
+  'bearer',
+  'basic',
+  'oauth2',
+  'database',
+] as const;
+export type AuthSchemeType = (typeof AUTH_SCHEME_TYPES)[number];
+
+export interface IntegrationsTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  url_host: string;
+  url_path: string;
+  /** The declared auth scheme: `{ type, ...placement }`. */
+  auth: Json<{ type: AuthSchemeType } & Record<string, unknown>>;
+  template_id: string | null;
+  instructions: string | null;
+  docs_url: string | null;
+  encrypted_credentials: Buffer | null;
+  /** Credential names with a masked hint each; never a value. */
+  credential_hints: Json<Record<string, string>>;
+  /** OAuth client settings without the secret (client id, scopes, endpoints). */
+  oauth: Json<Record<string, unknown> | null>;
+  encrypted_oauth_client_secret: Buffer | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export const CONNECTION_STATUSES = ['active', 'needs_reauth', 'insufficient_scope', 'error'] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+export interface ConnectionsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  integration_id: string;
+  user_id: string;
+  encrypted_credentials: Buffer | null;
+  credential_hints: Json<Record<string, string>>;
+  status: ColumnType<ConnectionStatus, ConnectionStatus | undefined, ConnectionStatus>;
+  expires_at: Timestamp | null;
+  granted_scopes: ColumnType<string[], string[] | undefined, string[]>;
+  last_refresh_at: Timestamp | null;
+  last_error: string | null;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  /** Bumped on every write; writers compare it to avoid lost updates. */
+  version: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface OAuthStatesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  integration_id: string;
+  user_id: string;
+  /** SHA-256 of the state parameter, hex: the state itself is never stored. */
+  state_hash: string;
+  encrypted_pkce_verifier: Buffer;
+  redirect_uri: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface WorkflowsTable {
+  tenant_id: string;
+  id: string;
+  version: number;
+  instruction: string;
+  integration_ids: string[];
+  steps: Json<unknown[]>;
+  input_schema: Json<Record<string, unknown> | null>;
+  response_schema: Json<Record<string, unknown> | null>;
+  created_at: CreatedAt;
+}
+
+export const RUN_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface RunsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  workflow_id: string;
+  workflow_version: number;
+  user_id: string | null;
+  temporal_workflow_id: string;
+  temporal_run_id: string | null;
+  status: ColumnType<RunStatus, RunStatus | undefined, RunStatus>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  step_stats: Json<unknown[]>;
+  encrypted_result: Buffer | null;
+  /** Already redacted before it is written. */
+  error: string | null;
+  created_at: CreatedAt;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  /** `api_key:<id>`, `system`, `cli`, ... */
+  actor: string;
+  action: string;
+  target_kind: string;
+  target_id: string;
+  user_id: string | null;
+  details: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export type Tenant = Selectable<TenantsTable>;
+export type NewTenant = Insertable<TenantsTable>;
+export type ApiKey = Selectable<ApiKeysTable>;
+export type NewApiKey = Insertable<ApiKeysTable>;
+export type TenantKey = Selectable<TenantKeysTable>;
+export type Integration = Selectable<IntegrationsTable>;
+export type NewIntegration = Insertable<IntegrationsTable>;
+export type IntegrationUpdate = Updateable<IntegrationsTable>;
+export type Connection = Selectable<ConnectionsTable>;
+export type NewConnection = Insertable<ConnectionsTable>;
+export type ConnectionUpdate = Updateable<ConnectionsTable>;
+export type OAuthState = Selectable<OAuthStatesTable>;
+export type Workflow = Selectable<WorkflowsTable>;
+export type Run = Selectable<RunsTable>;
+export type AuditEvent = Selectable<AuditEventsTable>;

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// One test run starts PostgreSQL and the Temporal dev server once (globalSetup) and
+// every package's tests run as a project against them.
+export default defineConfig({
+  test: {
+    globalSetup: ['./infra/devstack/src/vitest-global-setup.ts'],
+    projects: ['packages/*', 'apps/*', 'infra/*'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
