@@ -1,6 +1,6 @@
 export { freePort } from './ports';
-export { dropDatabase, ensureDatabase, redactUrl, startPostgres, withDatabase } from './postgres';
 export type { RunningPostgres, StartPostgresOptions } from './postgres';
-export { findTemporalCli, startTemporal, TEMPORAL_INSTALL_HINT } from './temporal';
+export { dropDatabase, ensureDatabase, redactUrl, startPostgres, withDatabase } from './postgres';
 export type { RunningTemporal, StartTemporalOptions } from './temporal';
+export { findTemporalCli, startTemporal, TEMPORAL_INSTALL_HINT } from './temporal';
 export type { TestServices } from './test-services';

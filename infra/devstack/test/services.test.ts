@@ -25,8 +25,17 @@ describe('test services', () => {
         other.db,
       );
       expect(tables.rows.map((r) => r.tablename)).toEqual(
-        expect.arrayContaining(['tenants', 'api_keys', 'tenant_keys', 'integrations', 'connections',
-          'oauth_states', 'workflows', 'runs', 'audit_events']),
+        expect.arrayContaining([
+          'tenants',
+          'api_keys',
+          'tenant_keys',
+          'integrations',
+          'connections',
+          'oauth_states',
+          'workflows',
+          'runs',
+          'audit_events',
+        ]),
       );
     } finally {
       await other.destroy();
@@ -41,7 +50,12 @@ describe('test services', () => {
         namespace: temporalNamespace,
       });
       expect(Object.keys(response.customAttributes ?? {})).toEqual(
-        expect.arrayContaining(['LatchkeyTenant', 'LatchkeyWorkflow', 'LatchkeyUser', 'LatchkeyIntegrations']),
+        expect.arrayContaining([
+          'LatchkeyTenant',
+          'LatchkeyWorkflow',
+          'LatchkeyUser',
+          'LatchkeyIntegrations',
+        ]),
       );
       const client = new Client({ connection, namespace: temporalNamespace });
       expect(client.options.namespace).toBe(temporalNamespace);

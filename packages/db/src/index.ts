@@ -1,4 +1,4 @@
-export { createDb, type CreateDbOptions, type Db } from './client';
+export { type CreateDbOptions, createDb, type Db } from './client';
 export { readDatabaseUrl } from './env';
 export { MigrationError, migrateToLatest } from './migrate';
 export * from './repositories/api-keys';

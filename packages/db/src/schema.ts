@@ -87,7 +87,12 @@ export interface IntegrationsTable {
   updated_at: UpdatedAt;
 }
 
-export const CONNECTION_STATUSES = ['active', 'needs_reauth', 'insufficient_scope', 'error'] as const;
+export const CONNECTION_STATUSES = [
+  'active',
+  'needs_reauth',
+  'insufficient_scope',
+  'error',
+] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
 export interface ConnectionsTable {

@@ -1,3 +1,3 @@
 export * from './contracts';
-export * from './search-attributes';
 export { ensureSearchAttributes } from './register-search-attributes';
+export * from './search-attributes';

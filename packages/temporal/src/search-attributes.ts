@@ -4,7 +4,10 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
  * Custom search attributes every run carries, so the Temporal UI can filter by them, e.g.
  * `LatchkeyTenant = "acme" AND LatchkeyWorkflow = "stripe-customers"`.
  */
-export const TenantAttribute = defineSearchAttributeKey('LatchkeyTenant', SearchAttributeType.KEYWORD);
+export const TenantAttribute = defineSearchAttributeKey(
+  'LatchkeyTenant',
+  SearchAttributeType.KEYWORD,
+);
 export const WorkflowAttribute = defineSearchAttributeKey(
   'LatchkeyWorkflow',
   SearchAttributeType.KEYWORD,

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type ApiDeps, appRouter, createContextFactory } from '@latchkey/api';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+
+export const TRPC_BASE_PATH = '/trpc';
+
+/**
+ * The api's HTTP server: tRPC under /trpc, plus plain routes that other issues add
+ * (OAuth callback, codec endpoint). Every request is logged by path, status and time only:
+ * never headers, query strings or bodies, which can carry keys and inputs.
+ */
+export function createApiServer(deps: ApiDeps): Server {
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: `${TRPC_BASE_PATH}/`,
+    createContext: createContextFactory(deps),
+    onError({ error, path, ctx }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        deps.log.error(
+          { err: error.cause ?? error, path, requestId: ctx?.requestId },
+          'procedure failed',
+        );
+      }
+    },
+  });
+
+  return createServer((req: IncomingMessage & { requestId?: string }, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    req.requestId = randomUUID();
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    res.on('finish', () => {
+      deps.log.info(
+        {
+          requestId: req.requestId,
+          method: req.method,
+          path: pathname,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
+    if (pathname === TRPC_BASE_PATH || pathname.startsWith(`${TRPC_BASE_PATH}/`)) {
+      trpc(req, res);
+      return;
+    }
+    if (pathname === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+  });
+}

@@ -1,0 +1,20 @@
+import { Client, Connection } from '@temporalio/client';
+
+/** A lazily connected, shared Temporal client; the connection is retried on the next call if it fails. */
+export function lazyTemporalClient(address: string, namespace: string) {
+  let pending: Promise<Client> | undefined;
+  const get = (): Promise<Client> => {
+    pending ??= Connection.connect({ address })
+      .then((connection) => new Client({ connection, namespace }))
+      .catch((error: unknown) => {
+        pending = undefined;
+        throw error;
+      });
+    return pending;
+  };
+  const close = async () => {
+    const client = await pending?.catch(() => undefined);
+    await client?.connection.close();
+  };
+  return { get, close };
+}

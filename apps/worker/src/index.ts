@@ -1,0 +1,2 @@
+export { createActivities } from './activities';
+export { bundleWorkflows, createLatchkeyWorker, WORKFLOWS_PATH } from './worker';

@@ -1,0 +1,2 @@
+// Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O here.
+export { smokeWorkflow } from './smoke';

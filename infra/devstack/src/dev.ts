@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createDb, migrateToLatest } from '@latchkey/db';
+import { stopChild } from './child-process';
+import { devDataDir, REPO_ROOT } from './dev-env';
+import { ensureDatabase, redactUrl, startPostgres, withDatabase } from './postgres';
+import { startTemporal } from './temporal';
+
+/**
+ * `pnpm dev`: PostgreSQL (embedded unless DATABASE_URL), Temporal with its UI (dev server
+ * unless TEMPORAL_ADDRESS), migrations, then the api and the worker. Ctrl-C stops it all.
+ */
+const env = process.env;
+const dataDir = devDataDir(env);
+await mkdir(dataDir, { recursive: true });
+const say = (line: string) => process.stdout.write(`[dev] ${line}\n`);
+
+const masterKeys =
+  env.LATCHKEY_MASTER_KEYS ?? (await localMasterKeys(path.join(dataDir, 'master-keys')));
+
+say(env.DATABASE_URL ? 'using PostgreSQL at DATABASE_URL' : 'starting embedded PostgreSQL');
+const postgres = await startPostgres({
+  databaseUrl: env.DATABASE_URL,
+  dataDir: path.join(dataDir, 'postgres'),
+  persistent: true,
+  port: Number(env.LATCHKEY_PG_PORT ?? 54320),
+});
+let databaseUrl = postgres.url;
+if (postgres.embedded) {
+  await ensureDatabase(postgres.url, 'latchkey');
+  databaseUrl = withDatabase(postgres.url, 'latchkey');
+}
+
+say(
+  env.TEMPORAL_ADDRESS ? 'using Temporal at TEMPORAL_ADDRESS' : 'starting the Temporal dev server',
+);
+const apiPort = Number(env.PORT ?? 3000);
+const temporal = await startTemporal({
+  address: env.TEMPORAL_ADDRESS,
+  namespace: env.TEMPORAL_NAMESPACE,
+  dbFile: path.join(dataDir, 'temporal.db'),
+  ui: true,
+  port: Number(env.LATCHKEY_TEMPORAL_PORT ?? 7233),
+  uiPort: Number(env.LATCHKEY_TEMPORAL_UI_PORT ?? 8233),
+});
+
+const db = createDb({ connectionString: databaseUrl, max: 1 });
+const migrated = await migrateToLatest(db).finally(() => db.destroy());
+say(migrated.length ? `migrated: ${migrated.join(', ')}` : 'database schema is up to date');
+
+const childEnv: NodeJS.ProcessEnv = {
+  ...env,
+  DATABASE_URL: databaseUrl,
+  TEMPORAL_ADDRESS: temporal.address,
+  TEMPORAL_NAMESPACE: temporal.namespace,
+  LATCHKEY_MASTER_KEYS: masterKeys,
+  PORT: String(apiPort),
+};
+await writeFile(
+  path.join(dataDir, 'dev.env'),
+  [
+    `DATABASE_URL=${databaseUrl}`,
+    `TEMPORAL_ADDRESS=${temporal.address}`,
+    `TEMPORAL_NAMESPACE=${temporal.namespace}`,
+    `LATCHKEY_API_URL=http://127.0.0.1:${apiPort}`,
+    '',
+  ].join('\n'),
+  { mode: 0o600 },
+);
+
+const children = [
+  startApp('api', path.join(REPO_ROOT, 'apps/api/src/main.ts')),
+  startApp('worker', path.join(REPO_ROOT, 'apps/worker/src/main.ts')),
+];
+
+say('');
+say(
+  `API          http://127.0.0.1:${apiPort}/trpc   (health: http://127.0.0.1:${apiPort}/healthz)`,
+);
+say(`Temporal     ${temporal.address}${temporal.uiUrl ? `   UI: ${temporal.uiUrl}` : ''}`);
+say(`PostgreSQL   ${redactUrl(databaseUrl)}${postgres.embedded ? ' (embedded)' : ''}`);
+say(`Data         ${dataDir}`);
+say('Next: `pnpm latchkey tenant create --name acme` prints your first API key. Ctrl-C stops.');
+
+let stopping = false;
+async function stopAll(code: number) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping...');
+  await Promise.all(children.map(stopChild));
+  await temporal.stop();
+  await postgres.stop();
+  say('stopped');
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+function startApp(name: string, entry: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), entry], {
+    env: childEnv,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    say(`${name} exited (${signal ?? code}); stopping the rest`);
+    void stopAll(1);
+  });
+  return child;
+}
+
+/** A local master key made on first start, kept (0600) so data stays readable across restarts. */
+async function localMasterKeys(file: string): Promise<string> {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const value = `dev-1:${randomBytes(32).toString('base64')}`;
+  await writeFile(file, `${value}\n`, { mode: 0o600 });
+  say(`created a local master key in ${file} (set LATCHKEY_MASTER_KEYS in production)`);
+  return value;
+}

@@ -1,0 +1,35 @@
+import { TRPCError } from '@trpc/server';
+
+/** Domain errors raised by services; mapped to tRPC codes in one place (toTRPCError). */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+export class PreconditionError extends Error {
+  override readonly name = 'PreconditionError';
+}
+
+export function toTRPCError(error: unknown): TRPCError {
+  if (error instanceof TRPCError) return error;
+  if (error instanceof NotFoundError)
+    return new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
+  if (error instanceof ConflictError)
+    return new TRPCError({ code: 'CONFLICT', message: error.message, cause: error });
+  if (error instanceof InvalidInputError)
+    return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+  if (error instanceof PreconditionError) {
+    return new TRPCError({ code: 'PRECONDITION_FAILED', message: error.message, cause: error });
+  }
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal error', cause: error });
+}

@@ -1,0 +1,5 @@
+export { bearerToken } from './auth/api-key-secret';
+export type { Caller } from './auth/authenticate';
+export { type AppRouter, appRouter, createCaller } from './router/root';
+export { createApiKey, createTenant } from './services/tenants';
+export { type ApiDeps, type Context, createContextFactory, createContextInner } from './trpc';

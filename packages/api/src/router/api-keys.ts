@@ -1,0 +1,36 @@
+import { API_KEY_SCOPES } from '@latchkey/db';
+import { z } from 'zod';
+import { createApiKey, listTenantApiKeys, revokeTenantApiKey } from '../services/tenants';
+import { router, scopedProcedure } from '../trpc';
+
+const adminProcedure = scopedProcedure('admin');
+
+export const apiKeysRouter = router({
+  list: adminProcedure.query(({ ctx }) => listTenantApiKeys(ctx.db, ctx.caller.tenantId)),
+
+  /** Returns the key once; afterwards only its prefix is ever shown. */
+  create: adminProcedure
+    .input(
+      z.object({
+        name: z.string().trim().min(1).max(100),
+        scopes: z.array(z.enum(API_KEY_SCOPES)).min(1),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      createApiKey(ctx.db, {
+        tenantId: ctx.caller.tenantId,
+        name: input.name,
+        scopes: [...new Set(input.scopes)],
+        actor: `api_key:${ctx.caller.apiKeyId}`,
+      }),
+    ),
+
+  revoke: adminProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+    await revokeTenantApiKey(ctx.db, {
+      tenantId: ctx.caller.tenantId,
+      id: input.id,
+      actor: `api_key:${ctx.caller.apiKeyId}`,
+    });
+    return { id: input.id, revoked: true as const };
+  }),
+});

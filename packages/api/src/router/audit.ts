@@ -1,0 +1,23 @@
+import { listAudit } from '@latchkey/db';
+import { z } from 'zod';
+import { router, scopedProcedure } from '../trpc';
+
+export const auditRouter = router({
+  list: scopedProcedure('admin')
+    .input(
+      z.object({ limit: z.number().int().min(1).max(1000).default(100) }).default({ limit: 100 }),
+    )
+    .query(async ({ ctx, input }) => {
+      const rows = await listAudit(ctx.db, ctx.caller.tenantId, { limit: input.limit });
+      return rows.map((row) => ({
+        id: row.id,
+        actor: row.actor,
+        action: row.action,
+        targetKind: row.target_kind,
+        targetId: row.target_id,
+        userId: row.user_id,
+        details: row.details,
+        createdAt: row.created_at,
+      }));
+    }),
+});

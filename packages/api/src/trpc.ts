@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { ApiKeyScope, Db } from '@latchkey/db';
+import type { Logger } from '@latchkey/logger';
+import type { Client as TemporalClient } from '@temporalio/client';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { bearerToken } from './auth/api-key-secret';
+import { authenticateApiKey, type Caller, hasScope } from './auth/authenticate';
+import { toTRPCError } from './errors';
+
+/** Long-lived dependencies, built once at start-up (or by a test). */
+export interface ApiDeps {
+  db: Db;
+  log: Logger;
+  /** Connects lazily so the api starts even while Temporal is still coming up. */
+  temporal: () => Promise<TemporalClient>;
+}
+
+export interface Context extends ApiDeps {
+  requestId: string;
+  apiKey: string | undefined;
+}
+
+/** Inner context: plain values, used by tests and server-side callers (createCaller). */
+export function createContextInner(
+  deps: ApiDeps,
+  opts: { apiKey?: string; requestId?: string },
+): Context {
+  return { ...deps, apiKey: opts.apiKey, requestId: opts.requestId ?? randomUUID() };
+}
+
+/** Outer context: reads the HTTP request. */
+export function createContextFactory(deps: ApiDeps) {
+  return ({ req }: { req: IncomingMessage }): Context =>
+    createContextInner(deps, {
+      apiKey: bearerToken(req.headers.authorization),
+      requestId: (req as IncomingMessage & { requestId?: string }).requestId,
+    });
+}
+
+function describeZodIssues(error: ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'input'}: ${issue.message}`)
+    .join('; ');
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error, ctx }) {
+    const zodError = error.cause instanceof ZodError ? error.cause : undefined;
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      // Raw database or library errors never reach callers; the log has them.
+      return {
+        ...shape,
+        message: `Internal error (request ${ctx?.requestId ?? 'unknown'})`,
+        data: { ...shape.data, stack: undefined, fields: null },
+      };
+    }
+    return {
+      ...shape,
+      message: zodError ? `Invalid input: ${describeZodIssues(zodError)}` : shape.message,
+      data: {
+        ...shape.data,
+        // Stack traces stay in the server log: they name files and libraries callers need not see.
+        stack: undefined,
+        fields: zodError
+          ? zodError.issues.map((i) => ({ path: i.path.map(String), message: i.message }))
+          : null,
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Turns domain errors into tRPC errors once, for every procedure. */
+const mapDomainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  // Errors the procedure threw arrive wrapped as INTERNAL_SERVER_ERROR with the original as cause.
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR' && result.error.cause) {
+    throw toTRPCError(result.error.cause);
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+
+/** Guarantees `ctx.caller`: a live API key and the tenant it belongs to. */
+const ensureCaller = t.middleware(async ({ ctx, next }) => {
+  const auth = await authenticateApiKey(ctx.db, ctx.apiKey);
+  if (!auth.ok) {
+    const message = {
+      missing: 'Missing API key: send Authorization: Bearer <api key>',
+      unknown: 'Invalid API key',
+      revoked: 'This API key has been revoked',
+    }[auth.reason];
+    throw new TRPCError({ code: 'UNAUTHORIZED', message });
+  }
+  return next({ ctx: { caller: auth.caller satisfies Caller } });
+});
+
+export const tenantProcedure = publicProcedure.use(ensureCaller);
+
+/** A tenant procedure that also requires the key to hold `scope` (admin holds all). */
+export function scopedProcedure(scope: ApiKeyScope) {
+  return tenantProcedure.use(({ ctx, next }) => {
+    if (!hasScope(ctx.caller, scope)) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `This API key lacks the '${scope}' scope`,
+      });
+    }
+    return next();
+  });
+}
