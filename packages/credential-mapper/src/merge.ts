@@ -1,0 +1,44 @@
+import type { CredentialMap, CredentialSource } from './types';
+import { CREDENTIAL_SOURCES } from './types';
+
+/** One credential with its origin. The value never leaves the mapper except where placed. */
+export interface CredentialEntry {
+  readonly name: string;
+  readonly source: CredentialSource;
+  readonly value: string;
+}
+
+export type CredentialSources = Partial<Record<CredentialSource, CredentialMap | undefined>>;
+
+/**
+ * All credentials of all sources, highest precedence first. Own enumerable keys only (no
+ * prototype lookups); numbers and booleans that slipped in from JSON become strings; null,
+ * undefined and objects are skipped.
+ */
+export function credentialEntries(sources: CredentialSources): CredentialEntry[] {
+  const entries: CredentialEntry[] = [];
+  for (const source of CREDENTIAL_SOURCES) {
+    const map = sources[source];
+    if (!map) continue;
+    for (const [name, raw] of Object.entries(map) as [string, unknown][]) {
+      const value =
+        typeof raw === 'string'
+          ? raw
+          : typeof raw === 'number' || typeof raw === 'boolean'
+            ? String(raw)
+            : undefined;
+      if (value !== undefined) entries.push({ name, source, value });
+    }
+  }
+  return entries;
+}
+
+/**
+ * The plain merge by exact name: runtime over connection over integration. The mapper itself
+ * resolves through `NamePool`, which also merges names that differ only in spelling.
+ */
+export function mergeCredentials(sources: CredentialSources): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const { name, value } of credentialEntries(sources).reverse()) merged[name] = value;
+  return merged;
+}
