@@ -1,0 +1,260 @@
+import { oauthSettings, oauthTemplate } from './helpers';
+import type { IntegrationTemplate, OAuthSettings, TemplateCategory } from './schema';
+
+/**
+ * Google: one OAuth client serves every Google API; each product template has its own API host
+ * and scopes. access_type=offline + prompt=consent make Google return a refresh token every time
+ * (without prompt=consent it is only returned on the first consent).
+ * https://developers.google.com/identity/protocols/oauth2/web-server
+ */
+const googleOAuth = (defaultScopes: string[], scopes: Record<string, string>): OAuthSettings =>
+  oauthSettings({
+    authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+    tokenUrl: 'https://oauth2.googleapis.com/token',
+    revokeUrl: 'https://oauth2.googleapis.com/revoke',
+    defaultScopes,
+    scopes,
+    pkce: 'supported',
+    clientAuthMethod: 'client_secret_post',
+    extraAuthorizeParams: { access_type: 'offline', prompt: 'consent' },
+    refreshTokens: 'static',
+    accessTokenExpires: true,
+  });
+
+/** `https://www.googleapis.com/auth/<name>`, the form of most Google scopes. */
+const scope = (name: string) => `https://www.googleapis.com/auth/${name}`;
+
+interface GoogleProduct {
+  id: string;
+  name: string;
+  category: TemplateCategory;
+  docsUrl: string;
+  urlHost: string;
+  urlPath: string;
+  /** Scope names below https://www.googleapis.com/auth/ (or a full scope URL), with descriptions. */
+  scopes: Record<string, string>;
+  /** Keys of `scopes` requested by default. */
+  defaultScopes: string[];
+  instructions?: string;
+}
+
+function googleProduct(p: GoogleProduct): IntegrationTemplate {
+  const full = (name: string) => (name.startsWith('https://') ? name : scope(name));
+  const scopes = Object.fromEntries(Object.entries(p.scopes).map(([k, v]) => [full(k), v]));
+  const { scopes: _scopes, defaultScopes, ...rest } = p;
+  return oauthTemplate({ ...rest, oauth: googleOAuth(defaultScopes.map(full), scopes) });
+}
+
+export const GOOGLE_TEMPLATES: IntegrationTemplate[] = [
+  googleProduct({
+    id: 'google-sheets',
+    name: 'Google Sheets',
+    category: 'productivity',
+    docsUrl: 'https://developers.google.com/workspace/sheets/api/reference/rest',
+    urlHost: 'https://sheets.googleapis.com',
+    urlPath: '/v4',
+    scopes: {
+      spreadsheets: 'Read and write all spreadsheets',
+      'spreadsheets.readonly': 'Read all spreadsheets',
+      'drive.file': 'Only files the app created or the user opened with it',
+    },
+    defaultScopes: ['spreadsheets'],
+    instructions:
+      'Ranges use A1 notation: GET /spreadsheets/{spreadsheetId}/values/{range}; writes need valueInputOption.',
+  }),
+  googleProduct({
+    id: 'google-drive',
+    name: 'Google Drive',
+    category: 'storage',
+    docsUrl: 'https://developers.google.com/workspace/drive/api/reference/rest/v3',
+    urlHost: 'https://www.googleapis.com',
+    urlPath: '/drive/v3',
+    scopes: {
+      drive: 'Full access to all Drive files',
+      'drive.readonly': 'Read all Drive files',
+      'drive.file': 'Only files the app created or the user opened with it',
+      'drive.metadata.readonly': 'Read file metadata',
+    },
+    defaultScopes: ['drive'],
+    instructions:
+      'List with GET /files?q=...&pageToken=...; uploads go to https://www.googleapis.com/upload/drive/v3/files.',
+  }),
+  googleProduct({
+    id: 'gmail',
+    name: 'Gmail',
+    category: 'email',
+    docsUrl: 'https://developers.google.com/workspace/gmail/api/reference/rest',
+    urlHost: 'https://gmail.googleapis.com',
+    urlPath: '/gmail/v1',
+    scopes: {
+      'gmail.readonly': 'Read messages and settings',
+      'gmail.send': 'Send messages only',
+      'gmail.modify': 'Read, send and modify (no permanent delete)',
+      'gmail.compose': 'Manage drafts and send',
+      'https://mail.google.com/': 'Full mailbox access, including permanent delete',
+    },
+    defaultScopes: ['gmail.modify'],
+    instructions:
+      'Paths are per user: /users/me/messages; sending takes a base64url RFC 2822 message in "raw".',
+  }),
+  googleProduct({
+    id: 'google-calendar',
+    name: 'Google Calendar',
+    category: 'scheduling',
+    docsUrl: 'https://developers.google.com/workspace/calendar/api/v3/reference',
+    urlHost: 'https://www.googleapis.com',
+    urlPath: '/calendar/v3',
+    scopes: {
+      calendar: 'Read and write all calendars',
+      'calendar.readonly': 'Read all calendars',
+      'calendar.events': 'Read and write events',
+    },
+    defaultScopes: ['calendar'],
+    instructions:
+      'Events: /calendars/primary/events (timeMin/timeMax in RFC 3339, singleEvents=true to expand recurrences).',
+  }),
+  googleProduct({
+    id: 'google-docs',
+    name: 'Google Docs',
+    category: 'productivity',
+    docsUrl: 'https://developers.google.com/workspace/docs/api/reference/rest',
+    urlHost: 'https://docs.googleapis.com',
+    urlPath: '/v1',
+    scopes: {
+      documents: 'Read and write all documents',
+      'documents.readonly': 'Read all documents',
+      'drive.file': 'Only files the app created or the user opened with it',
+    },
+    defaultScopes: ['documents'],
+    instructions: 'Edits go through POST /documents/{documentId}:batchUpdate.',
+  }),
+  googleProduct({
+    id: 'google-slides',
+    name: 'Google Slides',
+    category: 'productivity',
+    docsUrl: 'https://developers.google.com/workspace/slides/api/reference/rest',
+    urlHost: 'https://slides.googleapis.com',
+    urlPath: '/v1',
+    scopes: {
+      presentations: 'Read and write all presentations',
+      'presentations.readonly': 'Read all presentations',
+    },
+    defaultScopes: ['presentations'],
+  }),
+  googleProduct({
+    id: 'google-forms',
+    name: 'Google Forms',
+    category: 'forms',
+    docsUrl: 'https://developers.google.com/workspace/forms/api/reference/rest',
+    urlHost: 'https://forms.googleapis.com',
+    urlPath: '/v1',
+    scopes: {
+      'forms.body': 'Read and write forms',
+      'forms.body.readonly': 'Read forms',
+      'forms.responses.readonly': 'Read form responses',
+    },
+    defaultScopes: ['forms.body', 'forms.responses.readonly'],
+  }),
+  googleProduct({
+    id: 'google-tasks',
+    name: 'Google Tasks',
+    category: 'productivity',
+    docsUrl: 'https://developers.google.com/workspace/tasks/reference/rest',
+    urlHost: 'https://tasks.googleapis.com',
+    urlPath: '/tasks/v1',
+    scopes: { tasks: 'Read and write tasks', 'tasks.readonly': 'Read tasks' },
+    defaultScopes: ['tasks'],
+  }),
+  googleProduct({
+    id: 'google-contacts',
+    name: 'Google Contacts (People API)',
+    category: 'crm',
+    docsUrl: 'https://developers.google.com/people/api/rest',
+    urlHost: 'https://people.googleapis.com',
+    urlPath: '/v1',
+    scopes: {
+      contacts: 'Read and write contacts',
+      'contacts.readonly': 'Read contacts',
+      'directory.readonly': 'Read the Workspace directory',
+    },
+    defaultScopes: ['contacts'],
+    instructions:
+      'List with GET /people/me/connections?personFields=names,emailAddresses (personFields is required).',
+  }),
+  googleProduct({
+    id: 'youtube',
+    name: 'YouTube Data API',
+    category: 'media',
+    docsUrl: 'https://developers.google.com/youtube/v3/docs',
+    urlHost: 'https://www.googleapis.com',
+    urlPath: '/youtube/v3',
+    scopes: {
+      youtube: 'Manage the YouTube account',
+      'youtube.readonly': 'View the YouTube account',
+      'youtube.upload': 'Upload videos',
+      'youtube.force-ssl': 'Manage videos, ratings, comments and captions',
+    },
+    defaultScopes: ['youtube.readonly'],
+    instructions: 'Most list calls need part=snippet (and mine=true for the signed-in channel).',
+  }),
+  googleProduct({
+    id: 'google-analytics',
+    name: 'Google Analytics (GA4 Data API)',
+    category: 'analytics',
+    docsUrl: 'https://developers.google.com/analytics/devguides/reporting/data/v1/rest',
+    urlHost: 'https://analyticsdata.googleapis.com',
+    urlPath: '/v1beta',
+    scopes: {
+      'analytics.readonly': 'Read Analytics data',
+      analytics: 'Read and manage Analytics data',
+    },
+    defaultScopes: ['analytics.readonly'],
+    instructions:
+      'Reports: POST /properties/{propertyId}:runReport; list properties with the Admin API (analyticsadmin.googleapis.com).',
+  }),
+  googleProduct({
+    id: 'google-search-console',
+    name: 'Google Search Console',
+    category: 'analytics',
+    docsUrl: 'https://developers.google.com/webmaster-tools/v1/api_reference_index',
+    urlHost: 'https://www.googleapis.com',
+    urlPath: '/webmasters/v3',
+    scopes: {
+      'webmasters.readonly': 'Read Search Console data',
+      webmasters: 'Read and manage Search Console data',
+    },
+    defaultScopes: ['webmasters.readonly'],
+    instructions:
+      'Search analytics: POST /sites/{siteUrl, URL-encoded}/searchAnalytics/query with startDate/endDate.',
+  }),
+  googleProduct({
+    id: 'google-bigquery',
+    name: 'Google BigQuery',
+    category: 'analytics',
+    docsUrl: 'https://cloud.google.com/bigquery/docs/reference/rest',
+    urlHost: 'https://bigquery.googleapis.com',
+    urlPath: '/bigquery/v2',
+    scopes: {
+      bigquery: 'Read and write BigQuery data and run jobs',
+      'bigquery.readonly': 'Read BigQuery data',
+    },
+    defaultScopes: ['bigquery'],
+    instructions:
+      'Run SQL with POST /projects/{projectId}/queries {"query": "...", "useLegacySql": false}.',
+  }),
+  googleProduct({
+    id: 'google-admin',
+    name: 'Google Workspace Admin (Directory API)',
+    category: 'productivity',
+    docsUrl: 'https://developers.google.com/workspace/admin/directory/reference/rest',
+    urlHost: 'https://admin.googleapis.com',
+    urlPath: '/admin/directory/v1',
+    scopes: {
+      'admin.directory.user.readonly': 'Read users',
+      'admin.directory.user': 'Manage users',
+      'admin.directory.group.readonly': 'Read groups',
+    },
+    defaultScopes: ['admin.directory.user.readonly', 'admin.directory.group.readonly'],
+    instructions: 'Needs a Workspace admin; list users with GET /users?customer=my_customer.',
+  }),
+];

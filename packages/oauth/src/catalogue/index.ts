@@ -1,0 +1,92 @@
+import { API_KEY_TEMPLATES } from './api-key';
+import { ATLASSIAN_TEMPLATES } from './atlassian';
+import { COMMERCE_TEMPLATES } from './commerce';
+import { COMMUNICATION_TEMPLATES } from './communication';
+import { CRM_TEMPLATES } from './crm';
+import { DATABASE_TEMPLATES } from './database';
+import { DEVELOPER_TEMPLATES } from './developer';
+import { FINANCE_TEMPLATES } from './finance';
+import { GOOGLE_TEMPLATES } from './google';
+import { MICROSOFT_TEMPLATES } from './microsoft';
+import { PRODUCTIVITY_TEMPLATES } from './productivity';
+import type { IntegrationTemplate, TemplateKind } from './schema';
+import { validateTemplates } from './schema';
+import { SOCIAL_TEMPLATES } from './social';
+import { ZOHO_TEMPLATES } from './zoho';
+
+export { joinScopes } from './helpers';
+export type {
+  ClientAuthMethod,
+  IntegrationTemplate,
+  OAuthGrantType,
+  OAuthSettings,
+  PkceSupport,
+  RefreshTokenBehaviour,
+  ScopeSeparator,
+  TemplateCategory,
+  TemplateKind,
+} from './schema';
+export {
+  integrationTemplateSchema,
+  TEMPLATE_CATEGORIES,
+  TemplateValidationError,
+  validateTemplate,
+  validateTemplates,
+} from './schema';
+
+/**
+ * Every provider template, validated by the schema when this module loads (a bad template throws
+ * a `TemplateValidationError` naming its id and field) and deep-frozen: copy before changing.
+ */
+export const TEMPLATES: readonly IntegrationTemplate[] = validateTemplates([
+  ...GOOGLE_TEMPLATES,
+  ...MICROSOFT_TEMPLATES,
+  ...ATLASSIAN_TEMPLATES,
+  ...ZOHO_TEMPLATES,
+  ...CRM_TEMPLATES,
+  ...PRODUCTIVITY_TEMPLATES,
+  ...DEVELOPER_TEMPLATES,
+  ...COMMUNICATION_TEMPLATES,
+  ...SOCIAL_TEMPLATES,
+  ...COMMERCE_TEMPLATES,
+  ...FINANCE_TEMPLATES,
+  ...API_KEY_TEMPLATES,
+  ...DATABASE_TEMPLATES,
+]);
+
+const BY_ID = new Map(TEMPLATES.map((t) => [t.id, t]));
+
+/** `oauth2` when the template has OAuth settings, `database` for connection strings, else `api_key`. */
+export function templateKind(template: IntegrationTemplate): TemplateKind {
+  if (template.oauth) return 'oauth2';
+  if (template.auth.type === 'database') return 'database';
+  return 'api_key';
+}
+
+/** The template with this id (case-insensitive, surrounding spaces ignored), if any. */
+export function getTemplate(id: string): IntegrationTemplate | undefined {
+  return BY_ID.get(id.trim().toLowerCase());
+}
+
+export interface TemplateFilter {
+  /** Case-insensitive; every word must occur in the id, name or category ("google sheets"). */
+  search?: string;
+  category?: string;
+  kind?: TemplateKind;
+}
+
+/** Templates matching every given filter, in catalogue order. */
+export function listTemplates(filter: TemplateFilter = {}): IntegrationTemplate[] {
+  const words = (filter.search ?? '')
+    .toLowerCase()
+    .split(/[\s\-_]+/)
+    .filter(Boolean);
+  const category = filter.category?.trim().toLowerCase();
+  return TEMPLATES.filter((t) => {
+    if (category && t.category !== category) return false;
+    if (filter.kind && templateKind(t) !== filter.kind) return false;
+    if (words.length === 0) return true;
+    const haystack = `${t.id} ${t.name} ${t.category}`.toLowerCase();
+    return words.every((w) => haystack.includes(w));
+  });
+}

@@ -1,0 +1,113 @@
+import { oauthSettings, oauthTemplate } from './helpers';
+import type { IntegrationTemplate, TemplateCategory } from './schema';
+
+/**
+ * Microsoft identity platform (v2.0 endpoints) for Microsoft Graph. `common` accepts work, school
+ * and personal accounts; single-tenant apps replace it with their tenant id. offline_access is
+ * what yields a refresh token, and each refresh returns a new one to store.
+ * https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow
+ */
+const MICROSOFT_LOGIN = 'https://login.microsoftonline.com/common/oauth2/v2.0';
+const GRAPH_DOCS = 'https://learn.microsoft.com/en-us/graph/api/overview?view=graph-rest-1.0';
+const BASE_SCOPES = ['offline_access', 'User.Read'];
+
+interface GraphProduct {
+  id: string;
+  name: string;
+  category: TemplateCategory;
+  docsUrl?: string;
+  /** Delegated Graph permissions beyond offline_access and User.Read, with descriptions. */
+  scopes: Record<string, string>;
+  instructions: string;
+}
+
+function graphProduct(p: GraphProduct): IntegrationTemplate {
+  return oauthTemplate({
+    id: p.id,
+    name: p.name,
+    category: p.category,
+    docsUrl: p.docsUrl ?? GRAPH_DOCS,
+    urlHost: 'https://graph.microsoft.com',
+    urlPath: '/v1.0',
+    instructions: `${p.instructions} Lists page with @odata.nextLink.`,
+    oauth: oauthSettings({
+      authorizeUrl: `${MICROSOFT_LOGIN}/authorize`,
+      tokenUrl: `${MICROSOFT_LOGIN}/token`,
+      defaultScopes: [...BASE_SCOPES, ...Object.keys(p.scopes)],
+      scopes: {
+        offline_access: 'Issue a refresh token',
+        'User.Read': 'Sign in and read the user profile',
+        ...p.scopes,
+      },
+      pkce: 'supported',
+      clientAuthMethod: 'client_secret_post',
+      refreshTokens: 'rotating',
+      accessTokenExpires: true,
+    }),
+  });
+}
+
+export const MICROSOFT_TEMPLATES: IntegrationTemplate[] = [
+  graphProduct({
+    id: 'microsoft-graph',
+    name: 'Microsoft Graph',
+    category: 'productivity',
+    scopes: {},
+    instructions:
+      'Generic Microsoft 365 access: add the delegated permissions you need (Mail.Read, Files.Read.All, ...).',
+  }),
+  graphProduct({
+    id: 'outlook-mail',
+    name: 'Outlook Mail (Microsoft 365)',
+    category: 'email',
+    docsUrl: 'https://learn.microsoft.com/en-us/graph/api/resources/mail-api-overview',
+    scopes: { 'Mail.ReadWrite': 'Read and write mail', 'Mail.Send': 'Send mail as the user' },
+    instructions: 'Messages: GET /me/messages; send with POST /me/sendMail.',
+  }),
+  graphProduct({
+    id: 'outlook-calendar',
+    name: 'Outlook Calendar (Microsoft 365)',
+    category: 'scheduling',
+    docsUrl: 'https://learn.microsoft.com/en-us/graph/api/resources/calendar',
+    scopes: { 'Calendars.ReadWrite': 'Read and write calendars' },
+    instructions: 'Events: GET /me/events or /me/calendarView?startDateTime=...&endDateTime=....',
+  }),
+  graphProduct({
+    id: 'onedrive',
+    name: 'OneDrive',
+    category: 'storage',
+    docsUrl: 'https://learn.microsoft.com/en-us/onedrive/developer/rest-api/',
+    scopes: { 'Files.ReadWrite.All': 'Read and write all files the user can access' },
+    instructions: 'Files: GET /me/drive/root/children; download with /me/drive/items/{id}/content.',
+  }),
+  graphProduct({
+    id: 'sharepoint',
+    name: 'SharePoint (Microsoft Graph)',
+    category: 'storage',
+    docsUrl: 'https://learn.microsoft.com/en-us/graph/api/resources/sharepoint',
+    scopes: { 'Sites.ReadWrite.All': 'Read and write items in all site collections' },
+    instructions: 'Sites: GET /sites?search=...; lists under /sites/{site-id}/lists.',
+  }),
+  graphProduct({
+    id: 'microsoft-teams',
+    name: 'Microsoft Teams',
+    category: 'communication',
+    docsUrl: 'https://learn.microsoft.com/en-us/graph/api/resources/teams-api-overview',
+    scopes: {
+      'Team.ReadBasic.All': 'Read the teams the user belongs to',
+      'Channel.ReadBasic.All': 'Read channel names and descriptions',
+      'ChannelMessage.Send': 'Send channel messages',
+      'Chat.ReadWrite': 'Read and send chat messages',
+    },
+    instructions:
+      'Teams: GET /me/joinedTeams; post with POST /teams/{team-id}/channels/{channel-id}/messages.',
+  }),
+  graphProduct({
+    id: 'microsoft-todo',
+    name: 'Microsoft To Do',
+    category: 'productivity',
+    docsUrl: 'https://learn.microsoft.com/en-us/graph/api/resources/todo-overview',
+    scopes: { 'Tasks.ReadWrite': 'Read and write tasks' },
+    instructions: 'Lists: GET /me/todo/lists; tasks under /me/todo/lists/{id}/tasks.',
+  }),
+];

@@ -1,0 +1,86 @@
+import { oauthSettings, oauthTemplate, tokenHeader } from './helpers';
+import type { IntegrationTemplate, TemplateCategory } from './schema';
+
+/**
+ * Zoho: one accounts server for every Zoho product; comma-separated scopes; access_type=offline
+ * for a refresh token, prompt=consent to get one again on re-consent. Tokens are sent as
+ * `Authorization: Zoho-oauthtoken <token>`. Accounts in other data centers use that center's
+ * hosts (accounts.zoho.eu / zohoapis.eu, .in, .com.au, ...).
+ * https://www.zoho.com/accounts/protocol/oauth/web-server-applications.html
+ */
+const ZOHO_ACCOUNTS = 'https://accounts.zoho.com/oauth/v2';
+const DATA_CENTER_HINT =
+  'Non-US accounts use their data center hosts (the token response names api_domain).';
+
+interface ZohoProduct {
+  id: string;
+  name: string;
+  category: TemplateCategory;
+  docsUrl: string;
+  urlHost: string;
+  urlPath: string;
+  scopes: Record<string, string>;
+  instructions: string;
+}
+
+function zohoProduct(p: ZohoProduct): IntegrationTemplate {
+  const { scopes, instructions, ...rest } = p;
+  return oauthTemplate({
+    ...rest,
+    auth: tokenHeader('Authorization', 'Zoho-oauthtoken'),
+    instructions: `${instructions} ${DATA_CENTER_HINT}`,
+    oauth: oauthSettings({
+      authorizeUrl: `${ZOHO_ACCOUNTS}/auth`,
+      tokenUrl: `${ZOHO_ACCOUNTS}/token`,
+      revokeUrl: `${ZOHO_ACCOUNTS}/token/revoke`,
+      defaultScopes: Object.keys(scopes),
+      scopes,
+      scopeSeparator: ',',
+      clientAuthMethod: 'client_secret_post',
+      extraAuthorizeParams: { access_type: 'offline', prompt: 'consent' },
+      refreshTokens: 'static',
+      accessTokenExpires: true,
+    }),
+  });
+}
+
+export const ZOHO_TEMPLATES: IntegrationTemplate[] = [
+  zohoProduct({
+    id: 'zoho-crm',
+    name: 'Zoho CRM',
+    category: 'crm',
+    docsUrl: 'https://www.zoho.com/crm/developer/docs/api/v7/',
+    urlHost: 'https://www.zohoapis.com',
+    urlPath: '/crm/v7',
+    scopes: {
+      'ZohoCRM.modules.ALL': 'Read and write all modules (Leads, Contacts, Deals, ...)',
+      'ZohoCRM.users.READ': 'Read users',
+    },
+    instructions:
+      'Records: GET /{module}?fields=...; search with GET /{module}/search?criteria=....',
+  }),
+  zohoProduct({
+    id: 'zoho-books',
+    name: 'Zoho Books',
+    category: 'finance',
+    docsUrl: 'https://www.zoho.com/books/api/v3/introduction/',
+    urlHost: 'https://www.zohoapis.com',
+    urlPath: '/books/v3',
+    scopes: { 'ZohoBooks.fullaccess.all': 'Full access to Zoho Books' },
+    instructions:
+      'Every call needs ?organization_id= (list organizations with GET /organizations).',
+  }),
+  zohoProduct({
+    id: 'zoho-desk',
+    name: 'Zoho Desk',
+    category: 'support',
+    docsUrl: 'https://desk.zoho.com/DeskAPIDocument',
+    urlHost: 'https://desk.zoho.com',
+    urlPath: '/api/v1',
+    scopes: {
+      'Desk.tickets.ALL': 'Read and write tickets',
+      'Desk.basic.READ': 'Read organizations and departments',
+    },
+    instructions: 'Every call needs an orgId header (GET /organizations lists them).',
+  }),
+];
