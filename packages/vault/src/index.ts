@@ -1,0 +1,63 @@
+export { initVault, wipe } from './aead';
+export { readVaultEnv, type VaultEnv } from './env';
+export {
+  EPHEMERAL_FORMAT_V1,
+  EphemeralDecryptionError,
+  newEphemeralKey,
+  openEphemeral,
+  openEphemeralBytes,
+  sealEphemeral,
+} from './ephemeral';
+export {
+  DecryptionError,
+  InvalidContextError,
+  MasterKeyConfigError,
+  TenantKeyUnwrapError,
+  UnknownKeyVersionError,
+  UnknownMasterKeyError,
+  UnsupportedFormatError,
+  VaultClosedError,
+  VaultConfigError,
+  VaultError,
+  type VaultErrorCode,
+} from './errors';
+export { SEALED_FORMAT_V1, SEALED_OVERHEAD, sealedKeyVersion } from './format';
+export {
+  createDbTenantKeyStore,
+  createMemoryTenantKeyStore,
+  type TenantKeyCursor,
+  type TenantKeyRecord,
+  type TenantKeyStore,
+} from './key-store';
+export {
+  generateMasterKey,
+  loadMasterKeyring,
+  MASTER_KEY_BYTES,
+  type MasterKey,
+  MasterKeyring,
+  parseMasterKeys,
+} from './keyring';
+export { maskSecret } from './mask';
+export {
+  MAX_REPORTED_FAILURES,
+  type ResealFailure,
+  type ResealOptions,
+  type ResealProgress,
+  type ResealResult,
+} from './reseal';
+export { SEALED_COLUMNS, type SealedColumn, type SealedRow, sealedColumn } from './sealed-columns';
+export type {
+  RewrapFailure,
+  RewrapOptions,
+  RewrapProgress,
+  RewrapResult,
+  TenantKeyInfo,
+} from './tenant-keys';
+export { RECORD_KINDS, type RecordKind, type RecordKinds, type SealContext } from './types';
+export {
+  type CreateVaultOptions,
+  createVault,
+  createVaultFromEnv,
+  type Vault,
+  type VaultStats,
+} from './vault';

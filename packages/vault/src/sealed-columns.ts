@@ -1,0 +1,122 @@
+import type { Database } from '@latchkey/db';
+import type { Selectable } from 'kysely';
+import type { SealContext } from './types';
+
+/**
+ * Every database column that holds a vault ciphertext, with what `resealAll` needs to walk it:
+ * the primary key (keyset order), and how to rebuild the SealContext the value was sealed
+ * under from its row. Writers must seal with exactly this context. A new `encrypted_*` column
+ * needs an entry here: test/reseal.test.ts compares this list with the schema.
+ */
+export interface SealedColumn {
+  table: TenantTable;
+  column: string;
+  /** Primary key columns, in the order rows are walked. */
+  primaryKey: readonly string[];
+  /** Columns the context needs besides the primary key. */
+  contextColumns: readonly string[];
+  context(row: SealedRow): SealContext;
+}
+
+export type SealedRow = Readonly<Record<string, unknown>>;
+
+type Table = keyof Database & string;
+/** Tables owned by a tenant; every sealed column lives in one (its tenant_id is the key scope). */
+type TenantTable = {
+  [T in Table]: 'tenant_id' extends keyof Database[T] ? T : never;
+}[Table];
+type ColumnOf<T extends Table> = keyof Selectable<Database[T]> & string;
+type EncryptedColumnOf<T extends Table> = Extract<ColumnOf<T>, `encrypted_${string}`>;
+
+/** Checks names against the schema and types `context`'s row from the columns listed. */
+export function sealedColumn<
+  T extends TenantTable,
+  P extends ColumnOf<T>,
+  C extends ColumnOf<T>,
+>(definition: {
+  table: T;
+  column: EncryptedColumnOf<T>;
+  primaryKey: readonly P[];
+  contextColumns: readonly C[];
+  context(row: Pick<Selectable<Database[T]>, P | C>): SealContext;
+}): SealedColumn {
+  // The definition is checked above; the registry holds it with the row type erased.
+  return definition as unknown as SealedColumn;
+}
+
+export const SEALED_COLUMNS: readonly SealedColumn[] = [
+  sealedColumn({
+    table: 'integrations',
+    column: 'encrypted_credentials',
+    primaryKey: ['tenant_id', 'id'],
+    contextColumns: [],
+    context: (row) => ({
+      tenantId: row.tenant_id,
+      kind: 'integration.credentials',
+      recordId: row.id,
+      userId: null,
+    }),
+  }),
+  sealedColumn({
+    table: 'integrations',
+    column: 'encrypted_oauth_client_secret',
+    primaryKey: ['tenant_id', 'id'],
+    contextColumns: [],
+    context: (row) => ({
+      tenantId: row.tenant_id,
+      kind: 'integration.oauth_client_secret',
+      recordId: row.id,
+      userId: null,
+    }),
+  }),
+  sealedColumn({
+    table: 'connections',
+    column: 'encrypted_credentials',
+    primaryKey: ['id'],
+    contextColumns: ['tenant_id', 'user_id'],
+    context: (row) => ({
+      tenantId: row.tenant_id,
+      kind: 'connection.credentials',
+      recordId: row.id,
+      userId: row.user_id,
+    }),
+  }),
+  sealedColumn({
+    table: 'oauth_states',
+    column: 'encrypted_pkce_verifier',
+    primaryKey: ['id'],
+    contextColumns: ['tenant_id', 'user_id'],
+    context: (row) => ({
+      tenantId: row.tenant_id,
+      kind: 'oauth_state.pkce_verifier',
+      recordId: row.id,
+      userId: row.user_id,
+    }),
+  }),
+  sealedColumn({
+    table: 'runs',
+    column: 'encrypted_result',
+    primaryKey: ['id'],
+    contextColumns: ['tenant_id', 'user_id'],
+    context: (row) => ({
+      tenantId: row.tenant_id,
+      kind: 'run.result',
+      recordId: row.id,
+      userId: row.user_id,
+    }),
+  }),
+  // The per-run key that seals runtime credentials in Temporal (packages/resolver); the row is
+  // deleted when the run ends, so only keys of runs in flight are re-sealed.
+  sealedColumn({
+    table: 'run_keys',
+    column: 'encrypted_key',
+    primaryKey: ['run_id'],
+    contextColumns: ['tenant_id'],
+    context: (row) => ({
+      tenantId: row.tenant_id,
+      kind: 'run.runtime_credentials',
+      recordId: row.run_id,
+      userId: null,
+    }),
+  }),
+];

@@ -1,0 +1,284 @@
+import type { Db } from '@latchkey/db';
+import { sealedAd } from './ad';
+import { initVault, openSealed, sealWithAd, wipe } from './aead';
+import { KeyCache } from './cache';
+import { canonicalTenantId } from './context';
+import { readVaultEnv } from './env';
+import {
+  DecryptionError,
+  InvalidContextError,
+  UnsupportedFormatError,
+  VaultClosedError,
+  VaultConfigError,
+  VaultError,
+} from './errors';
+import { sealedKeyVersion } from './format';
+import { createDbTenantKeyStore, type TenantKeyStore } from './key-store';
+import { loadMasterKeyring, type MasterKeyring } from './keyring';
+import { type ResealOptions, type ResealResult, resealColumns } from './reseal';
+import {
+  type RewrapOptions,
+  type RewrapResult,
+  type TenantKeyInfo,
+  TenantKeys,
+} from './tenant-keys';
+import type { SealContext } from './types';
+
+export interface CreateVaultOptions {
+  keyring: MasterKeyring;
+  /** PostgreSQL: tenant keys live in `tenant_keys`, and `resealAll` can walk sealed columns. */
+  db?: Db;
+  /** Where wrapped tenant keys live; default `tenant_keys` in `db`. */
+  store?: TenantKeyStore;
+  /** Unwrapped tenant keys kept in memory (LRU, wiped on eviction). Default 1000. */
+  cacheSize?: number;
+  /**
+   * How long a tenant's active key version is trusted before it is read again. A rotation made
+   * by another process is picked up for new seals within this time. Default 30 s.
+   */
+  activeVersionTtlMs?: number;
+}
+
+export interface VaultStats {
+  cachedKeys: number;
+  cacheCapacity: number;
+  hits: number;
+  misses: number;
+  evictions: number;
+}
+
+/**
+ * Tenant-scoped envelope encryption. Callers hand in plaintext and a context and get bytes for
+ * an `encrypted_*` column back; they never see a data key.
+ */
+export interface Vault {
+  /** Seals with the tenant's active key version (creating version 1 on first use). */
+  seal(ctx: SealContext, plaintext: Uint8Array | string): Promise<Buffer>;
+  /** Opens a sealed value; the context must be the one it was sealed with. */
+  open(ctx: SealContext, sealed: Uint8Array): Promise<Uint8Array>;
+  openText(ctx: SealContext, sealed: Uint8Array): Promise<string>;
+  sealJson(ctx: SealContext, value: unknown): Promise<Buffer>;
+  openJson<T = unknown>(ctx: SealContext, sealed: Uint8Array): Promise<T>;
+  /** Creates the tenant's first key unless it has one; safe to race. */
+  ensureTenantKey(tenantId: string): Promise<TenantKeyInfo>;
+  /** Adds a key version that new seals use; older versions stay readable. */
+  rotateTenantKey(tenantId: string): Promise<TenantKeyInfo>;
+  /** Master key rotation: re-wraps every tenant key not wrapped by the active master key. */
+  rewrapTenantKeys(options?: RewrapOptions): Promise<RewrapResult>;
+  /** Re-seals every stored value not on its tenant's active key version (needs `db`). */
+  resealAll(options?: ResealOptions): Promise<ResealResult>;
+  stats(): VaultStats;
+  /** Wipes and drops every cached tenant key. */
+  clearCache(): void;
+  /** Wipes the cache; every later call fails with VaultClosedError. */
+  close(): void;
+}
+
+export async function createVault(options: CreateVaultOptions): Promise<Vault> {
+  await initVault();
+  const store = options.store ?? (options.db ? createDbTenantKeyStore(options.db) : undefined);
+  if (!store) throw new VaultConfigError('createVault needs a db or a tenant key store');
+  return new VaultImpl(options, store);
+}
+
+/**
+ * The vault configured from LATCHKEY_MASTER_KEYS, LATCHKEY_ACTIVE_MASTER_KEY and
+ * LATCHKEY_VAULT_CACHE_SIZE; fails at start-up with a message naming the variable.
+ */
+export async function createVaultFromEnv(
+  options: Omit<CreateVaultOptions, 'keyring'> & { env?: NodeJS.ProcessEnv } = {},
+): Promise<Vault> {
+  const { env = process.env, ...rest } = options;
+  const { cacheSize } = readVaultEnv(env);
+  return createVault({ cacheSize, ...rest, keyring: loadMasterKeyring(env) });
+}
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
+
+function sealWith(
+  key: Uint8Array,
+  version: number,
+  tenantId: string,
+  ctx: SealContext,
+  plaintext: Uint8Array | string,
+): Buffer {
+  if (typeof plaintext !== 'string') {
+    return sealWithAd(plaintext, sealedAd(version, tenantId, ctx), key);
+  }
+  const bytes = textEncoder.encode(plaintext);
+  try {
+    return sealWithAd(bytes, sealedAd(version, tenantId, ctx), key);
+  } finally {
+    wipe(bytes);
+  }
+}
+
+function openWith(
+  key: Uint8Array,
+  version: number,
+  tenantId: string,
+  ctx: SealContext,
+  sealed: Uint8Array,
+): Uint8Array {
+  const plaintext = openSealed(sealed, sealedAd(version, tenantId, ctx), key);
+  if (plaintext === undefined) throw new DecryptionError(tenantId, ctx.kind, ctx.recordId);
+  return plaintext;
+}
+
+class VaultImpl implements Vault {
+  readonly #keys: TenantKeys;
+  readonly #cache: KeyCache;
+  readonly #db: Db | undefined;
+  #closed = false;
+
+  constructor(options: CreateVaultOptions, store: TenantKeyStore) {
+    this.#cache = new KeyCache(options.cacheSize ?? 1000);
+    this.#keys = new TenantKeys(
+      options.keyring,
+      store,
+      this.#cache,
+      options.activeVersionTtlMs ?? 30_000,
+    );
+    this.#db = options.db;
+  }
+
+  // The hot paths (seal and open with a cached key) touch no promise but their own, and do
+  // one cache lookup, one AD encoding and one AEAD call.
+
+  async seal(ctx: SealContext, plaintext: Uint8Array | string): Promise<Buffer> {
+    this.#assertOpen();
+    const tenantId = canonicalTenantId(ctx.tenantId);
+    const version =
+      this.#keys.cachedActiveVersion(tenantId) ?? (await this.#keys.activeVersion(tenantId));
+    return this.#sealWithVersion(tenantId, ctx, plaintext, version);
+  }
+
+  async open(ctx: SealContext, sealed: Uint8Array): Promise<Uint8Array> {
+    this.#assertOpen();
+    if (!(sealed instanceof Uint8Array)) {
+      throw new UnsupportedFormatError('sealed value must be bytes');
+    }
+    const keyVersion = sealedKeyVersion(sealed);
+    const tenantId = canonicalTenantId(ctx.tenantId);
+    const key = this.#keys.cached(tenantId, keyVersion);
+    if (key !== undefined) return openWith(key, keyVersion, tenantId, ctx, sealed);
+    return this.#keys.withLoadedKey(tenantId, keyVersion, (loaded) =>
+      openWith(loaded, keyVersion, tenantId, ctx, sealed),
+    );
+  }
+
+  async openText(ctx: SealContext, sealed: Uint8Array): Promise<string> {
+    const bytes = await this.open(ctx, sealed);
+    const text = textDecoder.decode(bytes);
+    wipe(bytes);
+    return text;
+  }
+
+  async sealJson(ctx: SealContext, value: unknown): Promise<Buffer> {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) {
+      throw new VaultError(
+        'INVALID_JSON',
+        `value for ${ctx.kind} ${ctx.recordId} is not JSON-serialisable`,
+      );
+    }
+    return this.seal(ctx, text);
+  }
+
+  async openJson<T = unknown>(ctx: SealContext, sealed: Uint8Array): Promise<T> {
+    const text = await this.openText(ctx, sealed);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      // V8's JSON errors quote the input, which is plaintext: report without them.
+      throw new VaultError(
+        'INVALID_JSON',
+        `sealed value for tenant ${ctx.tenantId}, kind ${ctx.kind}, record ${ctx.recordId} is not JSON`,
+      );
+    }
+  }
+
+  #sealWithVersion(
+    tenantId: string,
+    ctx: SealContext,
+    plaintext: Uint8Array | string,
+    version: number,
+  ): Buffer | Promise<Buffer> {
+    if (typeof plaintext !== 'string' && !(plaintext instanceof Uint8Array)) {
+      throw new InvalidContextError('plaintext must be a string or bytes');
+    }
+    const key = this.#keys.cached(tenantId, version);
+    if (key !== undefined) return sealWith(key, version, tenantId, ctx, plaintext);
+    return this.#keys.withLoadedKey(tenantId, version, (loaded) =>
+      sealWith(loaded, version, tenantId, ctx, plaintext),
+    );
+  }
+
+  async ensureTenantKey(tenantId: string): Promise<TenantKeyInfo> {
+    this.#assertOpen();
+    return this.#keys.ensure(canonicalTenantId(tenantId));
+  }
+
+  async rotateTenantKey(tenantId: string): Promise<TenantKeyInfo> {
+    this.#assertOpen();
+    return this.#keys.rotate(canonicalTenantId(tenantId));
+  }
+
+  async rewrapTenantKeys(options?: RewrapOptions): Promise<RewrapResult> {
+    this.#assertOpen();
+    return this.#keys.rewrapAll(options);
+  }
+
+  async resealAll(options: ResealOptions = {}): Promise<ResealResult> {
+    this.#assertOpen();
+    const db = this.#db;
+    if (!db) throw new VaultConfigError('resealAll needs a vault created with a db');
+    return resealColumns(
+      db,
+      {
+        activeVersion: async (tenantId) =>
+          (await this.#keys.readLatest(canonicalTenantId(tenantId)))?.version,
+        reseal: async (ctx, sealed, version) => {
+          const plaintext = await this.open(ctx, sealed);
+          try {
+            const tenantId = canonicalTenantId(ctx.tenantId);
+            return await this.#sealWithVersion(tenantId, ctx, plaintext, version);
+          } finally {
+            wipe(plaintext);
+          }
+        },
+      },
+      { ...options, tenantId: options.tenantId && canonicalTenantId(options.tenantId) },
+    );
+  }
+
+  stats(): VaultStats {
+    const cache = this.#cache;
+    return {
+      cachedKeys: cache.size,
+      cacheCapacity: cache.capacity,
+      hits: cache.hits,
+      misses: cache.misses,
+      evictions: cache.evictions,
+    };
+  }
+
+  clearCache(): void {
+    this.#keys.clear();
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#keys.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new VaultClosedError();
+  }
+}
