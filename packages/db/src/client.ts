@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -6,6 +6,8 @@ import type { Database } from './schema';
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
 
 export type Db = Kysely<Database>;
+/** The database or a transaction: repositories accept either, so callers choose atomicity. */
+export type DbExecutor = Kysely<Database> | Transaction<Database>;
 
 export interface CreateDbOptions {
   connectionString: string;

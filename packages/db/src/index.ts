@@ -1,7 +1,12 @@
-export { type CreateDbOptions, createDb, type Db } from './client';
+export { type CreateDbOptions, createDb, type Db, type DbExecutor } from './client';
 export { readDatabaseUrl } from './env';
 export { MigrationError, migrateToLatest } from './migrate';
+export { PLATFORM_TENANT_ID } from './migrations/2026_11_25_0002_platform_tenant';
 export * from './repositories/api-keys';
 export * from './repositories/audit';
+export * from './repositories/connections';
+export * from './repositories/integrations';
+export * from './repositories/runs';
 export * from './repositories/tenants';
+export * from './repositories/workflows';
 export * from './schema';

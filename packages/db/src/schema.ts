@@ -14,6 +14,7 @@ export interface Database {
   workflows: WorkflowsTable;
   runs: RunsTable;
   audit_events: AuditEventsTable;
+  run_keys: RunKeysTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -21,6 +22,7 @@ type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** JSON columns: written as a serialised string or value, read back parsed. */
 type Json<T> = ColumnType<T, string, string>;
+type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>;
 
 export interface TenantsTable {
   id: Generated<string>;
@@ -72,8 +74,8 @@ export interface IntegrationsTable {
   name: string;
   url_host: string;
   url_path: string;
-  /** The declared auth scheme: `{ type, ...placement }`. */
-  auth: Json<{ type: AuthSchemeType } & Record<string, unknown>>;
+  /** The declared auth scheme (`{ type, ...placement }`); null means the template's or the default. */
+  auth: NullableJson<{ type: AuthSchemeType } & Record<string, unknown>>;
   template_id: string | null;
   instructions: string | null;
   docs_url: string | null;
@@ -81,8 +83,10 @@ export interface IntegrationsTable {
   /** Credential names with a masked hint each; never a value. */
   credential_hints: Json<Record<string, string>>;
   /** OAuth client settings without the secret (client id, scopes, endpoints). */
-  oauth: Json<Record<string, unknown> | null>;
+  oauth: NullableJson<Record<string, unknown>>;
   encrypted_oauth_client_secret: Buffer | null;
+  /** Bumped on every write; writers compare it to avoid lost updates. */
+  version: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -135,8 +139,8 @@ export interface WorkflowsTable {
   instruction: string;
   integration_ids: string[];
   steps: Json<unknown[]>;
-  input_schema: Json<Record<string, unknown> | null>;
-  response_schema: Json<Record<string, unknown> | null>;
+  input_schema: NullableJson<Record<string, unknown>>;
+  response_schema: NullableJson<Record<string, unknown>>;
   created_at: CreatedAt;
 }
 
@@ -158,6 +162,14 @@ export interface RunsTable {
   encrypted_result: Buffer | null;
   /** Already redacted before it is written. */
   error: string | null;
+  created_at: CreatedAt;
+}
+
+export interface RunKeysTable {
+  run_id: string;
+  tenant_id: string;
+  /** The run's key, sealed by the tenant key (kind `run.runtime_credentials`). */
+  encrypted_key: Buffer;
   created_at: CreatedAt;
 }
 

@@ -50,7 +50,8 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('url_host', 'text', (c) => c.notNull())
     .addColumn('url_path', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('auth', 'jsonb', (c) => c.notNull().defaultTo(sql`'{"type":"none"}'::jsonb`))
+    // Null: no declared scheme, so the template's (or the mapper's documented default) applies.
+    .addColumn('auth', 'jsonb')
     .addColumn('template_id', 'text')
     .addColumn('instructions', 'text')
     .addColumn('docs_url', 'text')
@@ -58,6 +59,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('credential_hints', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('oauth', 'jsonb')
     .addColumn('encrypted_oauth_client_secret', 'bytea')
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
     .addPrimaryKeyConstraint('integrations_pk', ['tenant_id', 'id'])

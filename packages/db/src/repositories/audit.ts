@@ -1,4 +1,4 @@
-import type { Db } from '../client';
+import type { Db, DbExecutor as Executor } from '../client';
 import type { AuditEvent } from '../schema';
 
 export interface AuditEntry {
@@ -12,7 +12,7 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
+export async function appendAudit(db: Executor, entry: AuditEntry): Promise<void> {
   await db
     .insertInto('audit_events')
     .values({

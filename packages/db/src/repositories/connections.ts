@@ -1,0 +1,82 @@
+import type { DbExecutor as Executor } from '../client';
+import type { Connection, ConnectionStatus } from '../schema';
+
+export interface ConnectionWrite {
+  encrypted_credentials: Buffer | null;
+  credential_hints: string;
+  status: ConnectionStatus;
+  expires_at: Date | null;
+  granted_scopes: string[];
+}
+
+export async function findConnection(
+  db: Executor,
+  tenantId: string,
+  integrationId: string,
+  userId: string,
+): Promise<Connection | undefined> {
+  return db
+    .selectFrom('connections')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('integration_id', '=', integrationId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function listConnections(
+  db: Executor,
+  tenantId: string,
+  filter: { integrationId?: string; userId?: string } = {},
+): Promise<Connection[]> {
+  let query = db.selectFrom('connections').selectAll().where('tenant_id', '=', tenantId);
+  if (filter.integrationId) query = query.where('integration_id', '=', filter.integrationId);
+  if (filter.userId) query = query.where('user_id', '=', filter.userId);
+  return query.orderBy('integration_id').orderBy('user_id').execute();
+}
+
+/** Inserts with a caller-chosen id (it is part of the sealed credentials' context). */
+export async function insertConnection(
+  db: Executor,
+  row: { id: string; tenantId: string; integrationId: string; userId: string } & ConnectionWrite,
+): Promise<Connection | undefined> {
+  const { id, tenantId, integrationId, userId, ...values } = row;
+  return db
+    .insertInto('connections')
+    .values({ id, tenant_id: tenantId, integration_id: integrationId, user_id: userId, ...values })
+    .onConflict((oc) => oc.columns(['tenant_id', 'integration_id', 'user_id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function updateConnection(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  expectedVersion: number,
+  values: Partial<ConnectionWrite>,
+): Promise<Connection | undefined> {
+  return db
+    .updateTable('connections')
+    .set({ ...values, version: expectedVersion + 1, updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function deleteConnection(
+  db: Executor,
+  tenantId: string,
+  integrationId: string,
+  userId: string,
+): Promise<Connection | undefined> {
+  return db
+    .deleteFrom('connections')
+    .where('tenant_id', '=', tenantId)
+    .where('integration_id', '=', integrationId)
+    .where('user_id', '=', userId)
+    .returningAll()
+    .executeTakeFirst();
+}

@@ -1,0 +1,156 @@
+import type { DbExecutor as Executor } from '../client';
+import type { Integration } from '../schema';
+
+/** The columns a writer sets; ids and timestamps are handled here. */
+export interface IntegrationWrite {
+  name: string;
+  url_host: string;
+  url_path: string;
+  auth: string | null;
+  template_id: string | null;
+  instructions: string | null;
+  docs_url: string | null;
+  encrypted_credentials: Buffer | null;
+  credential_hints: string;
+  oauth: string | null;
+  encrypted_oauth_client_secret: Buffer | null;
+}
+
+export async function findIntegration(
+  db: Executor,
+  tenantId: string,
+  id: string,
+): Promise<Integration | undefined> {
+  return db
+    .selectFrom('integrations')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function listIntegrations(db: Executor, tenantId: string): Promise<Integration[]> {
+  return db
+    .selectFrom('integrations')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('id')
+    .execute();
+}
+
+/** Inserts; returns undefined when the id is taken (a concurrent creator won). */
+export async function insertIntegration(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  values: IntegrationWrite,
+): Promise<Integration | undefined> {
+  return db
+    .insertInto('integrations')
+    .values({ tenant_id: tenantId, id, ...values })
+    .onConflict((oc) => oc.columns(['tenant_id', 'id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Updates only if the row is still at `expectedVersion`; undefined means someone else wrote. */
+export async function updateIntegration(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  expectedVersion: number,
+  values: IntegrationWrite,
+): Promise<Integration | undefined> {
+  return db
+    .updateTable('integrations')
+    .set({ ...values, version: expectedVersion + 1, updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function deleteIntegration(
+  db: Executor,
+  tenantId: string,
+  id: string,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('integrations')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export interface IntegrationForRequest {
+  integration: Integration;
+  connection:
+    | {
+        id: string;
+        user_id: string;
+        encrypted_credentials: Buffer | null;
+        status: string;
+        expires_at: Date | null;
+        granted_scopes: string[];
+        version: number;
+      }
+    | undefined;
+}
+
+/** One round trip for what a request needs: the integration and, if any, the user's connection. */
+export async function findIntegrationForRequest(
+  db: Executor,
+  tenantId: string,
+  integrationId: string,
+  userId: string | null,
+): Promise<IntegrationForRequest | undefined> {
+  const row = await db
+    .selectFrom('integrations as i')
+    .leftJoin('connections as c', (join) =>
+      join
+        .onRef('c.tenant_id', '=', 'i.tenant_id')
+        .onRef('c.integration_id', '=', 'i.id')
+        .on('c.user_id', '=', userId ?? ''),
+    )
+    .selectAll('i')
+    .select([
+      'c.id as c_id',
+      'c.user_id as c_user_id',
+      'c.encrypted_credentials as c_encrypted_credentials',
+      'c.status as c_status',
+      'c.expires_at as c_expires_at',
+      'c.granted_scopes as c_granted_scopes',
+      'c.version as c_version',
+    ])
+    .where('i.tenant_id', '=', tenantId)
+    .where('i.id', '=', integrationId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const {
+    c_id,
+    c_user_id,
+    c_encrypted_credentials,
+    c_status,
+    c_expires_at,
+    c_granted_scopes,
+    c_version,
+    ...integration
+  } = row;
+  return {
+    integration,
+    connection:
+      userId && c_id && c_user_id
+        ? {
+            id: c_id,
+            user_id: c_user_id,
+            encrypted_credentials: c_encrypted_credentials,
+            status: c_status ?? 'active',
+            expires_at: c_expires_at,
+            granted_scopes: c_granted_scopes ?? [],
+            version: c_version ?? 1,
+          }
+        : undefined,
+  };
+}
