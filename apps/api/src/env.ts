@@ -6,8 +6,20 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
+  /** The task queue the worker fleet polls; api and workers must agree. */
+  LATCHKEY_TASK_QUEUE: z.string().min(1).default('latchkey'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
+  /** Origins of the Temporal UI allowed to call the codec endpoint (comma-separated). */
+  LATCHKEY_TEMPORAL_UI_ORIGINS: z
+    .string()
+    .default('http://127.0.0.1:8233,http://localhost:8233')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
 });
 
 export type ApiEnv = z.infer<typeof schema>;

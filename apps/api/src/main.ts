@@ -1,5 +1,8 @@
 import { createDb, migrateToLatest } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
+import { createClientDataConverter } from '@latchkey/temporal';
+import { createVaultFromEnv } from '@latchkey/vault';
+import { plannerFromEnv } from '@latchkey/workflow-engine';
 import { readApiEnv } from './env';
 import { createApiServer } from './server';
 import { lazyTemporalClient } from './temporal-client';
@@ -8,15 +11,28 @@ const env = readApiEnv();
 const log = createLogger('api', { level: env.LOG_LEVEL });
 const db = createDb({ connectionString: env.DATABASE_URL });
 await migrateToLatest(db);
-const temporal = lazyTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE);
+const vault = await createVaultFromEnv({ db });
+const temporal = lazyTemporalClient(
+  env.TEMPORAL_ADDRESS,
+  env.TEMPORAL_NAMESPACE,
+  createClientDataConverter({ vault }),
+);
+const planner = plannerFromEnv(process.env);
 
 const server = createApiServer({
   db,
+  vault,
   log,
   temporal: temporal.get,
+  taskQueue: env.LATCHKEY_TASK_QUEUE,
+  planner,
+  codec: { allowedOrigins: env.LATCHKEY_TEMPORAL_UI_ORIGINS },
 });
 server.listen(env.PORT, env.HOST, () => {
-  log.info({ url: `http://${env.HOST}:${env.PORT}/trpc` }, 'api listening');
+  log.info(
+    { url: `http://${env.HOST}:${env.PORT}/trpc`, planner: planner ? 'configured' : 'none' },
+    'api listening',
+  );
 });
 
 async function shutdown(signal: string) {
@@ -24,6 +40,7 @@ async function shutdown(signal: string) {
   server.close();
   server.closeAllConnections();
   await temporal.close();
+  vault.close();
   await db.destroy();
   process.exit(0);
 }

@@ -2,15 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type ApiDeps, appRouter, createContextFactory } from '@latchkey/api';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { createCodecHandler } from './codec';
 
 export const TRPC_BASE_PATH = '/trpc';
+export const CODEC_BASE_PATH = '/codec';
 
 /**
  * The api's HTTP server: tRPC under /trpc, plus plain routes that other issues add
  * (OAuth callback, codec endpoint). Every request is logged by path, status and time only:
  * never headers, query strings or bodies, which can carry keys and inputs.
  */
-export function createApiServer(deps: ApiDeps): Server {
+export interface ApiServerOptions extends ApiDeps {
+  /** The Temporal UI's codec endpoint under /codec; origins allowed to call it. */
+  codec?: { allowedOrigins: string[] };
+}
+
+export function createApiServer(deps: ApiServerOptions): Server {
+  const codec = createCodecHandler({
+    db: deps.db,
+    vault: deps.vault,
+    log: deps.log,
+    allowedOrigins: deps.codec?.allowedOrigins ?? [],
+  });
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_BASE_PATH}/`,
@@ -43,6 +56,10 @@ export function createApiServer(deps: ApiDeps): Server {
     });
     if (pathname === TRPC_BASE_PATH || pathname.startsWith(`${TRPC_BASE_PATH}/`)) {
       trpc(req, res);
+      return;
+    }
+    if (pathname === CODEC_BASE_PATH || pathname.startsWith(`${CODEC_BASE_PATH}/`)) {
+      codec(req, res);
       return;
     }
     if (pathname === '/healthz') {

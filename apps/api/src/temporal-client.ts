@@ -1,11 +1,15 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type DataConverter } from '@temporalio/client';
 
 /** A lazily connected, shared Temporal client; the connection is retried on the next call if it fails. */
-export function lazyTemporalClient(address: string, namespace: string) {
+export function lazyTemporalClient(
+  address: string,
+  namespace: string,
+  dataConverter?: DataConverter,
+) {
   let pending: Promise<Client> | undefined;
   const get = (): Promise<Client> => {
     pending ??= Connection.connect({ address })
-      .then((connection) => new Client({ connection, namespace }))
+      .then((connection) => new Client({ connection, namespace, dataConverter }))
       .catch((error: unknown) => {
         pending = undefined;
         throw error;

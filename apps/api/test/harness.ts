@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { AppRouter } from '@latchkey/api';
 import { createTenant } from '@latchkey/api';
 import { createTestDatabase, testServices } from '@latchkey/devstack/test-db';
 import { createLogger } from '@latchkey/logger';
+import { createClientDataConverter } from '@latchkey/temporal';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { createApiServer } from '../src/server';
 import { lazyTemporalClient } from '../src/temporal-client';
@@ -26,17 +28,29 @@ export async function startTestApi() {
     }),
   });
   const services = testServices();
-  const temporal = lazyTemporalClient(services.temporalAddress, services.temporalNamespace);
-  const vault = await createTestVault(testDb.db);
-  const server = createApiServer({ db: testDb.db, log, temporal: temporal.get });
+  const { vault, masterKeys } = await createTestVault(testDb.db);
+  const dataConverter = createClientDataConverter({ vault });
+  const temporal = lazyTemporalClient(
+    services.temporalAddress,
+    services.temporalNamespace,
+    dataConverter,
+  );
+  // Each test file has its own queue: workers of other files (other databases) never see its runs.
+  const taskQueue = `latchkey-test-${randomBytes(4).toString('hex')}`;
+  const server = createApiServer({ db: testDb.db, vault, log, temporal: temporal.get, taskQueue });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/trpc`;
 
   return {
     url,
+    taskQueue,
+    dataConverter,
+    temporal: temporal.get,
     db: testDb.db,
     dbUrl: testDb.url,
+    /** For worker processes started by a test: the same master key as this api. */
+    masterKeys,
     vault,
     logs: () => logLines.join(''),
     client(apiKey?: string) {

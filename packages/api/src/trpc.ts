@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ApiKeyScope, Db } from '@latchkey/db';
 import type { Logger } from '@latchkey/logger';
+import type { Vault } from '@latchkey/vault';
+import type { Planner } from '@latchkey/workflow-engine';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
@@ -12,6 +14,11 @@ import { toTRPCError } from './errors';
 /** Long-lived dependencies, built once at start-up (or by a test). */
 export interface ApiDeps {
   db: Db;
+  vault: Vault;
+  /** The worker fleet's task queue (tests give each file its own). */
+  taskQueue: string;
+  /** The LLM planner behind `workflows.build` without steps; absent when not configured. */
+  planner?: Planner;
   log: Logger;
   /** Connects lazily so the api starts even while Temporal is still coming up. */
   temporal: () => Promise<TemporalClient>;
@@ -45,7 +52,17 @@ function describeZodIssues(error: ZodError): string {
     .join('; ');
 }
 
-const t = initTRPC.context<Context>().create({
+/**
+ * The router's declared context is deliberately small: the typed client's declarations are
+ * built from `AppRouter`, and a context naming the database, the vault and the logger would
+ * drag their types (and the schema) into every consumer. The first middleware restores the
+ * full context for procedures.
+ */
+export interface DeclaredContext {
+  requestId: string;
+}
+
+const t = initTRPC.context<DeclaredContext>().create({
   errorFormatter({ shape, error, ctx }) {
     const zodError = error.cause instanceof ZodError ? error.cause : undefined;
     if (error.code === 'INTERNAL_SERVER_ERROR') {
@@ -84,10 +101,12 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+const withDependencies = t.middleware(({ ctx, next }) => next({ ctx: ctx as Context }));
+
+export const publicProcedure = t.procedure.use(withDependencies).use(mapDomainErrors);
 
 /** Guarantees `ctx.caller`: a live API key and the tenant it belongs to. */
-const ensureCaller = t.middleware(async ({ ctx, next }) => {
+export const tenantProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const auth = await authenticateApiKey(ctx.db, ctx.apiKey);
   if (!auth.ok) {
     const message = {
@@ -100,8 +119,6 @@ const ensureCaller = t.middleware(async ({ ctx, next }) => {
   return next({ ctx: { caller: auth.caller satisfies Caller } });
 });
 
-export const tenantProcedure = publicProcedure.use(ensureCaller);
-
 /** A tenant procedure that also requires the key to hold `scope` (admin holds all). */
 export function scopedProcedure(scope: ApiKeyScope) {
   return tenantProcedure.use(({ ctx, next }) => {
@@ -113,4 +130,9 @@ export function scopedProcedure(scope: ApiKeyScope) {
     }
     return next();
   });
+}
+
+/** Who did it, for the audit log: the tenant and the API key that called. */
+export function actorOf(caller: Caller): { tenantId: string; actor: string } {
+  return { tenantId: caller.tenantId, actor: `api_key:${caller.apiKeyId}` };
 }

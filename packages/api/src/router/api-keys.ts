@@ -1,7 +1,7 @@
 import { API_KEY_SCOPES } from '@latchkey/db';
 import { z } from 'zod';
 import { createApiKey, listTenantApiKeys, revokeTenantApiKey } from '../services/tenants';
-import { router, scopedProcedure } from '../trpc';
+import { actorOf, router, scopedProcedure } from '../trpc';
 
 const adminProcedure = scopedProcedure('admin');
 
@@ -18,10 +18,9 @@ export const apiKeysRouter = router({
     )
     .mutation(({ ctx, input }) =>
       createApiKey(ctx.db, {
-        tenantId: ctx.caller.tenantId,
+        ...actorOf(ctx.caller),
         name: input.name,
         scopes: [...new Set(input.scopes)],
-        actor: `api_key:${ctx.caller.apiKeyId}`,
       }),
     ),
 

@@ -1,14 +1,22 @@
 import { createCallerFactory, router } from '../trpc';
 import { apiKeysRouter } from './api-keys';
 import { auditRouter } from './audit';
+import { connectionsRouter } from './connections';
 import { healthRouter } from './health';
+import { integrationsRouter } from './integrations';
+import { runsRouter } from './runs';
 import { systemRouter } from './system';
 import { tenantRouter } from './tenant';
+import { workflowsRouter } from './workflows';
 
 export const appRouter = router({
   health: healthRouter,
   tenant: tenantRouter,
   apiKeys: apiKeysRouter,
+  integrations: integrationsRouter,
+  connections: connectionsRouter,
+  workflows: workflowsRouter,
+  runs: runsRouter,
   audit: auditRouter,
   system: systemRouter,
 });

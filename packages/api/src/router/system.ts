@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type SmokeResult, smokeWorkflowId, TASK_QUEUE, TenantAttribute } from '@latchkey/temporal';
+import { type SmokeResult, smokeWorkflowId, TenantAttribute } from '@latchkey/temporal';
 import { z } from 'zod';
 import { router, scopedProcedure } from '../trpc';
 
@@ -11,7 +11,7 @@ export const systemRouter = router({
       const client = await ctx.temporal();
       const started = Date.now();
       const result: SmokeResult = await client.workflow.execute('smokeWorkflow', {
-        taskQueue: TASK_QUEUE,
+        taskQueue: ctx.taskQueue,
         workflowId: smokeWorkflowId(randomUUID()),
         args: [{ message: input.message }],
         workflowExecutionTimeout: '30 seconds',

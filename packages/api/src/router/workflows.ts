@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { buildWorkflow, deleteWorkflow, getWorkflow, listWorkflows } from '../services/workflows';
+import { actorOf, router, scopedProcedure } from '../trpc';
+import {
+  workflowBuildSchema,
+  workflowIdSchema,
+  workflowRefSchema,
+} from '../validation/workflow-input';
+
+const procedure = scopedProcedure('workflows');
+
+export const workflowsRouter = router({
+  build: procedure
+    .input(workflowBuildSchema)
+    .mutation(({ ctx, input }) => buildWorkflow(ctx, actorOf(ctx.caller), input)),
+  get: procedure
+    .input(workflowRefSchema)
+    .query(({ ctx, input }) => getWorkflow(ctx.db, ctx.caller.tenantId, input.id, input.version)),
+  list: procedure.query(({ ctx }) => listWorkflows(ctx.db, ctx.caller.tenantId)),
+  delete: procedure.input(z.object({ id: workflowIdSchema })).mutation(async ({ ctx, input }) => {
+    const versions = await deleteWorkflow(ctx.db, actorOf(ctx.caller), input.id);
+    return { id: input.id, deleted: true as const, versions };
+  }),
+});

@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import {
+  appendAudit,
+  type Db,
+  findRun,
+  findTenantById,
+  findWorkflow,
+  finishRunRow,
+  insertRun,
+  listRuns as listRunRows,
+  markRunStarted,
+  type Run,
+} from '@latchkey/db';
+import { destroyRunKey, sealRuntimeCredentials } from '@latchkey/resolver';
+import {
+  IntegrationsAttribute,
+  type RunWorkflowInput,
+  runWorkflowId,
+  TenantAttribute,
+  UserAttribute,
+  WorkflowAttribute,
+} from '@latchkey/temporal';
+import type { Vault } from '@latchkey/vault';
+import { validateAgainstSchema, type WorkflowStep } from '@latchkey/workflow-engine';
+import type { Client as TemporalClient } from '@temporalio/client';
+import { InvalidInputError, NotFoundError } from '../errors';
+import type { RunExecuteInput } from '../validation/workflow-input';
+import { checkDefinition } from './workflows';
+
+export interface RunServiceDeps {
+  db: Db;
+  vault: Vault;
+  temporal: () => Promise<TemporalClient>;
+  taskQueue: string;
+}
+
+interface Actor {
+  tenantId: string;
+  actor: string;
+}
+
+/** Runs that never finish still end: Temporal times them out, and their run key with them. */
+const RUN_EXECUTION_TIMEOUT = '1 hour';
+
+export async function runView(vault: Pick<Vault, 'openJson'>, row: Run) {
+  const output =
+    row.status === 'succeeded' && row.encrypted_result
+      ? await vault.openJson(
+          { tenantId: row.tenant_id, kind: 'run.result', recordId: row.id, userId: row.user_id },
+          row.encrypted_result,
+        )
+      : null;
+  return {
+    runId: row.id,
+    workflowId: row.workflow_id,
+    workflowVersion: row.workflow_version,
+    userId: row.user_id,
+    status: row.status,
+    output: output as unknown,
+    error: row.error,
+    stepStats: row.step_stats as unknown[],
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    durationMs:
+      row.started_at && row.finished_at
+        ? row.finished_at.getTime() - row.started_at.getTime()
+        : null,
+    temporal: { workflowId: row.temporal_workflow_id, runId: row.temporal_run_id },
+  };
+}
+
+export type RunView = Awaited<ReturnType<typeof runView>>;
+
+interface Definition {
+  id: string;
+  version: number;
+  steps: WorkflowStep[];
+  inputSchema: Record<string, unknown> | null;
+  responseSchema: Record<string, unknown> | null;
+}
+
+async function definitionFor(
+  db: Db,
+  tenantId: string,
+  input: RunExecuteInput,
+): Promise<Definition> {
+  if (input.workflowId) {
+    const row = await findWorkflow(db, tenantId, input.workflowId, input.workflowVersion);
+    if (!row) throw new NotFoundError(`No workflow '${input.workflowId}'`);
+    return {
+      id: row.id,
+      version: row.version,
+      steps: row.steps as WorkflowStep[],
+      inputSchema: row.input_schema,
+      responseSchema: row.response_schema,
+    };
+  }
+  const inline = input.workflow;
+  if (!inline)
+    throw new InvalidInputError('workflowId', 'give exactly one of workflowId or workflow');
+  const checked = await checkDefinition(db, tenantId, inline);
+  return {
+    id: inline.id ?? 'inline',
+    version: 0,
+    steps: checked.steps,
+    inputSchema: inline.inputSchema ?? null,
+    responseSchema: inline.responseSchema ?? null,
+  };
+}
+
+/**
+ * Starts one Temporal workflow for one run. Runtime credentials are sealed with a key made
+ * for this run before anything leaves the api; the caller gets the result or the run id.
+ */
+export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunExecuteInput) {
+  const { db, tenantId } = { db: deps.db, tenantId: actor.tenantId };
+  const definition = await definitionFor(db, tenantId, input);
+  const integrationIds = [...new Set(definition.steps.map((s) => s.integrationId))];
+  if (input.integrationIds) {
+    const outside = integrationIds.filter((id) => !input.integrationIds?.includes(id));
+    if (outside.length) {
+      throw new InvalidInputError('integrationIds', `the workflow also uses ${outside.join(', ')}`);
+    }
+  }
+  if (definition.inputSchema) {
+    const check = validateAgainstSchema(definition.inputSchema, input.payload ?? null);
+    if (!check.ok) throw new InvalidInputError('payload', check.errors.join('; '));
+  }
+
+  const tenant = await findTenantById(db, tenantId);
+  const runId = randomUUID();
+  const temporalWorkflowId = runWorkflowId(tenant?.name ?? tenantId, definition.id, runId);
+  await insertRun(db, {
+    id: runId,
+    tenantId,
+    workflowId: definition.id,
+    workflowVersion: definition.version,
+    userId: input.userId ?? null,
+    temporalWorkflowId,
+  });
+  const credentialNames = Object.keys(input.credentials ?? {});
+  const sealedRuntimeCredentials =
+    input.credentials && credentialNames.length
+      ? await sealRuntimeCredentials(
+          { db, vault: deps.vault },
+          { tenantId, runId, credentials: input.credentials },
+        )
+      : null;
+  await appendAudit(db, {
+    tenantId,
+    actor: actor.actor,
+    action: 'run.execute',
+    targetKind: 'run',
+    targetId: runId,
+    userId: input.userId ?? null,
+    details: {
+      workflowId: definition.id,
+      version: definition.version,
+      runtimeCredentials: credentialNames,
+    },
+  });
+
+  const workflowInput: RunWorkflowInput = {
+    tenantId,
+    runId,
+    workflowId: definition.id,
+    workflowVersion: definition.version,
+    userId: input.userId ?? null,
+    steps: definition.steps,
+    payload: input.payload ?? null,
+    responseSchema: definition.responseSchema,
+    sealedRuntimeCredentials,
+  };
+  const client = await deps.temporal();
+  let handle: Awaited<ReturnType<TemporalClient['workflow']['start']>>;
+  try {
+    handle = await client.workflow.start('runWorkflow', {
+      taskQueue: deps.taskQueue,
+      workflowId: temporalWorkflowId,
+      args: [workflowInput],
+      workflowExecutionTimeout: RUN_EXECUTION_TIMEOUT,
+      typedSearchAttributes: [
+        { key: TenantAttribute, value: tenantId },
+        { key: WorkflowAttribute, value: definition.id },
+        { key: UserAttribute, value: input.userId ?? '' },
+        { key: IntegrationsAttribute, value: integrationIds },
+      ],
+    });
+  } catch (error) {
+    await finishRunRow(db, tenantId, runId, {
+      status: 'failed',
+      stepStats: [],
+      encryptedResult: null,
+      error: 'the run could not be started: Temporal is unavailable',
+    });
+    await destroyRunKey(db, tenantId, runId);
+    throw error;
+  }
+
+  await markRunStarted(db, tenantId, runId, handle.firstExecutionRunId);
+
+  if (input.wait) {
+    // The outcome is recorded by the workflow itself; the row says it whichever way it ended.
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, input.timeoutMs).unref());
+    await Promise.race([handle.result().catch(() => undefined), timeout]);
+  }
+  return getRun(deps, tenantId, runId);
+}
+
+export async function getRun(
+  deps: Pick<RunServiceDeps, 'db' | 'vault'>,
+  tenantId: string,
+  runId: string,
+) {
+  const row = await findRun(deps.db, tenantId, runId);
+  if (!row) throw new NotFoundError(`No run ${runId}`);
+  return runView(deps.vault, row);
+}
+
+export async function listRuns(
+  deps: Pick<RunServiceDeps, 'db' | 'vault'>,
+  tenantId: string,
+  filter: Parameters<typeof listRunRows>[2],
+) {
+  const rows = await listRunRows(deps.db, tenantId, filter);
+  return Promise.all(rows.map((row) => runView(deps.vault, row)));
+}
+
+/** Asks Temporal to cancel; the workflow records `cancelled` and destroys the run key. */
+export async function cancelRun(deps: RunServiceDeps, actor: Actor, runId: string) {
+  const row = await findRun(deps.db, actor.tenantId, runId);
+  if (!row) throw new NotFoundError(`No run ${runId}`);
+  if (row.status === 'pending' || row.status === 'running') {
+    const client = await deps.temporal();
+    await client.workflow.getHandle(row.temporal_workflow_id).cancel();
+    await appendAudit(deps.db, {
+      tenantId: actor.tenantId,
+      actor: actor.actor,
+      action: 'run.cancel',
+      targetKind: 'run',
+      targetId: runId,
+    });
+  }
+  return getRun(deps, actor.tenantId, runId);
+}

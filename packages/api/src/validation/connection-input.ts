@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import {
+  credentialNameSchema,
+  credentialsInputSchema,
+  integrationIdSchema,
+  userIdSchema,
+} from './fields';
+
+export const connectionKeySchema = z.object({
+  integrationId: integrationIdSchema,
+  userId: userIdSchema,
+});
+
+export const connectionUpsertSchema = connectionKeySchema.extend({
+  /** Merged into the stored credentials (tokens, keys, database passwords). */
+  credentials: credentialsInputSchema.optional(),
+  removeCredentials: z.array(credentialNameSchema).max(50).optional(),
+  replaceCredentials: z.boolean().optional(),
+  /** When the access token expires, for tokens supplied by hand. */
+  expiresAt: z.coerce.date<Date | string>().nullable().optional(),
+  grantedScopes: z.array(z.string().min(1).max(512)).max(500).optional(),
+});
+
+export type ConnectionUpsertInput = z.infer<typeof connectionUpsertSchema>;
+
+export const connectionListSchema = z
+  .object({ integrationId: integrationIdSchema.optional(), userId: userIdSchema.optional() })
+  .default({});

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+/** Integration ids appear in URLs, Temporal ids and runtime credential prefixes (`stripe_key`). */
+export const integrationIdSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+    'must be 1-128 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+  );
+
+/** End-user ids come from the tenant's own system: anything printable, bounded. */
+export const userIdSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters');
+
+export const MAX_CREDENTIALS = 50;
+export const MAX_CREDENTIAL_BYTES = 16 * 1024;
+
+export const credentialNameSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/,
+    'credential names are 1-128 letters, digits, dots, dashes or underscores',
+  );
+
+/**
+ * A flat map of names to strings or numbers (numbers become strings: ports, account ids).
+ * Nested objects are refused so every value can be masked, encoded and redacted alike.
+ */
+export const credentialsInputSchema = z
+  .record(
+    credentialNameSchema,
+    z.union([z.string(), z.number().finite()], {
+      error: 'credential values must be strings or numbers (a flat map, no nesting)',
+    }),
+  )
+  .superRefine((value, ctx) => {
+    const names = Object.keys(value);
+    if (names.length > MAX_CREDENTIALS) {
+      ctx.addIssue({ code: 'custom', message: `at most ${MAX_CREDENTIALS} credentials` });
+    }
+    for (const name of names) {
+      const raw = value[name];
+      const text = typeof raw === 'number' ? String(raw) : (raw ?? '');
+      if (Buffer.byteLength(text) > MAX_CREDENTIAL_BYTES) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `value is larger than ${MAX_CREDENTIAL_BYTES / 1024} KiB`,
+        });
+      }
+      if (text.length === 0) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'value is empty' });
+      }
+    }
+  })
+  .transform((value) => Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)])));
+
+export const authSchemeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('none') }),
+  z.object({
+    type: z.literal('header'),
+    name: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a valid header name'),
+    prefix: z.string().max(64).optional(),
+    credential: credentialNameSchema.optional(),
+  }),
+  z.object({
+    type: z.literal('query'),
+    name: z.string().min(1).max(128),
+    credential: credentialNameSchema.optional(),
+  }),
+  z.object({ type: z.literal('bearer'), credential: credentialNameSchema.optional() }),
+  z.object({
+    type: z.literal('basic'),
+    username: credentialNameSchema.optional(),
+    password: credentialNameSchema.optional(),
+  }),
+  z.object({ type: z.literal('oauth2'), credential: credentialNameSchema.optional() }),
+  z.object({ type: z.literal('database') }),
+]);
+
+export type AuthSchemeInput = z.infer<typeof authSchemeSchema>;
+
+const SUPPORTED_PROTOCOLS = ['http:', 'https:', 'postgres:', 'postgresql:', 'mysql:'];
+
+/**
+ * Checks a URL that may hold `<<placeholders>>` (`https://<<shop>>.myshopify.com`,
+ * `postgresql://<<user>>:<<password>>@<<host>>:<<port>>`) by parsing it with stand-ins.
+ */
+export function urlTemplateProblem(template: string): string | undefined {
+  const standIn = template.replace(/:<<[^<>]+>>(?=$|[/?#])/g, ':1').replace(/<<[^<>]+>>/g, 'x');
+  let parsed: URL;
+  try {
+    parsed = new URL(standIn);
+  } catch {
+    return 'must be an absolute URL such as https://api.example.com or postgresql://<<user>>:<<password>>@<<host>>:<<port>>';
+  }
+  if (!SUPPORTED_PROTOCOLS.includes(parsed.protocol)) {
+    return `unsupported scheme '${parsed.protocol.replace(/:$/, '')}' (use http, https, postgres, postgresql or mysql)`;
+  }
+  if (!parsed.hostname) return 'must name a host';
+  return undefined;
+}
+
+export const urlHostSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .superRefine((value, ctx) => {
+    const problem = urlTemplateProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Splits `https://api.stripe.com/v1` into host `https://api.stripe.com` and path `/v1`. */
+export function splitUrl(url: string): { host: string; path: string } {
+  const match = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*)(.*)$/.exec(url);
+  return { host: match?.[1] ?? url, path: match?.[2] ?? '' };
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import {
+  authSchemeSchema,
+  credentialNameSchema,
+  credentialsInputSchema,
+  integrationIdSchema,
+  urlHostSchema,
+} from './fields';
+
+const httpsUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+
+/** OAuth client settings; the secret is sealed, everything else is stored as given. */
+export const oauthSettingsInputSchema = z.object({
+  clientId: z.string().min(1).max(512).optional(),
+  clientSecret: z.string().min(1).max(4096).optional(),
+  scopes: z.array(z.string().min(1).max(512)).max(200).optional(),
+  authorizeUrl: httpsUrl.optional(),
+  tokenUrl: httpsUrl.optional(),
+  revokeUrl: httpsUrl.optional(),
+  extraAuthorizeParams: z.record(z.string(), z.string().max(1024)).optional(),
+});
+
+export type OAuthSettingsInput = z.infer<typeof oauthSettingsInputSchema>;
+
+/** Fields an upsert may set; every field is optional on update, `urlHost` is needed to create. */
+export const integrationFieldsSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  urlHost: urlHostSchema.optional(),
+  urlPath: z.string().max(2048).optional(),
+  auth: authSchemeSchema.nullable().optional(),
+  templateId: z.string().min(1).max(128).nullable().optional(),
+  instructions: z.string().max(20_000).nullable().optional(),
+  docsUrl: httpsUrl.nullable().optional(),
+  /** Merged into the stored credentials: names given here are set, others are kept. */
+  credentials: credentialsInputSchema.optional(),
+  /** Stored credential names to delete. */
+  removeCredentials: z.array(credentialNameSchema).max(50).optional(),
+  /** Replace all stored credentials with `credentials` instead of merging. */
+  replaceCredentials: z.boolean().optional(),
+  oauth: oauthSettingsInputSchema.nullable().optional(),
+});
+
+export const integrationUpsertSchema = integrationFieldsSchema.extend({ id: integrationIdSchema });
+
+export type IntegrationUpsertInput = z.infer<typeof integrationUpsertSchema>;

@@ -1,0 +1,205 @@
+import type { AppRouter } from '@latchkey/api';
+import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
+import { normalizeEndpoint } from './endpoint';
+import { LatchkeyError } from './errors';
+import { createFetch, type FetchLike, type HeadersOption } from './transport';
+import type {
+  BuiltWorkflow,
+  Connection,
+  ConnectionDeleted,
+  ConnectionFilter,
+  ConnectionKey,
+  ConnectionList,
+  ConnectionUpsertInput,
+  ExecuteWorkflowInput,
+  HealthStatus,
+  Integration,
+  IntegrationDeleted,
+  IntegrationFields,
+  IntegrationId,
+  IntegrationList,
+  IntegrationTemplateList,
+  IntegrationUpsertInput,
+  Me,
+  Run,
+  RunFilter,
+  RunList,
+  TemplateFilter,
+  Workflow,
+  WorkflowBuildInput,
+  WorkflowDeleted,
+  WorkflowList,
+  WorkflowRef,
+} from './types';
+
+export interface LatchkeyClientOptions {
+  /** The api's base URL, e.g. `http://127.0.0.1:3000`; `/trpc` is appended unless present. */
+  endpoint: string;
+  /** A tenant API key, sent as `Authorization: Bearer <key>` and never put in error messages. */
+  apiKey: string;
+  /** A fetch to use instead of the global one (proxies, retries, tests). */
+  fetch?: FetchLike;
+  /** Extra headers for every request. An `authorization` header here is ignored: `apiKey` wins. */
+  headers?: HeadersOption;
+}
+
+/** Printable ASCII without spaces: anything else would be rejected by fetch, quoting the key. */
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+
+/**
+ * The typed Latchkey client. Every method rejects with a LatchkeyError; `trpc` is the raw,
+ * fully typed tRPC client for procedures without a method here (its errors are tRPC's own:
+ * wrap them with `LatchkeyError.from`).
+ */
+export class LatchkeyClient {
+  /** The raw tRPC client, typed from the api's router. */
+  readonly trpc: TRPCClient<AppRouter>;
+  /** The tRPC URL requests go to (the endpoint with `/trpc`). */
+  readonly url: string;
+  readonly #apiKey: string;
+
+  constructor(options: LatchkeyClientOptions) {
+    this.url = normalizeEndpoint(options?.endpoint);
+    const { apiKey, headers } = options;
+    if (typeof apiKey !== 'string' || apiKey === '') {
+      throw new TypeError('LatchkeyClient: `apiKey` is required');
+    }
+    if (!HEADER_SAFE.test(apiKey)) {
+      throw new TypeError(
+        'LatchkeyClient: `apiKey` contains spaces or characters that cannot be sent in an HTTP header',
+      );
+    }
+    this.#apiKey = apiKey;
+    const authorization = `Bearer ${apiKey}`;
+    this.trpc = createTRPCClient<AppRouter>({
+      links: [
+        // One request per call: simple to proxy, log and retry; no batch URL limits.
+        httpLink({
+          url: this.url,
+          fetch: createFetch(this.url, options.fetch),
+          headers: async () => {
+            const extra = typeof headers === 'function' ? await headers() : (headers ?? {});
+            const merged: Record<string, string> = {};
+            for (const [name, value] of Object.entries(extra)) {
+              if (name.toLowerCase() !== 'authorization') merged[name] = value;
+            }
+            merged.authorization = authorization;
+            return merged;
+          },
+        }),
+      ],
+    });
+  }
+
+  async #call<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw LatchkeyError.from(error, { redact: [this.#apiKey] });
+    }
+  }
+
+  /** Whether the api, its database and Temporal answer (needs no particular scope). */
+  health(): Promise<HealthStatus> {
+    return this.#call(() => this.trpc.health.check.query());
+  }
+
+  /** The tenant and scopes of the API key in use. */
+  me(): Promise<Me> {
+    return this.#call(() => this.trpc.tenant.me.query());
+  }
+
+  /**
+   * Creates or updates an integration. Fields left out are kept; `credentials` are merged into
+   * the stored ones unless `replaceCredentials` is set. Either `upsertIntegration({ id, ... })`
+   * or `upsertIntegration(id, { ... })` (the positional id wins).
+   */
+  upsertIntegration(input: IntegrationUpsertInput): Promise<Integration>;
+  upsertIntegration(id: IntegrationId, input: IntegrationFields): Promise<Integration>;
+  upsertIntegration(
+    idOrInput: IntegrationId | IntegrationUpsertInput,
+    fields?: IntegrationFields,
+  ): Promise<Integration> {
+    const input: IntegrationUpsertInput =
+      typeof idOrInput === 'string' ? { ...fields, id: idOrInput } : idOrInput;
+    return this.#call(() => this.trpc.integrations.upsert.mutate(input));
+  }
+
+  /** One integration; stored credentials appear as names with masked hints, never values. */
+  getIntegration(id: IntegrationId): Promise<Integration> {
+    return this.#call(() => this.trpc.integrations.get.query({ id }));
+  }
+
+  listIntegrations(): Promise<IntegrationList> {
+    return this.#call(() => this.trpc.integrations.list.query());
+  }
+
+  /** Deletes an integration and every connection under it. */
+  deleteIntegration(id: IntegrationId): Promise<IntegrationDeleted> {
+    return this.#call(() => this.trpc.integrations.delete.mutate({ id }));
+  }
+
+  /** The provider catalogue (Stripe, HubSpot, Google, ...), optionally filtered. */
+  listTemplates(filter?: TemplateFilter): Promise<IntegrationTemplateList> {
+    return this.#call(() => this.trpc.integrations.templates.query(filter));
+  }
+
+  /** Creates or updates one end user's connection (their tokens) under an integration. */
+  upsertConnection(input: ConnectionUpsertInput): Promise<Connection> {
+    return this.#call(() => this.trpc.connections.upsert.mutate(input));
+  }
+
+  getConnection(key: ConnectionKey): Promise<Connection> {
+    return this.#call(() => this.trpc.connections.get.query(key));
+  }
+
+  listConnections(filter?: ConnectionFilter): Promise<ConnectionList> {
+    return this.#call(() => this.trpc.connections.list.query(filter));
+  }
+
+  deleteConnection(key: ConnectionKey): Promise<ConnectionDeleted> {
+    return this.#call(() => this.trpc.connections.delete.mutate(key));
+  }
+  /**
+   * Saves a new version of a workflow: explicit `steps` are validated against the
+   * integrations; without steps the api's configured planner proposes them.
+   */
+  buildWorkflow(input: WorkflowBuildInput): Promise<BuiltWorkflow> {
+    return this.#call(() => this.trpc.workflows.build.mutate(input));
+  }
+
+  /** A workflow's latest version, or the one asked for. */
+  getWorkflow(id: string, version?: number): Promise<Workflow> {
+    const ref: WorkflowRef = version === undefined ? { id } : { id, version };
+    return this.#call(() => this.trpc.workflows.get.query(ref));
+  }
+
+  listWorkflows(): Promise<WorkflowList> {
+    return this.#call(() => this.trpc.workflows.list.query());
+  }
+
+  deleteWorkflow(id: string): Promise<WorkflowDeleted> {
+    return this.#call(() => this.trpc.workflows.delete.mutate({ id }));
+  }
+
+  /**
+   * Runs a stored workflow (`workflowId`) or an inline one (`workflow`). Runtime
+   * `credentials` are used by this run only. With `wait` (the default) the run is returned
+   * when it ends or `timeoutMs` passes; otherwise at once, to be polled with `getRun`.
+   */
+  executeWorkflow(input: ExecuteWorkflowInput): Promise<Run> {
+    return this.#call(() => this.trpc.runs.execute.mutate(input));
+  }
+
+  getRun(runId: string): Promise<Run> {
+    return this.#call(() => this.trpc.runs.get.query({ runId }));
+  }
+
+  listRuns(filter?: RunFilter): Promise<RunList> {
+    return this.#call(() => this.trpc.runs.list.query(filter));
+  }
+
+  cancelRun(runId: string): Promise<Run> {
+    return this.#call(() => this.trpc.runs.cancel.mutate({ runId }));
+  }
+}

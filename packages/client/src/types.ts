@@ -1,0 +1,44 @@
+import type { AppRouter } from '@latchkey/api';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+
+export type { AppRouter };
+
+/** Every procedure's input, by path: `RouterInputs['integrations']['upsert']`. */
+export type RouterInputs = inferRouterInputs<AppRouter>;
+/** Every procedure's output as the client receives it (dates arrive as ISO strings). */
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+type In = RouterInputs;
+type Out = RouterOutputs;
+
+export type HealthStatus = Out['health']['check'];
+export type Me = Out['tenant']['me'];
+
+export type IntegrationUpsertInput = In['integrations']['upsert'];
+export type IntegrationId = IntegrationUpsertInput['id'];
+/** The second form of upsertIntegration: the fields without the id. */
+export type IntegrationFields = Omit<IntegrationUpsertInput, 'id'>;
+export type Integration = Out['integrations']['get'];
+export type IntegrationList = Out['integrations']['list'];
+export type IntegrationDeleted = Out['integrations']['delete'];
+export type TemplateFilter = In['integrations']['templates'];
+export type IntegrationTemplateList = Out['integrations']['templates'];
+
+export type ConnectionUpsertInput = In['connections']['upsert'];
+export type ConnectionKey = In['connections']['get'];
+export type ConnectionFilter = In['connections']['list'];
+export type Connection = Out['connections']['get'];
+export type ConnectionList = Out['connections']['list'];
+export type ConnectionDeleted = Out['connections']['delete'];
+
+export type WorkflowBuildInput = In['workflows']['build'];
+export type BuiltWorkflow = Out['workflows']['build'];
+export type WorkflowRef = In['workflows']['get'];
+export type Workflow = Out['workflows']['get'];
+export type WorkflowList = Out['workflows']['list'];
+export type WorkflowDeleted = Out['workflows']['delete'];
+
+export type ExecuteWorkflowInput = In['runs']['execute'];
+export type Run = Out['runs']['get'];
+export type RunList = Out['runs']['list'];
+export type RunFilter = In['runs']['list'];

@@ -1,0 +1,100 @@
+import {
+  type AuthScheme,
+  type CredentialMap,
+  type MappedRequest,
+  mapRequest,
+  type RequestTemplate,
+  type Variables,
+} from '@latchkey/credential-mapper';
+import { type Db, findIntegrationForRequest } from '@latchkey/db';
+import { getTemplate } from '@latchkey/oauth';
+import type { Vault } from '@latchkey/vault';
+
+export interface ResolveDeps {
+  db: Db;
+  vault: Pick<Vault, 'openJson'>;
+}
+
+export interface ResolveInput {
+  tenantId: string;
+  integrationId: string;
+  /** The end user whose connection supplies credentials; none for tenant-wide calls. */
+  userId?: string | null;
+  /** Passed with one run; they win over stored ones and are never stored. */
+  runtimeCredentials?: CredentialMap;
+  request?: RequestTemplate;
+  variables?: Variables;
+}
+
+export class IntegrationNotFoundError extends Error {
+  override readonly name = 'IntegrationNotFoundError';
+  constructor(readonly integrationId: string) {
+    super(`No integration '${integrationId}'`);
+  }
+}
+
+/**
+ * Turns a step's request template into a concrete request: one database read, the stored
+ * credentials opened in memory, then the credential mapper. The result carries the secret
+ * values it used (`secrets`) so callers can redact anything derived from it.
+ */
+export async function resolveRequest(
+  deps: ResolveDeps,
+  input: ResolveInput,
+): Promise<MappedRequest> {
+  const found = await findIntegrationForRequest(
+    deps.db,
+    input.tenantId,
+    input.integrationId,
+    input.userId ?? null,
+  );
+  if (!found) throw new IntegrationNotFoundError(input.integrationId);
+  const { integration, connection } = found;
+  const [integrationCredentials, connectionCredentials] = await Promise.all([
+    integration.encrypted_credentials
+      ? deps.vault.openJson<CredentialMap>(
+          {
+            tenantId: input.tenantId,
+            kind: 'integration.credentials',
+            recordId: integration.id,
+            userId: null,
+          },
+          integration.encrypted_credentials,
+        )
+      : undefined,
+    connection?.encrypted_credentials
+      ? deps.vault.openJson<CredentialMap>(
+          {
+            tenantId: input.tenantId,
+            kind: 'connection.credentials',
+            recordId: connection.id,
+            userId: connection.user_id,
+          },
+          connection.encrypted_credentials,
+        )
+      : undefined,
+  ]);
+  const template = integration.template_id ? getTemplate(integration.template_id) : undefined;
+  // Templates add what every request to that API needs (a version header, the fixed Basic
+  // user of some key-based APIs); anything stored or passed wins over them.
+  const request: RequestTemplate | undefined = template?.headers
+    ? { ...input.request, headers: { ...template.headers, ...input.request?.headers } }
+    : input.request;
+  return mapRequest({
+    integration: {
+      id: integration.id,
+      urlHost: integration.url_host,
+      urlPath: integration.url_path,
+      auth: (integration.auth as AuthScheme | null) ?? undefined,
+      templateId: integration.template_id ?? undefined,
+      credentials: template?.credentialDefaults
+        ? { ...template.credentialDefaults, ...integrationCredentials }
+        : integrationCredentials,
+    },
+    connectionCredentials,
+    runtimeCredentials: input.runtimeCredentials,
+    request,
+    variables: input.variables,
+    templateAuth: template?.auth,
+  });
+}
