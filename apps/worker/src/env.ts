@@ -4,8 +4,15 @@ const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
+  /** The task queue the fleet polls; api and workers must agree. */
+  LATCHKEY_TASK_QUEUE: z.string().min(1).default('latchkey'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Activity slots of this worker process, shared by all tenants. */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
+  /** How many activities of one tenant may run at once in this worker. */
+  LATCHKEY_TENANT_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(10),
+  /** Timeout of one request to a third-party API or database. */
+  LATCHKEY_STEP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
 export type WorkerEnv = z.infer<typeof schema>;

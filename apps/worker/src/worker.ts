@@ -1,5 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { TASK_QUEUE } from '@latchkey/temporal';
+import type { Db } from '@latchkey/db';
+import type { Logger } from '@latchkey/logger';
+import { TASK_QUEUE, workflowBundleConverterPaths } from '@latchkey/temporal';
+import type { Vault } from '@latchkey/vault';
+import type { DataConverter } from '@temporalio/common';
 import {
   bundleWorkflowCode,
   DefaultLogger,
@@ -9,6 +13,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities } from './activities';
+import { TenantLimiter } from './tenant-limiter';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -16,7 +21,16 @@ export interface LatchkeyWorkerOptions {
   address: string;
   namespace: string;
   identity: string;
+  /** Defaults to the fleet's shared queue; tests give each file its own. */
+  taskQueue?: string;
+  db: Db;
+  vault: Vault;
+  log: Logger;
   maxConcurrentActivities?: number;
+  tenantActivityLimit?: number;
+  requestTimeoutMs?: number;
+  /** Seals payloads with tenant keys; the same converter the api's client uses. */
+  dataConverter?: DataConverter;
   /** A pre-built bundle (tests build one and share it); otherwise bundled at start. */
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
@@ -34,10 +48,6 @@ function configureRuntime() {
   }
 }
 
-export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silentBundlerLogger });
-}
-
 const silentBundlerLogger = {
   log() {},
   trace() {},
@@ -47,17 +57,35 @@ const silentBundlerLogger = {
   error() {},
 };
 
+/** Workflow code is bundled with the same converters the worker uses for payloads. */
+export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: silentBundlerLogger,
+    ...workflowBundleConverterPaths,
+  });
+}
+
 /** One worker serves every tenant from the shared task queue. */
 export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
   configureRuntime();
   const connection = await NativeConnection.connect({ address: options.address });
+  const activities = createActivities({
+    identity: options.identity,
+    db: options.db,
+    vault: options.vault,
+    log: options.log,
+    limiter: new TenantLimiter(options.tenantActivityLimit ?? 10),
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+  });
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,
-    taskQueue: TASK_QUEUE,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
     identity: options.identity,
-    activities: createActivities({ identity: options.identity }),
+    activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
+    dataConverter: options.dataConverter,
     workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
   });
   return { worker, connection };

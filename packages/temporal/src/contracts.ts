@@ -19,3 +19,5 @@ export interface SmokeActivities {
 export function smokeWorkflowId(suffix: string): string {
   return `latchkey-smoke-${suffix}`;
 }
+
+export * from './run-contracts';

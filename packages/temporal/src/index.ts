@@ -1,3 +1,10 @@
+export * from './codec/payload-codec';
 export * from './contracts';
+export {
+  failureConverter,
+  payloadConverter,
+  payloadTenantId,
+  TenantTaggingPayloadConverter,
+} from './payload-converter';
 export { ensureSearchAttributes } from './register-search-attributes';
 export * from './search-attributes';

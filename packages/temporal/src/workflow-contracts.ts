@@ -1,3 +1,15 @@
 // Deterministic, dependency-free contracts for workflow code (safe in the workflow sandbox).
 export type { SmokeActivities, SmokeInput, SmokeResult } from './contracts';
 export { TASK_QUEUE } from './contracts';
+export type {
+  ExecuteStepInput,
+  ExecuteStepResult,
+  FinishRunInput,
+  FinishRunResult,
+  RunActivities,
+  RunStep,
+  RunWorkflowInput,
+  RunWorkflowResult,
+  StepStats,
+} from './run-contracts';
+export { FATAL_STEP_ERROR, RESPONSE_SCHEMA_ERROR } from './run-contracts';

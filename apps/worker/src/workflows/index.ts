@@ -1,2 +1,3 @@
 // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O here.
+export { runWorkflow } from './run';
 export { smokeWorkflow } from './smoke';

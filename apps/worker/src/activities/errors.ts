@@ -1,0 +1,43 @@
+import { CredentialMappingError } from '@latchkey/credential-mapper';
+import { IntegrationNotFoundError, RunKeyGoneError } from '@latchkey/resolver';
+import { FATAL_STEP_ERROR } from '@latchkey/temporal';
+import { StepError } from '@latchkey/workflow-engine';
+import { ApplicationFailure } from '@temporalio/activity';
+
+/**
+ * Turns whatever a step threw into the failure Temporal acts on: fatal ones are not retried,
+ * rate limits wait for Retry-After, anything else retries with backoff. Messages name the
+ * step and are redacted before they leave the activity (they land in Temporal's history).
+ */
+export function toStepFailure(error: unknown, stepId: string, redact: (text: string) => string) {
+  if (error instanceof ApplicationFailure) return error;
+  const message = (text: string) =>
+    redact(text.startsWith('step "') ? text : `step "${stepId}": ${text}`);
+  if (error instanceof StepError) {
+    if (error.kind === 'fatal') {
+      return ApplicationFailure.create({
+        type: FATAL_STEP_ERROR,
+        message: message(error.message),
+        nonRetryable: true,
+      });
+    }
+    return ApplicationFailure.create({
+      type: error.kind === 'rate_limited' ? 'RateLimited' : 'TransientStepError',
+      message: message(error.message),
+      nextRetryDelay: error.kind === 'rate_limited' ? error.retryAfterMs : undefined,
+    });
+  }
+  if (
+    error instanceof CredentialMappingError ||
+    error instanceof IntegrationNotFoundError ||
+    error instanceof RunKeyGoneError
+  ) {
+    return ApplicationFailure.create({
+      type: FATAL_STEP_ERROR,
+      message: message(error.message),
+      nonRetryable: true,
+    });
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  return ApplicationFailure.create({ type: 'TransientStepError', message: message(text) });
+}

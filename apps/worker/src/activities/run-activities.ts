@@ -1,0 +1,227 @@
+import {
+  type CredentialMap,
+  createRedactor,
+  type MappedRequest,
+  type RequestTemplate,
+} from '@latchkey/credential-mapper';
+import { type Db, finishRunRow } from '@latchkey/db';
+import type { Logger } from '@latchkey/logger';
+import { destroyRunKey, openRuntimeCredentials, resolveRequest } from '@latchkey/resolver';
+import type {
+  ExecuteStepInput,
+  ExecuteStepResult,
+  FinishRunInput,
+  FinishRunResult,
+  RunActivities,
+} from '@latchkey/temporal';
+import type { Vault } from '@latchkey/vault';
+import {
+  collectPages,
+  executeHttp,
+  executeSql,
+  type HttpStep,
+  resolveSqlParams,
+  runTransform,
+  type SqlStep,
+  StepError,
+  validateAgainstSchema,
+  workflowStepSchema,
+} from '@latchkey/workflow-engine';
+import { Context } from '@temporalio/activity';
+import type { TenantLimiter } from '../tenant-limiter';
+import { toStepFailure } from './errors';
+
+export interface RunActivityDeps {
+  db: Db;
+  vault: Vault;
+  log: Logger;
+  limiter: TenantLimiter;
+  /** Per-request timeout for third-party calls. */
+  requestTimeoutMs: number;
+}
+
+const HEARTBEAT_MS = 2_000;
+
+/** Keeps telling Temporal this attempt is alive, so a dead worker's step is retried quickly. */
+function heartbeating<T>(work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
+  return work().finally(() => clearInterval(timer));
+}
+
+export function createRunActivities(deps: RunActivityDeps): RunActivities {
+  const { db, vault } = deps;
+
+  async function runHttp(
+    step: HttpStep,
+    input: ExecuteStepInput,
+    runtime: CredentialMap | undefined,
+    secrets: Set<string>,
+  ) {
+    const base: RequestTemplate = {
+      method: step.method,
+      path: step.path,
+      query: step.query,
+      headers: step.headers,
+      body: step.body,
+    };
+    const send = async (extraQuery: Record<string, string | number> = {}) => {
+      const mapped = await resolveRequest(
+        { db, vault },
+        {
+          tenantId: input.tenantId,
+          integrationId: step.integrationId,
+          userId: input.userId,
+          runtimeCredentials: runtime,
+          request: { ...base, query: { ...base.query, ...extraQuery } },
+          variables: input.variables,
+        },
+      );
+      for (const secret of mapped.secrets) secrets.add(secret);
+      if (mapped.kind !== 'http') {
+        throw new StepError(
+          'fatal',
+          step.id,
+          `integration '${step.integrationId}' is a database: use a sql step`,
+        );
+      }
+      const redact = createRedactor(secrets).redactString;
+      return executeHttp(mapped, {
+        timeoutMs: deps.requestTimeoutMs,
+        signal: Context.current().cancellationSignal,
+        redact,
+        stepId: step.id,
+      });
+    };
+    if (!step.pagination) {
+      const response = await send();
+      return { raw: response.body, stats: { status: response.status } };
+    }
+    const pages = await collectPages({
+      pagination: step.pagination,
+      fetchPage: async (params) => (await send(params)).body,
+      onPage: () => Context.current().heartbeat(),
+    });
+    return { raw: pages.items, stats: { pages: pages.pages, truncated: pages.truncated } };
+  }
+
+  async function runSql(
+    step: SqlStep,
+    input: ExecuteStepInput,
+    runtime: CredentialMap | undefined,
+    secrets: Set<string>,
+  ) {
+    const mapped: MappedRequest = await resolveRequest(
+      { db, vault },
+      {
+        tenantId: input.tenantId,
+        integrationId: step.integrationId,
+        userId: input.userId,
+        runtimeCredentials: runtime,
+        variables: input.variables,
+      },
+    );
+    for (const secret of mapped.secrets) secrets.add(secret);
+    if (mapped.kind !== 'database') {
+      throw new StepError(
+        'fatal',
+        step.id,
+        `integration '${step.integrationId}' is not a database: use an http step`,
+      );
+    }
+    const params = resolveSqlParams(step.params, input.variables);
+    const result = await executeSql(mapped.connectionString, step.sql, params, {
+      timeoutMs: deps.requestTimeoutMs,
+      redact: createRedactor(secrets).redactString,
+      stepId: step.id,
+    });
+    return { raw: result.rows, stats: { rows: result.rowCount } };
+  }
+
+  return {
+    async executeStep(input: ExecuteStepInput): Promise<ExecuteStepResult> {
+      const started = performance.now();
+      const stepId = String(input.step.id);
+      const secrets = new Set<string>();
+      return deps.limiter.run(input.tenantId, () =>
+        heartbeating(async () => {
+          try {
+            const step = workflowStepSchema.parse(input.step);
+            const runtime = input.sealedRuntimeCredentials
+              ? await openRuntimeCredentials(
+                  { db, vault },
+                  {
+                    tenantId: input.tenantId,
+                    runId: input.runId,
+                    sealed: input.sealedRuntimeCredentials,
+                  },
+                )
+              : undefined;
+            for (const value of Object.values(runtime ?? {})) secrets.add(value);
+            const executed =
+              step.type === 'sql'
+                ? await runSql(step, input, runtime, secrets)
+                : await runHttp(step, input, runtime, secrets);
+            const redactor = createRedactor(secrets);
+            // A response can echo a credential back; nothing secret leaves the activity.
+            const raw = redactor.redact(executed.raw);
+            const result = step.transform
+              ? await runTransform(step.transform, {
+                  result: raw,
+                  input: input.variables.input,
+                  steps: input.variables.steps,
+                })
+              : raw;
+            return {
+              tenantId: input.tenantId,
+              result: redactor.redact(result),
+              stats: {
+                stepId,
+                integrationId: step.integrationId,
+                durationMs: Math.round(performance.now() - started),
+                attempts: Context.current().info.attempt,
+                ...executed.stats,
+              },
+            };
+          } catch (error) {
+            const failure = toStepFailure(error, stepId, createRedactor(secrets).redactString);
+            deps.log.warn({ runId: input.runId, stepId, type: failure.type }, failure.message);
+            throw failure;
+          }
+        }),
+      );
+    },
+
+    async finishRun(input: FinishRunInput): Promise<FinishRunResult> {
+      const { tenantId, runId, outcome } = input;
+      let errors: string[] = [];
+      let status = outcome.status;
+      let encryptedResult: Buffer | null = null;
+      let error = outcome.status === 'failed' ? outcome.error : null;
+      if (outcome.status === 'succeeded') {
+        if (input.responseSchema) {
+          const check = validateAgainstSchema(input.responseSchema, outcome.output);
+          if (!check.ok) {
+            errors = check.errors;
+            status = 'failed';
+            error = `the output does not match responseSchema: ${errors.join('; ')}`;
+          }
+        }
+        if (status === 'succeeded') {
+          encryptedResult = await vault.sealJson(
+            { tenantId, kind: 'run.result', recordId: runId, userId: input.userId },
+            outcome.output ?? null,
+          );
+        }
+      }
+      await finishRunRow(db, tenantId, runId, {
+        status,
+        stepStats: input.stepStats,
+        encryptedResult,
+        error,
+      });
+      await destroyRunKey(db, tenantId, runId);
+      return { tenantId, ok: errors.length === 0, errors };
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import type {
+  FinishRunInput,
+  RunActivities,
+  RunWorkflowInput,
+  RunWorkflowResult,
+  StepStats,
+} from '@latchkey/temporal/workflows';
+import { FATAL_STEP_ERROR, RESPONSE_SCHEMA_ERROR } from '@latchkey/temporal/workflows';
+import {
+  ActivityFailure,
+  type ActivityOptions,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  type LocalActivityOptions,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
+
+/** Steps call third-party APIs: transient failures retry with backoff, fatal ones never. */
+const STEP_OPTIONS = {
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: {
+    initialInterval: '300 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: [FATAL_STEP_ERROR],
+  },
+} satisfies ActivityOptions;
+
+/**
+ * Bookkeeping is a short write to our own database: a local activity (no round trip through
+ * the server to schedule it), retried patiently because it is idempotent.
+ */
+const BOOKKEEPING_OPTIONS = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '200 milliseconds',
+    maximumInterval: '10 seconds',
+    maximumAttempts: 20,
+  },
+} satisfies LocalActivityOptions;
+
+function failureMessage(error: unknown): string {
+  let current: unknown = error;
+  // The activity's own message (already redacted) sits under the ActivityFailure wrapper.
+  while (current instanceof ActivityFailure && current.cause) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}
+
+/**
+ * One run of a stored workflow: its steps in order, each an activity, then the result checked
+ * and recorded. Runtime credentials stay sealed in here; only activities open them.
+ */
+export async function runWorkflow(input: RunWorkflowInput): Promise<RunWorkflowResult> {
+  const { tenantId, runId } = input;
+  // Fair dispatch across tenants: Temporal serves fairness keys round-robin.
+  const priority = { fairnessKey: tenantId };
+  const steps = proxyActivities<RunActivities>({ ...STEP_OPTIONS, priority });
+  const books = proxyLocalActivities<RunActivities>(BOOKKEEPING_OPTIONS);
+
+  const stepStats: StepStats[] = [];
+  const results: Record<string, unknown> = {};
+  let output: unknown = null;
+  const finish = (outcome: FinishRunInput['outcome']) =>
+    books.finishRun({
+      tenantId,
+      runId,
+      userId: input.userId,
+      outcome,
+      stepStats,
+      responseSchema: input.responseSchema,
+    });
+
+  try {
+    for (const step of input.steps) {
+      const done = await steps.executeStep({
+        tenantId,
+        runId,
+        userId: input.userId,
+        step,
+        variables: { input: input.payload, steps: results },
+        sealedRuntimeCredentials: input.sealedRuntimeCredentials,
+      });
+      results[step.id] = done.result;
+      output = done.result;
+      stepStats.push(done.stats);
+    }
+  } catch (error) {
+    const outcome: FinishRunInput['outcome'] = isCancellation(error)
+      ? { status: 'cancelled' }
+      : { status: 'failed', error: failureMessage(error) };
+    await CancellationScope.nonCancellable(() => finish(outcome));
+    throw error;
+  }
+
+  const finished = await finish({ status: 'succeeded', output });
+  if (!finished.ok) {
+    throw ApplicationFailure.create({
+      type: RESPONSE_SCHEMA_ERROR,
+      message: `the output does not match responseSchema: ${finished.errors.join('; ')}`,
+      nonRetryable: true,
+    });
+  }
+  return { tenantId, runId, output, stepStats };
+}

@@ -1,0 +1,92 @@
+/**
+ * Contracts of the run workflow, shared by the api (which starts it) and the worker.
+ * Every value carries `tenantId`, so the payload codec seals it with that tenant's key.
+ * Steps are JSON as stored (validated by @latchkey/workflow-engine when built).
+ */
+export interface RunWorkflowInput {
+  tenantId: string;
+  runId: string;
+  workflowId: string;
+  workflowVersion: number;
+  userId: string | null;
+  steps: readonly RunStep[];
+  payload: unknown;
+  responseSchema: Record<string, unknown> | null;
+  /** Runtime credentials sealed with the run's own key (base64), or null. */
+  sealedRuntimeCredentials: string | null;
+}
+
+/** A step as the worker receives it; the engine's schema gives its full shape. */
+export interface RunStep {
+  id: string;
+  type?: 'http' | 'sql';
+  integrationId: string;
+  [field: string]: unknown;
+}
+
+export interface StepStats {
+  stepId: string;
+  integrationId: string;
+  durationMs: number;
+  attempts: number;
+  pages?: number;
+  truncated?: boolean;
+  status?: number;
+  rows?: number;
+}
+
+export interface ExecuteStepInput {
+  tenantId: string;
+  runId: string;
+  userId: string | null;
+  step: RunStep;
+  /** `input` is the run's payload; `steps` maps earlier step ids to their results. */
+  variables: { input: unknown; steps: Record<string, unknown> };
+  sealedRuntimeCredentials: string | null;
+}
+
+export interface ExecuteStepResult {
+  tenantId: string;
+  result: unknown;
+  stats: StepStats;
+}
+
+export interface FinishRunInput {
+  tenantId: string;
+  runId: string;
+  userId: string | null;
+  outcome:
+    | { status: 'succeeded'; output: unknown }
+    | { status: 'failed'; error: string }
+    | { status: 'cancelled' };
+  stepStats: StepStats[];
+  responseSchema: Record<string, unknown> | null;
+}
+
+export interface FinishRunResult {
+  tenantId: string;
+  /** False when the output broke the response schema: the run was recorded as failed. */
+  ok: boolean;
+  errors: string[];
+}
+
+export interface RunActivities {
+  executeStep(input: ExecuteStepInput): Promise<ExecuteStepResult>;
+  finishRun(input: FinishRunInput): Promise<FinishRunResult>;
+}
+
+export interface RunWorkflowResult {
+  tenantId: string;
+  runId: string;
+  output: unknown;
+  stepStats: StepStats[];
+}
+
+/** Readable, unique workflow ids: the Temporal UI list says whose run it is and of what. */
+export function runWorkflowId(tenantName: string, workflowId: string, runId: string): string {
+  return `run:${tenantName}:${workflowId}:${runId}`;
+}
+
+/** Failure types the worker raises; the workflow's retry policy must not retry the fatal ones. */
+export const FATAL_STEP_ERROR = 'FatalStepError';
+export const RESPONSE_SCHEMA_ERROR = 'ResponseSchemaError';

@@ -1,0 +1,237 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Invariant: tenant JSONata never runs on the caller's thread. Each evaluation runs in a worker
+ * thread with a memory cap and is killed (`worker.terminate()`) when it overruns its time.
+ *
+ * Why a thread: JSONata 2 checks its own `timeout`/`stack` guardrails only when a function is
+ * applied, and its evaluator chains microtasks, so a timer raced against it in the same thread
+ * cannot fire until it finishes. `[1..999999].([1..999999][0])` applies no function and would
+ * block the worker's event loop (every tenant's activities on it) for hours; a regex literal with
+ * catastrophic backtracking blocks inside one native call. Only another thread can stop those.
+ */
+
+export interface SandboxOptions {
+  /** Worker threads kept for transforms (default: min(4, CPUs)). */
+  poolSize?: number;
+  /** V8 old-generation cap per worker thread (default 256 MiB): a memory bomb kills the thread. */
+  memoryLimitMb?: number;
+}
+
+export interface EvaluateRequest {
+  expression: string;
+  data: unknown;
+  timeoutMs: number;
+  maxDepth: number;
+  maxSequence: number;
+}
+
+export type EvaluateOutcome =
+  | { ok: true; json: string | undefined }
+  | { ok: false; error: SandboxFailure };
+
+export interface SandboxFailure {
+  code: string;
+  message: string;
+  position?: number;
+  token?: string;
+}
+
+/** Extra time after the JSONata guardrail before the thread is killed. */
+const KILL_GRACE_MS = 100;
+const CACHE_SIZE = 200;
+
+const workerSource = (jsonataPath: string) => `
+'use strict';
+const { parentPort } = require('node:worker_threads');
+const jsonata = require(${JSON.stringify(jsonataPath)});
+const cache = new Map();
+function compile(expression, options) {
+  const key = options.timeout + '|' + options.stack + '|' + options.sequence + '|' + expression;
+  let expr = cache.get(key);
+  if (expr) { cache.delete(key); cache.set(key, expr); return expr; }
+  expr = jsonata(expression, options);
+  cache.set(key, expr);
+  if (cache.size > ${CACHE_SIZE}) cache.delete(cache.keys().next().value);
+  return expr;
+}
+parentPort.on('message', async (m) => {
+  try {
+    const options = { timeout: m.timeoutMs, stack: m.maxDepth, sequence: m.maxSequence };
+    const value = await compile(m.expression, options).evaluate(m.data);
+    parentPort.postMessage({ id: m.id, ok: true, json: value === undefined ? undefined : JSON.stringify(value) });
+  } catch (err) {
+    const e = err || {};
+    parentPort.postMessage({ id: m.id, ok: false, error: {
+      code: typeof e.code === 'string' ? e.code : 'ERROR',
+      message: String(e.message || e),
+      position: typeof e.position === 'number' ? e.position : undefined,
+      token: typeof e.token === 'string' ? e.token : undefined,
+    } });
+  }
+});
+`;
+
+interface Task {
+  request: EvaluateRequest;
+  resolve: (outcome: EvaluateOutcome) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  current?: { id: number; task: Task; timer: NodeJS.Timeout };
+}
+
+class SandboxPool {
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Task[] = [];
+  private nextId = 1;
+  private source: string | undefined;
+
+  constructor(
+    private readonly poolSize: number,
+    private readonly memoryLimitMb: number,
+  ) {}
+
+  evaluate(request: EvaluateRequest): Promise<EvaluateOutcome> {
+    return new Promise((resolve) => {
+      this.queue.push({ request, resolve });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    const slots = [...this.slots];
+    this.slots.clear();
+    for (const slot of slots) this.finish(slot, sandboxError('CLOSED', 'transform sandbox closed'));
+    for (const task of this.queue.splice(0)) {
+      task.resolve(sandboxError('CLOSED', 'transform sandbox closed'));
+    }
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let slot = [...this.slots].find((s) => s.current === undefined);
+      if (!slot && this.slots.size < this.poolSize) slot = this.spawn();
+      if (!slot) return;
+      const task = this.queue.shift();
+      if (!task) return;
+      this.start(slot, task);
+    }
+  }
+
+  private start(slot: Slot, task: Task): void {
+    const id = this.nextId++;
+    const { timeoutMs } = task.request;
+    const timer = setTimeout(() => {
+      // Past the guardrail: the expression is stuck outside function calls. Kill the thread.
+      this.discard(slot);
+      this.finish(slot, sandboxError('D1012', `evaluation timed out after ${timeoutMs} ms`));
+      this.dispatch();
+    }, timeoutMs + KILL_GRACE_MS);
+    slot.current = { id, task, timer };
+    try {
+      slot.worker.postMessage({ id, ...task.request });
+    } catch (error) {
+      // DataCloneError: the input holds functions or other values that are not data.
+      this.finish(
+        slot,
+        sandboxError('INPUT', `transform input is not plain data: ${errorText(error)}`),
+      );
+      this.dispatch();
+    }
+  }
+
+  private finish(slot: Slot, outcome: EvaluateOutcome): void {
+    const current = slot.current;
+    if (!current) return;
+    clearTimeout(current.timer);
+    slot.current = undefined;
+    current.task.resolve(outcome);
+  }
+
+  private discard(slot: Slot): void {
+    if (!this.slots.delete(slot)) return;
+    slot.worker.terminate().catch(() => {});
+  }
+
+  private spawn(): Slot {
+    this.source ??= workerSource(createRequire(import.meta.url).resolve('jsonata'));
+    const worker = new Worker(this.source, {
+      eval: true,
+      resourceLimits: { maxOldGenerationSizeMb: this.memoryLimitMb },
+      stdout: true,
+      stderr: true,
+    });
+    worker.unref(); // an idle sandbox never keeps the process alive; pending timers do
+    const slot: Slot = { worker };
+    worker.on('message', (message: { id: number } & EvaluateOutcome) => {
+      if (slot.current?.id !== message.id) return;
+      const { id: _id, ...outcome } = message;
+      this.finish(slot, outcome);
+      this.dispatch();
+    });
+    worker.on('error', (error: Error & { code?: string }) => {
+      this.discard(slot);
+      const memory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.finish(
+        slot,
+        memory
+          ? sandboxError(
+              'MEMORY',
+              `transform exceeded its memory limit (${this.memoryLimitMb} MiB)`,
+            )
+          : sandboxError('SANDBOX', `transform sandbox failed: ${errorText(error)}`),
+      );
+      this.dispatch();
+    });
+    worker.on('exit', () => {
+      this.discard(slot);
+      this.finish(slot, sandboxError('SANDBOX', 'transform sandbox exited unexpectedly'));
+      this.dispatch();
+    });
+    this.slots.add(slot);
+    return slot;
+  }
+}
+
+function sandboxError(code: string, message: string): EvaluateOutcome {
+  return { ok: false, error: { code, message } };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+let pool: SandboxPool | undefined;
+let settings: Required<SandboxOptions> | undefined;
+
+function defaults(): Required<SandboxOptions> {
+  return { poolSize: Math.max(1, Math.min(4, availableParallelism())), memoryLimitMb: 256 };
+}
+
+/** Changes the sandbox settings (call at start-up: evaluations in flight fail as CLOSED). */
+export function configureTransformSandbox(options: SandboxOptions): void {
+  const old = pool;
+  settings = { ...defaults(), ...settings, ...options };
+  pool = undefined;
+  old?.close().catch(() => {});
+}
+
+/** Terminates the sandbox threads (graceful shutdown); the next transform starts new ones. */
+export async function closeTransformSandbox(): Promise<void> {
+  const old = pool;
+  pool = undefined;
+  await old?.close();
+}
+
+export function evaluateInSandbox(request: EvaluateRequest): Promise<EvaluateOutcome> {
+  if (!pool) {
+    const { poolSize, memoryLimitMb } = settings ?? defaults();
+    pool = new SandboxPool(poolSize, memoryLimitMb);
+  }
+  return pool.evaluate(request);
+}
