@@ -122,6 +122,10 @@ vaultCommand
         onProgress: (p) => console.log(`rewrapped ${p.rewrapped} of ${p.scanned} scanned`),
       });
       console.log(`done: ${JSON.stringify(result)}`);
+      if (result.failed > 0) {
+        // Failures list ids and error codes only; the rows stay on their old version.
+        process.exitCode = 1;
+      }
     }),
   );
 vaultCommand
@@ -141,6 +145,10 @@ vaultCommand
           ),
       });
       console.log(`done: ${JSON.stringify(result)}`);
+      if (result.failed > 0) {
+        // Failures list ids and error codes only; the rows stay on their old version.
+        process.exitCode = 1;
+      }
     }),
   );
 

@@ -6,6 +6,7 @@ import { createTenant } from '@latchkey/api';
 import { createTestDatabase, testServices } from '@latchkey/devstack/test-db';
 import { createLogger } from '@latchkey/logger';
 import { createClientDataConverter } from '@latchkey/temporal';
+import type { Planner } from '@latchkey/workflow-engine';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { createApiServer } from '../src/server';
 import { lazyTemporalClient } from '../src/temporal-client';
@@ -15,7 +16,7 @@ import { createTestVault } from './test-vault';
  * A real api on a loopback port, over its own database, with every log line kept so tests
  * can search them for secrets.
  */
-export async function startTestApi() {
+export async function startTestApi(options: { planner?: Planner } = {}) {
   const testDb = await createTestDatabase();
   const logLines: string[] = [];
   const log = createLogger('api-test', {
@@ -37,7 +38,14 @@ export async function startTestApi() {
   );
   // Each test file has its own queue: workers of other files (other databases) never see its runs.
   const taskQueue = `latchkey-test-${randomBytes(4).toString('hex')}`;
-  const server = createApiServer({ db: testDb.db, vault, log, temporal: temporal.get, taskQueue });
+  const server = createApiServer({
+    db: testDb.db,
+    vault,
+    log,
+    temporal: temporal.get,
+    taskQueue,
+    planner: options.planner,
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/trpc`;

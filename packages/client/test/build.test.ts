@@ -115,7 +115,11 @@ describe('the packed package in a plain Node project', () => {
       '.': { types: './dist/index.d.ts', import: './dist/index.js', default: './dist/index.js' },
     });
     expect(manifest.types).toBe('./dist/index.d.ts');
-    expect(Object.keys(manifest.dependencies).sort()).toEqual(['@trpc/client', '@trpc/server', 'zod']);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual([
+      '@trpc/client',
+      '@trpc/server',
+      'zod',
+    ]);
     expect(JSON.stringify(manifest.dependencies)).not.toMatch(/workspace:|catalog:/);
   });
 
