@@ -72,7 +72,14 @@ try {
     temporal.namespace,
     createClientDataConverter({ vault }),
   );
-  const api = createApiServer({ db, vault, log, temporal: temporalClient.get, taskQueue });
+  const api = createApiServer({
+    db,
+    vault,
+    log,
+    temporal: temporalClient.get,
+    taskQueue,
+    publicUrl: 'http://127.0.0.1',
+  });
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   const { worker, connection } = await createLatchkeyWorker({

@@ -10,6 +10,10 @@ const schema = z.object({
   LATCHKEY_TASK_QUEUE: z.string().min(1).default('latchkey'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
+  /** The api's public base URL; OAuth callbacks are built from it (set it behind a proxy). */
+  LATCHKEY_PUBLIC_URL: z.url().optional(),
+  LATCHKEY_OAUTH_SUCCESS_URL: z.url().optional(),
+  LATCHKEY_OAUTH_ERROR_URL: z.url().optional(),
   /** Origins of the Temporal UI allowed to call the codec endpoint (comma-separated). */
   LATCHKEY_TEMPORAL_UI_ORIGINS: z
     .string()

@@ -25,6 +25,8 @@ const server = createApiServer({
   log,
   temporal: temporal.get,
   taskQueue: env.LATCHKEY_TASK_QUEUE,
+  publicUrl: env.LATCHKEY_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
+  oauth: { successUrl: env.LATCHKEY_OAUTH_SUCCESS_URL, errorUrl: env.LATCHKEY_OAUTH_ERROR_URL },
   planner,
   codec: { allowedOrigins: env.LATCHKEY_TEMPORAL_UI_ORIGINS },
 });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type ApiDeps, appRouter, createContextFactory } from '@latchkey/api';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createCodecHandler } from './codec';
+import { createOAuthCallbackHandler, type OAuthRedirects } from './oauth-callback';
 
 export const TRPC_BASE_PATH = '/trpc';
 export const CODEC_BASE_PATH = '/codec';
@@ -15,6 +16,7 @@ export const CODEC_BASE_PATH = '/codec';
 export interface ApiServerOptions extends ApiDeps {
   /** The Temporal UI's codec endpoint under /codec; origins allowed to call it. */
   codec?: { allowedOrigins: string[] };
+  oauth?: OAuthRedirects;
 }
 
 export function createApiServer(deps: ApiServerOptions): Server {
@@ -24,6 +26,7 @@ export function createApiServer(deps: ApiServerOptions): Server {
     log: deps.log,
     allowedOrigins: deps.codec?.allowedOrigins ?? [],
   });
+  const oauthCallback = createOAuthCallbackHandler(deps, deps.oauth ?? {});
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_BASE_PATH}/`,
@@ -60,6 +63,10 @@ export function createApiServer(deps: ApiServerOptions): Server {
     }
     if (pathname === CODEC_BASE_PATH || pathname.startsWith(`${CODEC_BASE_PATH}/`)) {
       codec(req, res);
+      return;
+    }
+    if (pathname === '/oauth/callback' && req.method === 'GET') {
+      void oauthCallback(req, res);
       return;
     }
     if (pathname === '/healthz') {

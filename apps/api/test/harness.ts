@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { AppRouter } from '@latchkey/api';
 import { createTenant } from '@latchkey/api';
+import { freePort } from '@latchkey/devstack';
 import { createTestDatabase, testServices } from '@latchkey/devstack/test-db';
 import { createLogger } from '@latchkey/logger';
 import { createClientDataConverter } from '@latchkey/temporal';
@@ -38,7 +38,10 @@ export async function startTestApi(options: { planner?: Planner } = {}) {
   );
   // Each test file has its own queue: workers of other files (other databases) never see its runs.
   const taskQueue = `latchkey-test-${randomBytes(4).toString('hex')}`;
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
   const server = createApiServer({
+    publicUrl,
     db: testDb.db,
     vault,
     log,
@@ -46,12 +49,12 @@ export async function startTestApi(options: { planner?: Planner } = {}) {
     taskQueue,
     planner: options.planner,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${port}/trpc`;
 
   return {
     url,
+    publicUrl,
     taskQueue,
     dataConverter,
     temporal: temporal.get,

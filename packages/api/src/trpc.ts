@@ -15,6 +15,8 @@ import { toTRPCError } from './errors';
 export interface ApiDeps {
   db: Db;
   vault: Vault;
+  /** The api's public base URL (OAuth callbacks are built from it). */
+  publicUrl: string;
   /** The worker fleet's task queue (tests give each file its own). */
   taskQueue: string;
   /** The LLM planner behind `workflows.build` without steps; absent when not configured. */

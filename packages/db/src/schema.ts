@@ -127,6 +127,7 @@ export interface OAuthStatesTable {
   state_hash: string;
   encrypted_pkce_verifier: Buffer;
   redirect_uri: string;
+  return_url: string | null;
   expires_at: Timestamp;
   used_at: Timestamp | null;
   created_at: CreatedAt;

@@ -4,6 +4,7 @@ import { auditRouter } from './audit';
 import { connectionsRouter } from './connections';
 import { healthRouter } from './health';
 import { integrationsRouter } from './integrations';
+import { oauthRouter } from './oauth';
 import { runsRouter } from './runs';
 import { systemRouter } from './system';
 import { tenantRouter } from './tenant';
@@ -15,6 +16,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   integrations: integrationsRouter,
   connections: connectionsRouter,
+  oauth: oauthRouter,
   workflows: workflowsRouter,
   runs: runsRouter,
   audit: auditRouter,

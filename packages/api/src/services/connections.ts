@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   appendAudit,
   type Connection,
+  type ConnectionStatus,
   type ConnectionWrite,
   type Db,
   deleteConnection as deleteConnectionRow,
@@ -61,6 +62,8 @@ export async function upsertConnection(
   deps: ConnectionServiceDeps,
   actor: Actor,
   input: ConnectionUpsertInput,
+  /** For flows that know more than a caller can say: the status and the audit action. */
+  options: { status?: ConnectionStatus; action?: string; details?: Record<string, unknown> } = {},
 ): Promise<ConnectionView> {
   const { tenantId } = actor;
   if (!(await findIntegration(deps.db, tenantId, input.integrationId))) {
@@ -81,7 +84,7 @@ export async function upsertConnection(
       encrypted_credentials: sealed.sealed,
       credential_hints: JSON.stringify(sealed.hints),
       // New credentials by hand mean the user (re)connected: the connection is usable again.
-      status: diff.set.length > 0 ? 'active' : (existing?.status ?? 'active'),
+      status: options.status ?? (diff.set.length > 0 ? 'active' : (existing?.status ?? 'active')),
       expires_at: input.expiresAt === undefined ? (existing?.expires_at ?? null) : input.expiresAt,
       granted_scopes: input.grantedScopes ?? existing?.granted_scopes ?? [],
     };
@@ -99,7 +102,7 @@ export async function upsertConnection(
       await appendAudit(trx, {
         tenantId,
         actor: actor.actor,
-        action: existing ? 'connection.update' : 'connection.create',
+        action: options.action ?? (existing ? 'connection.update' : 'connection.create'),
         targetKind: 'connection',
         targetId: id,
         userId: input.userId,
@@ -107,6 +110,7 @@ export async function upsertConnection(
           integrationId: input.integrationId,
           credentialsSet: diff.set,
           credentialsRemoved: diff.removed,
+          ...options.details,
         },
       });
       return written;

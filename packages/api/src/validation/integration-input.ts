@@ -18,6 +18,11 @@ export const oauthSettingsInputSchema = z.object({
   tokenUrl: httpsUrl.optional(),
   revokeUrl: httpsUrl.optional(),
   extraAuthorizeParams: z.record(z.string(), z.string().max(1024)).optional(),
+  /** Scopes a connection must have been granted to be usable; default: `scopes`. */
+  requiredScopes: z.array(z.string().min(1).max(512)).max(200).optional(),
+  pkce: z.enum(['required', 'supported', 'unsupported']).optional(),
+  clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post', 'none']).optional(),
+  scopeSeparator: z.enum([' ', ',', '+']).optional(),
 });
 
 export type OAuthSettingsInput = z.infer<typeof oauthSettingsInputSchema>;

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { connectClientCredentials, startConnect } from '../services/oauth';
+import { actorOf, router, scopedProcedure } from '../trpc';
+import { integrationIdSchema, userIdSchema } from '../validation/fields';
+
+const procedure = scopedProcedure('integrations');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+
+export const oauthRouter = router({
+  /** The URL to send the end user to; the callback seals their tokens in their connection. */
+  authorizeUrl: procedure
+    .input(
+      z.object({
+        integrationId: integrationIdSchema,
+        userId: userIdSchema,
+        returnUrl: httpUrl.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => startConnect(ctx, actorOf(ctx.caller), input)),
+  /** Client credentials grant for machine-to-machine integrations. */
+  clientCredentials: procedure
+    .input(
+      z.object({ integrationId: integrationIdSchema, userId: userIdSchema.default('service') }),
+    )
+    .mutation(({ ctx, input }) => connectClientCredentials(ctx, actorOf(ctx.caller), input)),
+});

@@ -1,0 +1,86 @@
+import type { Db, Integration } from '@latchkey/db';
+import {
+  configFromTemplate,
+  getTemplate,
+  type OAuthClientConfig,
+  type OAuthSettings,
+} from '@latchkey/oauth';
+import type { Vault } from '@latchkey/vault';
+import { PreconditionError } from '../errors';
+import type { OAuthSettingsInput } from '../validation/integration-input';
+
+type StoredOAuth = Omit<OAuthSettingsInput, 'clientSecret'>;
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Plain http is refused for token endpoints, except on this machine (local providers, tests). */
+function isLoopback(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    return LOOPBACK.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The OAuth client for an integration: its template's provider facts, overridden by what the
+ * tenant stored, with the client secret opened from the vault for this call only.
+ */
+export async function oauthClientFor(
+  deps: { db: Db; vault: Pick<Vault, 'openText'> },
+  integration: Integration,
+): Promise<{ config: OAuthClientConfig; requiredScopes: string[] }> {
+  const stored = (integration.oauth ?? null) as StoredOAuth | null;
+  if (!stored?.clientId) {
+    throw new PreconditionError(
+      `integration '${integration.id}' has no OAuth client: set oauth.clientId (and oauth.clientSecret) first`,
+    );
+  }
+  const clientSecret = integration.encrypted_oauth_client_secret
+    ? await deps.vault.openText(
+        {
+          tenantId: integration.tenant_id,
+          kind: 'integration.oauth_client_secret',
+          recordId: integration.id,
+          userId: null,
+        },
+        integration.encrypted_oauth_client_secret,
+      )
+    : undefined;
+  const template = integration.template_id
+    ? getTemplate(integration.template_id)?.oauth
+    : undefined;
+  const authorizeUrl = stored.authorizeUrl ?? template?.authorizeUrl;
+  const tokenUrl = stored.tokenUrl ?? template?.tokenUrl;
+  if (!authorizeUrl || !tokenUrl) {
+    throw new PreconditionError(
+      `integration '${integration.id}' needs oauth.authorizeUrl and oauth.tokenUrl (or an OAuth template)`,
+    );
+  }
+  const base: OAuthSettings = template ?? {
+    authorizeUrl,
+    tokenUrl,
+    defaultScopes: [],
+    scopeSeparator: ' ',
+    pkce: 'supported',
+    clientAuthMethod: clientSecret ? 'client_secret_basic' : 'none',
+    refreshTokens: 'static',
+    accessTokenExpires: true,
+    grantTypes: ['authorization_code'],
+  };
+  const config = configFromTemplate(base, {
+    clientId: stored.clientId,
+    clientSecret,
+    scopes: stored.scopes,
+    authorizeUrl,
+    tokenUrl,
+    revokeUrl: stored.revokeUrl,
+    extraAuthorizeParams: stored.extraAuthorizeParams,
+    clientAuthMethod: stored.clientAuthMethod,
+    pkce: stored.pkce,
+    scopeSeparator: stored.scopeSeparator,
+    allowInsecureHttp: isLoopback(tokenUrl) && isLoopback(authorizeUrl),
+  });
+  return { config, requiredScopes: stored.requiredScopes ?? config.scopes };
+}

@@ -1,0 +1,189 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  consumeOAuthState,
+  type Db,
+  findIntegration,
+  findOAuthStateByHash,
+  insertOAuthState,
+} from '@latchkey/db';
+import {
+  clientCredentials,
+  exchangeCode,
+  OAuthFlowError,
+  scopesMissing,
+  startAuthorization,
+  type TokenSet,
+} from '@latchkey/oauth';
+import type { SealContext, Vault } from '@latchkey/vault';
+import { NotFoundError } from '../errors';
+import { type ConnectionView, upsertConnection } from './connections';
+import { oauthClientFor } from './oauth-client';
+
+export interface OAuthServiceDeps {
+  db: Db;
+  vault: Vault;
+  /** The api's public base URL: the callback is `${publicUrl}/oauth/callback`. */
+  publicUrl: string;
+}
+
+interface Actor {
+  tenantId: string;
+  actor: string;
+}
+
+/** States are single-use and short-lived: long enough to sign in and consent, no longer. */
+export const STATE_TTL_MS = 10 * 60_000;
+
+export const callbackUrlOf = (publicUrl: string) =>
+  `${publicUrl.replace(/\/+$/, '')}/oauth/callback`;
+const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
+const verifierContext = (tenantId: string, id: string, userId: string): SealContext => ({
+  tenantId,
+  kind: 'oauth_state.pkce_verifier',
+  recordId: id,
+  userId,
+});
+
+/** Starts the authorization code flow for one end user; the state is stored only hashed. */
+export async function startConnect(
+  deps: OAuthServiceDeps,
+  actor: Actor,
+  input: { integrationId: string; userId: string; returnUrl?: string },
+) {
+  const integration = await findIntegration(deps.db, actor.tenantId, input.integrationId);
+  if (!integration) throw new NotFoundError(`No integration '${input.integrationId}'`);
+  const { config } = await oauthClientFor(deps, integration);
+  const redirectUri = callbackUrlOf(deps.publicUrl);
+  const started = await startAuthorization(config, { redirectUri });
+  const id = randomUUID();
+  const expiresAt = new Date(Date.now() + STATE_TTL_MS);
+  await insertOAuthState(deps.db, {
+    id,
+    tenantId: actor.tenantId,
+    integrationId: input.integrationId,
+    userId: input.userId,
+    stateHash: hashState(started.state),
+    // Sealed even when empty, so every state row looks alike.
+    encryptedPkceVerifier: await deps.vault.seal(
+      verifierContext(actor.tenantId, id, input.userId),
+      started.codeVerifier ?? '',
+    ),
+    redirectUri,
+    returnUrl: input.returnUrl ?? null,
+    expiresAt,
+  });
+  return { url: started.url, expiresAt };
+}
+
+export class ConnectError extends Error {
+  override readonly name = 'ConnectError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly returnUrl: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** Seals the tokens into the user's connection; a missing refresh token keeps the stored one. */
+async function storeTokens(
+  deps: OAuthServiceDeps,
+  actor: Actor,
+  key: { integrationId: string; userId: string },
+  tokens: TokenSet,
+  requiredScopes: string[],
+  action: string,
+): Promise<ConnectionView> {
+  const missing = scopesMissing(requiredScopes, tokens.scopes);
+  return upsertConnection(
+    deps,
+    actor,
+    {
+      ...key,
+      credentials: {
+        access_token: tokens.accessToken,
+        ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}),
+      },
+      expiresAt: tokens.expiresAt,
+      grantedScopes: tokens.scopes ?? requiredScopes,
+    },
+    {
+      status: missing.length ? 'insufficient_scope' : 'active',
+      action,
+      details: {
+        missingScopes: missing,
+        refreshes: Boolean(tokens.refreshToken),
+        expires: Boolean(tokens.expiresAt),
+      },
+    },
+  );
+}
+
+/**
+ * The provider redirected the browser back with a code: check the state (known, unused,
+ * unexpired, issued for this callback URL), exchange the code with the PKCE verifier, and
+ * seal the tokens in the end user's connection.
+ */
+export async function completeConnect(deps: OAuthServiceDeps, callbackUrl: URL) {
+  const state = callbackUrl.searchParams.get('state');
+  if (!state) throw new ConnectError('invalid_state', 'the callback carries no state');
+  const stateHash = hashState(state);
+  const row = await consumeOAuthState(deps.db, stateHash);
+  if (!row) {
+    const known = await findOAuthStateByHash(deps.db, stateHash);
+    const reason = !known ? 'unknown' : known.used_at ? 'already used' : 'expired';
+    throw new ConnectError('invalid_state', `the state is ${reason}`, known?.return_url ?? null);
+  }
+  const actor = { tenantId: row.tenant_id, actor: `oauth_callback:${row.user_id}` };
+  const expected = callbackUrlOf(deps.publicUrl);
+  if (row.redirect_uri !== expected) {
+    throw new ConnectError(
+      'redirect_uri_mismatch',
+      'the flow was started for another callback URL',
+      row.return_url,
+    );
+  }
+  const integration = await findIntegration(deps.db, row.tenant_id, row.integration_id);
+  if (!integration)
+    throw new ConnectError('integration_gone', 'the integration no longer exists', row.return_url);
+  const { config, requiredScopes } = await oauthClientFor(deps, integration);
+  const verifier = await deps.vault.openText(
+    verifierContext(row.tenant_id, row.id, row.user_id),
+    row.encrypted_pkce_verifier,
+  );
+  let tokens: TokenSet;
+  try {
+    tokens = await exchangeCode(config, {
+      callbackUrl: callbackUrl.toString(),
+      expectedState: state,
+      redirectUri: row.redirect_uri,
+      codeVerifier: verifier || null,
+    });
+  } catch (error) {
+    const code = error instanceof OAuthFlowError ? error.code : 'exchange_failed';
+    throw new ConnectError(code, 'the provider did not issue tokens', row.return_url);
+  }
+  const connection = await storeTokens(
+    deps,
+    actor,
+    { integrationId: row.integration_id, userId: row.user_id },
+    tokens,
+    requiredScopes,
+    'connection.oauth_connect',
+  );
+  return { connection, returnUrl: row.return_url };
+}
+
+/** Machine-to-machine: a token from the client credentials grant, kept as a connection. */
+export async function connectClientCredentials(
+  deps: OAuthServiceDeps,
+  actor: Actor,
+  input: { integrationId: string; userId: string },
+) {
+  const integration = await findIntegration(deps.db, actor.tenantId, input.integrationId);
+  if (!integration) throw new NotFoundError(`No integration '${input.integrationId}'`);
+  const { config, requiredScopes } = await oauthClientFor(deps, integration);
+  const tokens = await clientCredentials(config);
+  return storeTokens(deps, actor, input, tokens, requiredScopes, 'connection.client_credentials');
+}
