@@ -11,7 +11,11 @@ let tsxRegistered = false;
 /** A real worker in this process, on the test run's Temporal, sharing the api's database and vault. */
 export async function startTestWorker(
   api: TestApi,
-  options: { identity?: string; tenantActivityLimit?: number } = {},
+  options: {
+    identity?: string;
+    tenantActivityLimit?: number;
+    refresh?: Parameters<typeof createLatchkeyWorker>[0]['refresh'];
+  } = {},
 ) {
   const { temporalAddress, temporalNamespace } = testServices();
   // The worker require()s the payload converter's TypeScript source on its main thread.
@@ -29,6 +33,7 @@ export async function startTestWorker(
     vault: api.vault,
     log: createLogger('worker-test', { level: 'silent' }),
     tenantActivityLimit: options.tenantActivityLimit,
+    refresh: options.refresh,
     requestTimeoutMs: 5_000,
     dataConverter: createDataConverter({ vault: api.vault }),
     workflowBundle: await bundle,

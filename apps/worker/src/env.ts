@@ -13,9 +13,23 @@ const schema = z.object({
   LATCHKEY_TENANT_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(10),
   /** Timeout of one request to a third-party API or database. */
   LATCHKEY_STEP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Refresh OAuth tokens that expire within this margin before using them. */
+  LATCHKEY_REFRESH_MARGIN_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Where to POST signed `connection.needs_reauth` events (optional). */
+  LATCHKEY_WEBHOOK_URL: z.url().optional(),
+  LATCHKEY_WEBHOOK_SECRET: z.string().min(16).optional(),
 });
 
 export type WorkerEnv = z.infer<typeof schema>;
+
+const refine = (env: WorkerEnv) => {
+  if (env.LATCHKEY_WEBHOOK_URL && !env.LATCHKEY_WEBHOOK_SECRET) {
+    throw new Error(
+      'Invalid worker configuration: LATCHKEY_WEBHOOK_SECRET is required with LATCHKEY_WEBHOOK_URL',
+    );
+  }
+  return env;
+};
 
 export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   const parsed = schema.safeParse(env);
@@ -23,5 +37,5 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid worker configuration: ${problems.join('; ')}`);
   }
-  return parsed.data;
+  return refine(parsed.data);
 }

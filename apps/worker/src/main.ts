@@ -24,6 +24,13 @@ const { worker, connection } = await createLatchkeyWorker({
   maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
   tenantActivityLimit: env.LATCHKEY_TENANT_MAX_CONCURRENT_ACTIVITIES,
   requestTimeoutMs: env.LATCHKEY_STEP_REQUEST_TIMEOUT_MS,
+  refresh: {
+    marginMs: env.LATCHKEY_REFRESH_MARGIN_MS,
+    webhook:
+      env.LATCHKEY_WEBHOOK_URL && env.LATCHKEY_WEBHOOK_SECRET
+        ? { url: env.LATCHKEY_WEBHOOK_URL, secret: env.LATCHKEY_WEBHOOK_SECRET }
+        : undefined,
+  },
   dataConverter: createDataConverter({ vault }),
 });
 log.info(

@@ -13,6 +13,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities } from './activities';
+import type { RunActivityDeps } from './activities/run-activities';
 import { TenantLimiter } from './tenant-limiter';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -29,6 +30,7 @@ export interface LatchkeyWorkerOptions {
   maxConcurrentActivities?: number;
   tenantActivityLimit?: number;
   requestTimeoutMs?: number;
+  refresh?: RunActivityDeps['refresh'];
   /** Seals payloads with tenant keys; the same converter the api's client uses. */
   dataConverter?: DataConverter;
   /** A pre-built bundle (tests build one and share it); otherwise bundled at start. */
@@ -77,6 +79,7 @@ export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
     log: options.log,
     limiter: new TenantLimiter(options.tenantActivityLimit ?? 10),
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    refresh: options.refresh,
   });
   const worker = await Worker.create({
     connection,

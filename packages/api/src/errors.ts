@@ -1,3 +1,4 @@
+import { OAuthNotConfiguredError } from '@latchkey/resolver';
 import { TRPCError } from '@trpc/server';
 
 /** Domain errors raised by services; mapped to tRPC codes in one place (toTRPCError). */
@@ -28,7 +29,7 @@ export function toTRPCError(error: unknown): TRPCError {
     return new TRPCError({ code: 'CONFLICT', message: error.message, cause: error });
   if (error instanceof InvalidInputError)
     return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
-  if (error instanceof PreconditionError) {
+  if (error instanceof PreconditionError || error instanceof OAuthNotConfiguredError) {
     return new TRPCError({ code: 'PRECONDITION_FAILED', message: error.message, cause: error });
   }
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal error', cause: error });

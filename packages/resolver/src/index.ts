@@ -1,3 +1,11 @@
+export { OAuthNotConfiguredError, oauthClientFor, type StoredOAuthSettings } from './oauth-client';
+export {
+  ensureFreshToken,
+  type FreshnessCheck,
+  ReauthRequiredError,
+  type RefreshDeps,
+  RefreshUnavailableError,
+} from './oauth-refresh';
 export {
   IntegrationNotFoundError,
   type ResolveDeps,
@@ -11,3 +19,4 @@ export {
   type RuntimeCredentialDeps,
   sealRuntimeCredentials,
 } from './runtime-credentials';
+export { type ConnectionEvent, sendWebhook, signWebhook, type WebhookTarget } from './webhook';

@@ -1,5 +1,10 @@
 import { CredentialMappingError } from '@latchkey/credential-mapper';
-import { IntegrationNotFoundError, RunKeyGoneError } from '@latchkey/resolver';
+import {
+  IntegrationNotFoundError,
+  ReauthRequiredError,
+  RefreshUnavailableError,
+  RunKeyGoneError,
+} from '@latchkey/resolver';
 import { FATAL_STEP_ERROR } from '@latchkey/temporal';
 import { StepError } from '@latchkey/workflow-engine';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -27,7 +32,15 @@ export function toStepFailure(error: unknown, stepId: string, redact: (text: str
       nextRetryDelay: error.kind === 'rate_limited' ? error.retryAfterMs : undefined,
     });
   }
+  if (error instanceof RefreshUnavailableError) {
+    return ApplicationFailure.create({
+      type: 'TransientStepError',
+      message: message(error.message),
+      nextRetryDelay: error.retryAfterMs,
+    });
+  }
   if (
+    error instanceof ReauthRequiredError ||
     error instanceof CredentialMappingError ||
     error instanceof IntegrationNotFoundError ||
     error instanceof RunKeyGoneError

@@ -6,7 +6,13 @@ import {
 } from '@latchkey/credential-mapper';
 import { type Db, finishRunRow } from '@latchkey/db';
 import type { Logger } from '@latchkey/logger';
-import { destroyRunKey, openRuntimeCredentials, resolveRequest } from '@latchkey/resolver';
+import {
+  destroyRunKey,
+  ensureFreshToken,
+  openRuntimeCredentials,
+  type RefreshDeps,
+  resolveRequest,
+} from '@latchkey/resolver';
 import type {
   ExecuteStepInput,
   ExecuteStepResult,
@@ -38,6 +44,8 @@ export interface RunActivityDeps {
   limiter: TenantLimiter;
   /** Per-request timeout for third-party calls. */
   requestTimeoutMs: number;
+  /** OAuth refresh: margin before expiry, cooldown, and the needs_reauth webhook. */
+  refresh?: Omit<RefreshDeps, 'db' | 'vault'>;
 }
 
 const HEARTBEAT_MS = 2_000;
@@ -65,7 +73,15 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
       headers: step.headers,
       body: step.body,
     };
-    const send = async (extraQuery: Record<string, string | number> = {}) => {
+    const refreshDeps = { db, vault, ...deps.refresh };
+    const tokenKey = {
+      tenantId: input.tenantId,
+      integrationId: step.integrationId,
+      userId: input.userId,
+    };
+    let fresh = await ensureFreshToken(refreshDeps, tokenKey);
+    let forcedRefresh = false;
+    const sendOnce = async (extraQuery: Record<string, string | number> = {}) => {
       const mapped = await resolveRequest(
         { db, vault },
         {
@@ -92,6 +108,24 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
         redact,
         stepId: step.id,
       });
+    };
+    /** A 401 earns one forced refresh and one retry, never a loop. */
+    const send = async (extraQuery: Record<string, string | number> = {}) => {
+      try {
+        return await sendOnce(extraQuery);
+      } catch (error) {
+        if (
+          !(error instanceof StepError) ||
+          error.status !== 401 ||
+          forcedRefresh ||
+          fresh.version === null
+        ) {
+          throw error;
+        }
+        forcedRefresh = true;
+        fresh = await ensureFreshToken(refreshDeps, { ...tokenKey, forceIfVersion: fresh.version });
+        return sendOnce(extraQuery);
+      }
     };
     if (!step.pagination) {
       const response = await send();

@@ -14,10 +14,10 @@ import {
   startAuthorization,
   type TokenSet,
 } from '@latchkey/oauth';
+import { oauthClientFor } from '@latchkey/resolver';
 import type { SealContext, Vault } from '@latchkey/vault';
 import { NotFoundError } from '../errors';
 import { type ConnectionView, upsertConnection } from './connections';
-import { oauthClientFor } from './oauth-client';
 
 export interface OAuthServiceDeps {
   db: Db;

@@ -1,4 +1,4 @@
-import type { Db, Integration } from '@latchkey/db';
+import type { Integration } from '@latchkey/db';
 import {
   configFromTemplate,
   getTemplate,
@@ -6,10 +6,24 @@ import {
   type OAuthSettings,
 } from '@latchkey/oauth';
 import type { Vault } from '@latchkey/vault';
-import { PreconditionError } from '../errors';
-import type { OAuthSettingsInput } from '../validation/integration-input';
+/** The non-secret OAuth settings an integration stores (see the api's input schema). */
+export interface StoredOAuthSettings {
+  clientId?: string;
+  scopes?: string[];
+  requiredScopes?: string[];
+  authorizeUrl?: string;
+  tokenUrl?: string;
+  revokeUrl?: string;
+  extraAuthorizeParams?: Record<string, string>;
+  pkce?: 'required' | 'supported' | 'unsupported';
+  clientAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
+  scopeSeparator?: ' ' | ',' | '+';
+}
 
-type StoredOAuth = Omit<OAuthSettingsInput, 'clientSecret'>;
+/** The integration cannot do OAuth as configured; the message says what to set. */
+export class OAuthNotConfiguredError extends Error {
+  override readonly name = 'OAuthNotConfiguredError';
+}
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -28,12 +42,12 @@ function isLoopback(url: string | undefined): boolean {
  * tenant stored, with the client secret opened from the vault for this call only.
  */
 export async function oauthClientFor(
-  deps: { db: Db; vault: Pick<Vault, 'openText'> },
+  deps: { vault: Pick<Vault, 'openText'> },
   integration: Integration,
 ): Promise<{ config: OAuthClientConfig; requiredScopes: string[] }> {
-  const stored = (integration.oauth ?? null) as StoredOAuth | null;
+  const stored = (integration.oauth ?? null) as StoredOAuthSettings | null;
   if (!stored?.clientId) {
-    throw new PreconditionError(
+    throw new OAuthNotConfiguredError(
       `integration '${integration.id}' has no OAuth client: set oauth.clientId (and oauth.clientSecret) first`,
     );
   }
@@ -54,7 +68,7 @@ export async function oauthClientFor(
   const authorizeUrl = stored.authorizeUrl ?? template?.authorizeUrl;
   const tokenUrl = stored.tokenUrl ?? template?.tokenUrl;
   if (!authorizeUrl || !tokenUrl) {
-    throw new PreconditionError(
+    throw new OAuthNotConfiguredError(
       `integration '${integration.id}' needs oauth.authorizeUrl and oauth.tokenUrl (or an OAuth template)`,
     );
   }

@@ -1,0 +1,267 @@
+import type { CredentialMap } from '@latchkey/credential-mapper';
+import {
+  appendAudit,
+  type Connection,
+  type Db,
+  type DbExecutor,
+  findIntegrationForRequest,
+  type Integration,
+  updateConnection,
+} from '@latchkey/db';
+import { OAuthFlowError, refreshTokens, scopesMissing } from '@latchkey/oauth';
+import { maskSecret, type SealContext, type Vault } from '@latchkey/vault';
+import { sql } from 'kysely';
+import { oauthClientFor, type StoredOAuthSettings } from './oauth-client';
+import { sendWebhook, type WebhookTarget } from './webhook';
+
+export interface RefreshDeps {
+  db: Db;
+  vault: Pick<Vault, 'openJson' | 'sealJson' | 'openText'>;
+  webhook?: WebhookTarget;
+  /** Refresh when the token expires within this margin (default 60 s). */
+  marginMs?: number;
+  /** After this many failures in a row, wait `cooldownMs` between attempts (default 3). */
+  cooldownAfterFailures?: number;
+  cooldownMs?: number;
+}
+
+/** The user must connect again: refreshing cannot help (revoked grant, bad client, scopes). */
+export class ReauthRequiredError extends Error {
+  override readonly name = 'ReauthRequiredError';
+  constructor(
+    readonly integrationId: string,
+    readonly userId: string,
+    readonly reason: string,
+  ) {
+    super(
+      `the connection of user '${userId}' to '${integrationId}' needs to be reconnected (${reason}): ` +
+        'start the OAuth flow again (oauth.authorizeUrl)',
+    );
+  }
+}
+
+/** A refresh failed for now (provider down, rate limited, cooling down); retrying may help. */
+export class RefreshUnavailableError extends Error {
+  override readonly name = 'RefreshUnavailableError';
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+const contextOf = (c: Pick<Connection, 'tenant_id' | 'id' | 'user_id'>): SealContext => ({
+  tenantId: c.tenant_id,
+  kind: 'connection.credentials',
+  recordId: c.id,
+  userId: c.user_id,
+});
+
+function requiredScopes(integration: Integration): string[] {
+  const oauth = (integration.oauth ?? null) as StoredOAuthSettings | null;
+  return oauth?.requiredScopes ?? oauth?.scopes ?? [];
+}
+
+export interface FreshnessCheck {
+  /** The connection version the caller's request will use; pass it back to force a refresh on 401. */
+  version: number | null;
+}
+
+/**
+ * Makes sure the end user's OAuth access token is usable before a request: refreshes when it
+ * expires within the margin, or when `forceIfVersion` says a request was refused with the
+ * token of that version. Exactly one refresh runs per connection at a time, across every
+ * worker: callers queue on a PostgreSQL advisory lock for the connection, and whoever gets
+ * it second finds the version moved on and uses the new token. With rotating refresh tokens a
+ * second concurrent refresh would destroy the grant, so this is not an optimisation.
+ */
+export async function ensureFreshToken(
+  deps: RefreshDeps,
+  input: {
+    tenantId: string;
+    integrationId: string;
+    userId: string | null;
+    forceIfVersion?: number;
+  },
+): Promise<FreshnessCheck> {
+  if (!input.userId) return { version: null };
+  const found = await findIntegrationForRequest(
+    deps.db,
+    input.tenantId,
+    input.integrationId,
+    input.userId,
+  );
+  const seen = found?.connection;
+  if (!found || !seen || !found.integration.oauth) return { version: null };
+  const { integration } = found;
+  if (seen.status === 'needs_reauth') {
+    throw new ReauthRequiredError(input.integrationId, input.userId, 'marked needs_reauth');
+  }
+  if (seen.status === 'insufficient_scope') {
+    const missing = scopesMissing(requiredScopes(integration), seen.granted_scopes);
+    throw new ReauthRequiredError(
+      input.integrationId,
+      input.userId,
+      `missing scopes: ${missing.join(', ')}`,
+    );
+  }
+  const margin = deps.marginMs ?? 60_000;
+  const expiring = seen.expires_at !== null && seen.expires_at.getTime() - Date.now() < margin;
+  const forced = input.forceIfVersion !== undefined && input.forceIfVersion === seen.version;
+  if (!expiring && !forced) return { version: seen.version };
+
+  return deps.db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(hashtextextended(${seen.id}, 0))`.execute(conn);
+    try {
+      const current = await conn
+        .selectFrom('connections')
+        .selectAll()
+        .where('tenant_id', '=', input.tenantId)
+        .where('id', '=', seen.id)
+        .executeTakeFirst();
+      if (!current) return { version: null };
+      // Someone refreshed (or reconnected) while we queued: their token is the one to use.
+      if (current.version !== seen.version) {
+        if (current.status === 'needs_reauth') {
+          throw new ReauthRequiredError(
+            input.integrationId,
+            current.user_id,
+            current.last_error ?? 'refresh failed',
+          );
+        }
+        return { version: current.version };
+      }
+      return await refreshLocked(deps, conn, integration, current);
+    } finally {
+      await sql`select pg_advisory_unlock(hashtextextended(${seen.id}, 0))`.execute(conn);
+    }
+  });
+}
+
+async function refreshLocked(
+  deps: RefreshDeps,
+  conn: DbExecutor,
+  integration: Integration,
+  current: Connection,
+): Promise<FreshnessCheck> {
+  const bag = current.encrypted_credentials
+    ? await deps.vault.openJson<CredentialMap>(contextOf(current), current.encrypted_credentials)
+    : {};
+  const refreshToken = bag.refresh_token;
+  const who = { integrationId: current.integration_id, userId: current.user_id };
+  if (!refreshToken) {
+    // Long-lived tokens without a refresh token: nothing can be refreshed, only reconnected.
+    if (current.expires_at === null) return { version: current.version };
+    return markNeedsReauth(deps, conn, current, 'no_refresh_token');
+  }
+  const failures = current.consecutive_failures;
+  const cooldownMs = deps.cooldownMs ?? 30_000;
+  if (
+    failures >= (deps.cooldownAfterFailures ?? 3) &&
+    Date.now() - current.updated_at.getTime() < cooldownMs
+  ) {
+    throw new RefreshUnavailableError(
+      `refreshing '${who.integrationId}' for '${who.userId}' failed ${failures} times in a row; cooling down`,
+      cooldownMs,
+    );
+  }
+  const { config } = await oauthClientFor(deps, integration);
+  try {
+    const tokens = await refreshTokens(config, refreshToken);
+    const next: CredentialMap = {
+      ...bag,
+      access_token: tokens.accessToken,
+      // Many providers rotate only sometimes: no new refresh token means keep the old one.
+      refresh_token: tokens.refreshToken ?? refreshToken,
+    };
+    const sealed = await deps.vault.sealJson(contextOf(current), next);
+    const hints = Object.fromEntries(
+      Object.keys(next)
+        .sort()
+        .map((k) => [k, maskSecret(next[k] ?? '')]),
+    );
+    await updateConnection(conn, current.tenant_id, current.id, current.version, {
+      encrypted_credentials: sealed,
+      credential_hints: JSON.stringify(hints),
+      expires_at: tokens.expiresAt,
+      granted_scopes: tokens.scopes ?? current.granted_scopes,
+    });
+    await conn
+      .updateTable('connections')
+      .set({ last_refresh_at: new Date(), consecutive_failures: 0, last_error: null })
+      .where('id', '=', current.id)
+      .execute();
+    await appendAudit(conn, {
+      tenantId: current.tenant_id,
+      actor: 'system:refresh',
+      action: 'connection.refresh',
+      targetKind: 'connection',
+      targetId: current.id,
+      userId: current.user_id,
+      details: { integrationId: current.integration_id, rotated: Boolean(tokens.refreshToken) },
+    });
+    return { version: current.version + 1 };
+  } catch (error) {
+    if (error instanceof OAuthFlowError && error.kind === 'permanent') {
+      return markNeedsReauth(deps, conn, current, error.code);
+    }
+    const code = error instanceof OAuthFlowError ? error.code : 'unexpected';
+    await conn
+      .updateTable('connections')
+      .set({ consecutive_failures: failures + 1, last_error: code, updated_at: new Date() })
+      .where('id', '=', current.id)
+      .execute();
+    await appendAudit(conn, {
+      tenantId: current.tenant_id,
+      actor: 'system:refresh',
+      action: 'connection.refresh_failed',
+      targetKind: 'connection',
+      targetId: current.id,
+      userId: current.user_id,
+      details: { integrationId: current.integration_id, code, transient: true },
+    });
+    throw new RefreshUnavailableError(
+      `refreshing '${who.integrationId}' for '${who.userId}' failed (${code}); will retry`,
+      error instanceof OAuthFlowError ? error.retryAfterMs : undefined,
+    );
+  }
+}
+
+async function markNeedsReauth(
+  deps: RefreshDeps,
+  conn: DbExecutor,
+  current: Connection,
+  reason: string,
+): Promise<never> {
+  await conn
+    .updateTable('connections')
+    .set({
+      status: 'needs_reauth',
+      last_error: reason,
+      consecutive_failures: current.consecutive_failures + 1,
+      version: current.version + 1,
+      updated_at: new Date(),
+    })
+    .where('id', '=', current.id)
+    .execute();
+  await appendAudit(conn, {
+    tenantId: current.tenant_id,
+    actor: 'system:refresh',
+    action: 'connection.needs_reauth',
+    targetKind: 'connection',
+    targetId: current.id,
+    userId: current.user_id,
+    details: { integrationId: current.integration_id, reason },
+  });
+  await sendWebhook(deps.webhook, {
+    type: 'connection.needs_reauth',
+    tenantId: current.tenant_id,
+    integrationId: current.integration_id,
+    userId: current.user_id,
+    connectionId: current.id,
+    reason,
+    at: new Date().toISOString(),
+  });
+  throw new ReauthRequiredError(current.integration_id, current.user_id, reason);
+}
