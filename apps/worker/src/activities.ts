@@ -1,4 +1,5 @@
 import type { SmokeActivities, SmokeInput, SmokeResult } from '@latchkey/temporal';
+import { createRefresherActivities } from './activities/refresher-activities';
 import { createRunActivities, type RunActivityDeps } from './activities/run-activities';
 
 export interface ActivityDeps extends RunActivityDeps {
@@ -16,5 +17,9 @@ function createSmokeActivities(identity: string): SmokeActivities {
 
 /** Activities are built from their dependencies, so tests can build them the same way. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createSmokeActivities(deps.identity), ...createRunActivities(deps) };
+  return {
+    ...createSmokeActivities(deps.identity),
+    ...createRunActivities(deps),
+    ...createRefresherActivities(deps),
+  };
 }

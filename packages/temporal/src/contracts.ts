@@ -21,3 +21,4 @@ export function smokeWorkflowId(suffix: string): string {
 }
 
 export * from './run-contracts';
+export * from './refresher-contracts';

@@ -13,3 +13,9 @@ export type {
   StepStats,
 } from './run-contracts';
 export { FATAL_STEP_ERROR, RESPONSE_SCHEMA_ERROR } from './run-contracts';
+export type {
+  RefresherActivities,
+  RefresherInput,
+  RefreshOutcome,
+  RefreshPlan,
+} from './refresher-contracts';

@@ -1,3 +1,4 @@
 // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O here.
+export { connectionRefresherWorkflow } from './refresher';
 export { runWorkflow } from './run';
 export { smokeWorkflow } from './smoke';

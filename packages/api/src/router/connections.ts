@@ -24,7 +24,7 @@ export const connectionsRouter = router({
     .input(connectionListSchema)
     .query(({ ctx, input }) => listConnections(ctx.db, ctx.caller.tenantId, input)),
   delete: procedure.input(connectionKeySchema).mutation(async ({ ctx, input }) => {
-    await deleteConnection(ctx.db, actorOf(ctx.caller), input);
+    await deleteConnection(ctx, actorOf(ctx.caller), input);
     return { ...input, deleted: true as const };
   }),
 });

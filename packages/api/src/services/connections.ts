@@ -16,8 +16,9 @@ import type { SealContext, Vault } from '@latchkey/vault';
 import { ConflictError, NotFoundError } from '../errors';
 import type { ConnectionUpsertInput } from '../validation/connection-input';
 import { changeBag, hintList, openBag, sealBag } from './credential-bag';
+import { type RefresherDeps, startRefresher, stopRefresher } from './refresher';
 
-export interface ConnectionServiceDeps {
+export interface ConnectionServiceDeps extends RefresherDeps {
   db: Db;
   vault: Pick<Vault, 'sealJson' | 'openJson'>;
 }
@@ -42,6 +43,8 @@ export function connectionView(row: Connection) {
     userId: row.user_id,
     credentials: hintList(row.credential_hints),
     status: row.status,
+    /** False for long-lived tokens: nothing will try to refresh them. */
+    refreshes: 'refresh_token' in row.credential_hints && row.expires_at !== null,
     expiresAt: row.expires_at,
     grantedScopes: row.granted_scopes,
     lastRefreshAt: row.last_refresh_at,
@@ -115,7 +118,18 @@ export async function upsertConnection(
       });
       return written;
     });
-    if (row) return connectionView(row);
+    if (row) {
+      const view = connectionView(row);
+      if (view.refreshes && diff.set.includes('refresh_token')) {
+        await startRefresher(deps, {
+          tenantId,
+          connectionId: row.id,
+          integrationId: row.integration_id,
+          userId: row.user_id,
+        });
+      }
+      return view;
+    }
   }
   throw new ConflictError('this connection is being changed concurrently; try again');
 }
@@ -140,11 +154,11 @@ export async function listConnections(
 }
 
 export async function deleteConnection(
-  db: Db,
+  deps: { db: Db } & RefresherDeps,
   actor: Actor,
   key: { integrationId: string; userId: string },
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  const deleted = await deps.db.transaction().execute(async (trx) => {
     const row = await deleteConnectionRow(trx, actor.tenantId, key.integrationId, key.userId);
     if (!row)
       throw new NotFoundError(`No connection for user '${key.userId}' on '${key.integrationId}'`);
@@ -157,5 +171,7 @@ export async function deleteConnection(
       userId: row.user_id,
       details: { integrationId: key.integrationId },
     });
+    return row;
   });
+  await stopRefresher(deps, actor.tenantId, deleted.id);
 }

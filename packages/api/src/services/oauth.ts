@@ -18,8 +18,9 @@ import { oauthClientFor } from '@latchkey/resolver';
 import type { SealContext, Vault } from '@latchkey/vault';
 import { NotFoundError } from '../errors';
 import { type ConnectionView, upsertConnection } from './connections';
+import type { RefresherDeps } from './refresher';
 
-export interface OAuthServiceDeps {
+export interface OAuthServiceDeps extends RefresherDeps {
   db: Db;
   vault: Vault;
   /** The api's public base URL: the callback is `${publicUrl}/oauth/callback`. */
@@ -96,7 +97,7 @@ async function storeTokens(
   action: string,
 ): Promise<ConnectionView> {
   const missing = scopesMissing(requiredScopes, tokens.scopes);
-  return upsertConnection(
+  const connection = await upsertConnection(
     deps,
     actor,
     {
@@ -118,6 +119,8 @@ async function storeTokens(
       },
     },
   );
+  // upsertConnection started the proactive refresher if the tokens can be refreshed.
+  return connection;
 }
 
 /**

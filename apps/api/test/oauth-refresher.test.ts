@@ -1,0 +1,89 @@
+import { LatchkeyClient } from '@latchkey/client';
+import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
+import { refresherWorkflowId } from '@latchkey/temporal';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './harness';
+import { startTestWorker } from './worker-harness';
+
+type AuthServer = Awaited<ReturnType<typeof startTestAuthorizationServer>>;
+
+describe('the proactive refresher keeps a connection valid with no run', () => {
+  let api: TestApi;
+  let auth: AuthServer;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let acme: LatchkeyClient;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    auth = await startTestAuthorizationServer({
+      scopes: ['read'],
+      accessTokenTtlSeconds: 3,
+      clients: [
+        {
+          clientId: 'app',
+          clientSecret: 'refresher-secret-1111iiii',
+          redirectUris: [`${api.publicUrl}/oauth/callback`],
+          grantTypes: ['authorization_code', 'refresh_token'],
+        },
+      ],
+    });
+    worker = await startTestWorker(api, { refresh: { marginMs: 1_500 } });
+    acme = new LatchkeyClient({
+      endpoint: api.url.replace(/\/trpc$/, ''),
+      apiKey: (await api.createTenant('acme')).apiKey,
+    });
+    await acme.upsertIntegration({
+      id: 'crm',
+      urlHost: 'https://crm.example.test',
+      auth: { type: 'oauth2' },
+      oauth: {
+        clientId: 'app',
+        clientSecret: 'refresher-secret-1111iiii',
+        authorizeUrl: auth.authorizeUrl,
+        tokenUrl: auth.tokenUrl,
+        scopes: ['read'],
+      },
+    });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await auth?.close();
+    await api?.close();
+  });
+
+  it('refreshes across several token lifetimes, then stops when the connection is deleted', async () => {
+    const { url } = await acme.trpc.oauth.authorizeUrl.mutate({
+      integrationId: 'crm',
+      userId: 'bob',
+    });
+    await fetch(await auth.loginAndConsent(url, { accountId: 'bob' }), { redirect: 'manual' });
+    const connection = await acme.getConnection({ integrationId: 'crm', userId: 'bob' });
+    expect(connection.refreshes).toBe(true);
+
+    // Three token lifetimes with no run at all.
+    await new Promise((r) => setTimeout(r, 9_500));
+    const refreshes = await api.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('action', '=', 'connection.refresh')
+      .where('target_id', '=', connection.id)
+      .execute();
+    expect(refreshes.length).toBeGreaterThanOrEqual(3);
+    const row = await api.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('id', '=', connection.id)
+      .executeTakeFirstOrThrow();
+    const bag = await api.vault.openJson<{ access_token: string }>(
+      { tenantId: row.tenant_id, kind: 'connection.credentials', recordId: row.id, userId: 'bob' },
+      row.encrypted_credentials as Buffer,
+    );
+    expect((await auth.verifyAccessToken(bag.access_token)).active).toBe(true);
+
+    const client = await api.temporal();
+    const handle = client.workflow.getHandle(refresherWorkflowId(row.tenant_id, row.id));
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    await acme.deleteConnection({ integrationId: 'crm', userId: 'bob' });
+    expect((await handle.describe()).status.name).toBe('TERMINATED');
+  }, 60_000);
+});

@@ -1,0 +1,51 @@
+import type { Db } from '@latchkey/db';
+import { ensureFreshToken, ReauthRequiredError, type RefreshDeps } from '@latchkey/resolver';
+import type { RefresherActivities, RefresherInput } from '@latchkey/temporal';
+import type { Vault } from '@latchkey/vault';
+
+export interface RefresherActivityDeps {
+  db: Db;
+  vault: Vault;
+  refresh?: Omit<RefreshDeps, 'db' | 'vault'>;
+}
+
+async function findConnection(db: Db, input: RefresherInput) {
+  return db
+    .selectFrom('connections')
+    .select(['integration_id', 'user_id', 'status', 'expires_at', 'credential_hints'])
+    .where('tenant_id', '=', input.tenantId)
+    .where('id', '=', input.connectionId)
+    .executeTakeFirst();
+}
+
+export function createRefresherActivities(deps: RefresherActivityDeps): RefresherActivities {
+  const margin = deps.refresh?.marginMs ?? 60_000;
+  return {
+    async planRefresh(input) {
+      const { tenantId } = input;
+      const row = await findConnection(deps.db, input);
+      if (!row) return { tenantId, state: 'gone', refreshAt: 0 };
+      if (row.status === 'needs_reauth') return { tenantId, state: 'needs_reauth', refreshAt: 0 };
+      if (!row.expires_at || !('refresh_token' in row.credential_hints)) {
+        return { tenantId, state: 'does_not_refresh', refreshAt: 0 };
+      }
+      return { tenantId, state: 'ok', refreshAt: row.expires_at.getTime() - margin };
+    },
+
+    async refreshConnection(input) {
+      const { tenantId } = input;
+      const row = await findConnection(deps.db, input);
+      if (!row) return { tenantId, state: 'gone' };
+      try {
+        const before = await ensureFreshToken(
+          { db: deps.db, vault: deps.vault, ...deps.refresh },
+          { tenantId, integrationId: row.integration_id, userId: row.user_id },
+        );
+        return { tenantId, state: before.version === null ? 'gone' : 'refreshed' };
+      } catch (error) {
+        if (error instanceof ReauthRequiredError) return { tenantId, state: 'needs_reauth' };
+        throw error;
+      }
+    },
+  };
+}
