@@ -1,40 +1,16 @@
 /**
  * A one-step HTTP workflow end to end (client -> api -> Temporal -> worker -> loopback server
  * -> result) against calling the loopback server directly, in one process and run.
- * Writes bench/results/execute.json. Uses DATABASE_URL / TEMPORAL_ADDRESS when set, else an
- * embedded PostgreSQL and a Temporal dev server of its own.
+ * Writes bench/results/execute.json.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createTenant } from '@latchkey/api';
-import { LatchkeyClient } from '@latchkey/client';
-import { createDb, migrateToLatest } from '@latchkey/db';
-import {
-  dropDatabase,
-  ensureDatabase,
-  startPostgres,
-  startTemporal,
-  withDatabase,
-} from '@latchkey/devstack';
-import { createLogger } from '@latchkey/logger';
-import { createClientDataConverter, createDataConverter } from '@latchkey/temporal';
-import { createVault, generateMasterKey, parseMasterKeys } from '@latchkey/vault';
-import { createLatchkeyWorker } from '@latchkey/worker';
-import { createApiServer } from '../src/server';
-import { lazyTemporalClient } from '../src/temporal-client';
+import { percentile, round, startBenchStack, writeResult } from './stack';
 
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 150);
 const IN_FLIGHT = 50;
 const THROUGHPUT_RUNS = Number(process.env.BENCH_THROUGHPUT_RUNS ?? 400);
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-const round = (n: number) => Math.round(n * 100) / 100;
 
 async function timeEach(count: number, fn: () => Promise<unknown>): Promise<number[]> {
   const times: number[] = [];
@@ -46,57 +22,15 @@ async function timeEach(count: number, fn: () => Promise<unknown>): Promise<numb
   return times.sort((a, b) => a - b);
 }
 
-const runId = randomBytes(4).toString('hex');
-const postgres = await startPostgres({
-  databaseUrl: process.env.DATABASE_URL,
-  dataDir: path.join(os.tmpdir(), `latchkey-bench-pg-${runId}`),
-  persistent: false,
-});
-const temporal = await startTemporal({ address: process.env.TEMPORAL_ADDRESS, ui: false });
-const dbName = `latchkey_bench_${runId}`;
-await ensureDatabase(postgres.url, dbName);
-const db = createDb({ connectionString: withDatabase(postgres.url, dbName), max: 20 });
-const log = createLogger('bench', { level: 'silent' });
 const target = createServer((_req, res) => {
   res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"items":[1,2,3]}');
 });
 await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
 const targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+const stack = await startBenchStack({ tenantActivityLimit: IN_FLIGHT });
 
 try {
-  await migrateToLatest(db);
-  const vault = await createVault({ db, keyring: parseMasterKeys(generateMasterKey('bench')) });
-  const taskQueue = `latchkey-bench-${runId}`;
-  const temporalClient = lazyTemporalClient(
-    temporal.address,
-    temporal.namespace,
-    createClientDataConverter({ vault }),
-  );
-  const api = createApiServer({
-    db,
-    vault,
-    log,
-    temporal: temporalClient.get,
-    taskQueue,
-    publicUrl: 'http://127.0.0.1',
-  });
-  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
-  const { worker, connection } = await createLatchkeyWorker({
-    address: temporal.address,
-    namespace: temporal.namespace,
-    identity: 'bench-worker',
-    taskQueue,
-    db,
-    vault,
-    log,
-    tenantActivityLimit: IN_FLIGHT,
-    dataConverter: createDataConverter({ vault }),
-  });
-  const running = worker.run();
-
-  const { key: apiKey } = (await createTenant(db, vault, { name: 'bench', actor: 'bench' })).apiKey;
-  const client = new LatchkeyClient({ endpoint, apiKey });
+  const { client } = stack;
   await client.upsertIntegration({
     id: 'target',
     urlHost: targetUrl,
@@ -159,25 +93,8 @@ try {
   console.log(
     `throughput:        ${result.throughput_runs_s} runs/s with ${IN_FLIGHT} in flight (target >= 100: ${result.throughput_runs_s >= 100 ? 'met' : 'NOT met'})`,
   );
-  const out = path.resolve(
-    path.dirname(fileURLToPath(import.meta.url)),
-    '../../../bench/results/execute.json',
-  );
-  await mkdir(path.dirname(out), { recursive: true });
-  await writeFile(out, `${JSON.stringify(result)}\n`);
-  console.log(`wrote ${out}`);
-
-  worker.shutdown();
-  await running;
-  await connection.close();
-  api.closeAllConnections();
-  api.close();
-  await temporalClient.close();
-  vault.close();
+  console.log(`wrote ${await writeResult('execute.json', result)}`);
 } finally {
   target.close();
-  await db.destroy();
-  await dropDatabase(postgres.url, dbName).catch(() => {});
-  await temporal.stop();
-  await postgres.stop();
+  await stack.stop();
 }

@@ -1,0 +1,117 @@
+/**
+ * The whole platform in one process for benchmarks: PostgreSQL (DATABASE_URL or embedded),
+ * Temporal (TEMPORAL_ADDRESS or a dev server), the api on a loopback port, one worker, and a
+ * tenant with a typed client.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTenant } from '@latchkey/api';
+import { LatchkeyClient } from '@latchkey/client';
+import { createDb, migrateToLatest } from '@latchkey/db';
+import {
+  dropDatabase,
+  ensureDatabase,
+  freePort,
+  startPostgres,
+  startTemporal,
+  withDatabase,
+} from '@latchkey/devstack';
+import { createLogger } from '@latchkey/logger';
+import { createClientDataConverter, createDataConverter } from '@latchkey/temporal';
+import { createVault, generateMasterKey, parseMasterKeys } from '@latchkey/vault';
+import { createLatchkeyWorker } from '@latchkey/worker';
+import { createApiServer } from '../src/server';
+import { lazyTemporalClient } from '../src/temporal-client';
+
+export async function startBenchStack(options: {
+  tenantActivityLimit: number;
+  refreshMarginMs?: number;
+}) {
+  const runId = randomBytes(4).toString('hex');
+  const postgres = await startPostgres({
+    databaseUrl: process.env.DATABASE_URL,
+    dataDir: path.join(os.tmpdir(), `latchkey-bench-pg-${runId}`),
+    persistent: false,
+  });
+  const temporal = await startTemporal({ address: process.env.TEMPORAL_ADDRESS, ui: false });
+  const dbName = `latchkey_bench_${runId}`;
+  await ensureDatabase(postgres.url, dbName);
+  const db = createDb({ connectionString: withDatabase(postgres.url, dbName), max: 20 });
+  await migrateToLatest(db);
+  const log = createLogger('bench', { level: 'silent' });
+  const vault = await createVault({ db, keyring: parseMasterKeys(generateMasterKey('bench')) });
+  const taskQueue = `latchkey-bench-${runId}`;
+  const temporalClient = lazyTemporalClient(
+    temporal.address,
+    temporal.namespace,
+    createClientDataConverter({ vault }),
+  );
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const api = createApiServer({
+    db,
+    vault,
+    log,
+    temporal: temporalClient.get,
+    taskQueue,
+    publicUrl,
+  });
+  await new Promise<void>((resolve) => api.listen(port, '127.0.0.1', resolve));
+  const { worker, connection } = await createLatchkeyWorker({
+    address: temporal.address,
+    namespace: temporal.namespace,
+    identity: 'bench-worker',
+    taskQueue,
+    db,
+    vault,
+    log,
+    tenantActivityLimit: options.tenantActivityLimit,
+    refresh: { marginMs: options.refreshMarginMs ?? 60_000 },
+    dataConverter: createDataConverter({ vault }),
+  });
+  const running = worker.run();
+  const { key: apiKey } = (await createTenant(db, vault, { name: 'bench', actor: 'bench' })).apiKey;
+  const client = new LatchkeyClient({
+    endpoint: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+    apiKey,
+  });
+
+  return {
+    db,
+    vault,
+    client,
+    publicUrl,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      api.closeAllConnections();
+      api.close();
+      await temporalClient.close();
+      vault.close();
+      await db.destroy();
+      await dropDatabase(postgres.url, dbName).catch(() => {});
+      await temporal.stop();
+      await postgres.stop();
+    },
+  };
+}
+
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+export const round = (n: number) => Math.round(n * 100) / 100;
+
+/** Writes a result next to the others in the repo's bench/results (generated, git-ignored). */
+export async function writeResult(name: string, result: unknown): Promise<string> {
+  const out = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    `../../../bench/results/${name}`,
+  );
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(result)}\n`);
+  return out;
+}
