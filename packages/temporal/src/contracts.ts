@@ -20,5 +20,5 @@ export function smokeWorkflowId(suffix: string): string {
   return `latchkey-smoke-${suffix}`;
 }
 
-export * from './run-contracts';
 export * from './refresher-contracts';
+export * from './run-contracts';

@@ -2,6 +2,12 @@
 export type { SmokeActivities, SmokeInput, SmokeResult } from './contracts';
 export { TASK_QUEUE } from './contracts';
 export type {
+  RefresherActivities,
+  RefresherInput,
+  RefreshOutcome,
+  RefreshPlan,
+} from './refresher-contracts';
+export type {
   ExecuteStepInput,
   ExecuteStepResult,
   FinishRunInput,
@@ -13,9 +19,3 @@ export type {
   StepStats,
 } from './run-contracts';
 export { FATAL_STEP_ERROR, RESPONSE_SCHEMA_ERROR } from './run-contracts';
-export type {
-  RefresherActivities,
-  RefresherInput,
-  RefreshOutcome,
-  RefreshPlan,
-} from './refresher-contracts';
