@@ -1,0 +1,279 @@
+import { type ExecuteWorkflowInput, isLatchkeyError, type LatchkeyClient } from '@latchkey/client';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+
+export const SERVER_NAME = 'latchkey';
+export const SERVER_VERSION = '0.0.0';
+
+const MASK = '[redacted]';
+
+const idSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/)
+  .describe('1-128 letters, digits, dots, dashes or underscores, starting with a letter or digit');
+
+const jsonSchemaObject = z.record(z.string(), z.unknown());
+
+const stepsSchema = z
+  .array(z.record(z.string(), z.unknown()))
+  .min(1)
+  .max(50)
+  .describe(
+    'Explicit steps, run in order. Each step is an object like ' +
+      '{ "id": "listCustomers", "integrationId": "stripe", "method": "GET", "path": "/customers", ' +
+      '"query": { "limit": 10 }, "body": {...}, "pagination": {...}, "transform": "<JSONata>" }. ' +
+      'Values may reference the run input with "<<input.name>>" and earlier steps by their id.',
+  );
+
+const credentialsSchema = z
+  .record(z.string(), z.union([z.string(), z.number()]))
+  .describe(
+    'Runtime credentials for this run only (never stored in the clear, never returned): a flat map ' +
+      'of names prefixed with the integration id, e.g. { "stripe_secret_key": "sk_..." }.',
+  );
+
+/** Strings that must never come back in a result, with their JSON-escaped forms. */
+function secretsOf(credentials: Record<string, string | number> | undefined): string[] {
+  if (!credentials) return [];
+  const secrets = new Set<string>();
+  for (const value of Object.values(credentials)) {
+    const text = String(value);
+    if (text.length < 4) continue; // Too short to mask without mangling unrelated text.
+    secrets.add(text);
+    secrets.add(JSON.stringify(text).slice(1, -1));
+  }
+  // Longest first, so that a secret containing another is masked whole.
+  return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+function redactText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join(MASK);
+  return out;
+}
+
+function redactValue(value: unknown, secrets: readonly string[]): unknown {
+  if (secrets.length === 0) return value;
+  if (typeof value === 'string') return redactText(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        redactText(key, secrets),
+        redactValue(item, secrets),
+      ]),
+    );
+  }
+  return value;
+}
+
+function ok(result: unknown, secrets: readonly string[] = []): CallToolResult {
+  const safe = redactValue(result, secrets);
+  const text = redactText(JSON.stringify(safe, null, 2) ?? 'null', secrets);
+  const structured =
+    safe !== null && typeof safe === 'object' && !Array.isArray(safe)
+      ? (safe as Record<string, unknown>)
+      : { items: safe };
+  return { content: [{ type: 'text', text }], structuredContent: structured };
+}
+
+/** An api error as an MCP tool error: the code and message, and the invalid fields if any. */
+export function toolError(error: unknown, secrets: readonly string[] = []): CallToolResult {
+  let text: string;
+  if (isLatchkeyError(error)) {
+    text = `${error.code}: ${error.message}`;
+    if (error.fields && error.fields.length > 0) {
+      text += `\n${JSON.stringify({ fields: error.fields }, null, 2)}`;
+    }
+  } else {
+    text = `INTERNAL_ERROR: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return { isError: true, content: [{ type: 'text', text: redactText(text, secrets) }] };
+}
+
+async function call(run: () => Promise<unknown>, secrets: readonly string[] = []) {
+  try {
+    return ok(await run(), secrets);
+  } catch (error) {
+    return toolError(error, secrets);
+  }
+}
+
+/**
+ * An MCP server exposing a tenant's Latchkey api through `client`: integrations, templates,
+ * workflows and runs. Results are the api's (which masks stored credentials); runtime
+ * credentials given to `execute_workflow` are masked out of its result too.
+ */
+export function createLatchkeyMcpServer(client: LatchkeyClient): McpServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, version: SERVER_VERSION },
+    {
+      instructions:
+        'Latchkey runs API workflows against third-party services with credentials it keeps. ' +
+        'Look at list_integrations (configured services) and list_templates (known providers), ' +
+        'save a workflow with build_workflow, run it with execute_workflow and poll get_run.',
+    },
+  );
+
+  server.registerTool(
+    'list_integrations',
+    {
+      title: 'List integrations',
+      description:
+        "The tenant's configured integrations (third-party APIs): id, base URL, auth type and " +
+        'the names of stored credentials with masked hints (never their values).',
+      inputSchema: {},
+      annotations: { readOnlyHint: true },
+    },
+    () => call(() => client.listIntegrations()),
+  );
+
+  server.registerTool(
+    'list_templates',
+    {
+      title: 'List integration templates',
+      description:
+        'The catalogue of known providers (Stripe, HubSpot, Google, ...) with their base URLs, ' +
+        'auth and documentation, to configure an integration from. Optionally filtered.',
+      inputSchema: {
+        search: z.string().max(100).optional().describe('Free text matched against the providers'),
+        category: z.string().max(100).optional().describe('A category such as "payments" or "crm"'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    ({ search, category }) => call(() => client.listTemplates({ search, category })),
+  );
+
+  server.registerTool(
+    'list_workflows',
+    {
+      title: 'List workflows',
+      description:
+        "The tenant's saved workflows, latest version of each: id, version, instruction, " +
+        'integrations, input and response schemas.',
+      inputSchema: {},
+      annotations: { readOnlyHint: true },
+    },
+    () => call(() => client.listWorkflows()),
+  );
+
+  server.registerTool(
+    'get_workflow',
+    {
+      title: 'Get a workflow',
+      description:
+        'One saved workflow with its steps: the latest version, or the version asked for.',
+      inputSchema: {
+        id: idSchema.describe('The workflow id'),
+        version: z.number().int().positive().optional().describe('A version; default the latest'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    ({ id, version }) => call(() => client.getWorkflow(id, version)),
+  );
+
+  server.registerTool(
+    'build_workflow',
+    {
+      title: 'Build a workflow',
+      description:
+        'Saves a new version of a workflow. With explicit `steps` they are validated against the ' +
+        "integrations; without them the api's planner proposes steps from the instruction. " +
+        'Building with an existing id adds a version. Returns the saved workflow.',
+      inputSchema: {
+        id: idSchema.optional().describe('The workflow id; defaults to a slug of the instruction'),
+        instruction: z
+          .string()
+          .min(1)
+          .max(20_000)
+          .describe('What the workflow does, in plain words'),
+        integrationIds: z
+          .array(idSchema)
+          .min(1)
+          .max(20)
+          .describe('The integrations the workflow may call'),
+        steps: stepsSchema.optional(),
+        inputSchema: jsonSchemaObject
+          .optional()
+          .describe('A JSON Schema the run payload must match'),
+        responseSchema: jsonSchemaObject
+          .optional()
+          .describe('A JSON Schema the workflow result must match'),
+      },
+    },
+    (input) => call(() => client.buildWorkflow(input)),
+  );
+
+  server.registerTool(
+    'execute_workflow',
+    {
+      title: 'Execute a workflow',
+      description:
+        'Runs a saved workflow (`workflowId`) or an inline one (`workflow`), exactly one of them, ' +
+        'with stored credentials or runtime `credentials` for this run only. With `wait` (the ' +
+        'default) returns the finished run with its `output` (or `error`); with `wait: false` ' +
+        'returns at once with the `runId` to poll with get_run.',
+      inputSchema: {
+        workflowId: idSchema.optional().describe('A saved workflow to run'),
+        workflowVersion: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe('The version of the saved workflow; default the latest'),
+        workflow: z
+          .object({
+            id: idSchema.optional(),
+            instruction: z.string().min(1).max(20_000),
+            integrationIds: z.array(idSchema).min(1).max(20),
+            steps: stepsSchema,
+            inputSchema: jsonSchemaObject.optional(),
+            responseSchema: jsonSchemaObject.optional(),
+          })
+          .optional()
+          .describe('An inline workflow, run once without being saved'),
+        payload: z.unknown().optional().describe("The run's input, checked against inputSchema"),
+        credentials: credentialsSchema.optional(),
+        integrationIds: z
+          .array(idSchema)
+          .max(20)
+          .optional()
+          .describe("Restrict or extend the integrations the run may use (default the workflow's)"),
+        userId: z
+          .string()
+          .min(1)
+          .max(256)
+          .optional()
+          .describe('An end user whose connection (their tokens) the run uses'),
+        wait: z.boolean().optional().describe('Wait for the result (default true)'),
+        timeoutMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(15 * 60_000)
+          .optional()
+          .describe('How long to wait when waiting (default 60000)'),
+      },
+    },
+    (input) => {
+      const secrets = secretsOf(input.credentials);
+      return call(() => client.executeWorkflow(input as ExecuteWorkflowInput), secrets);
+    },
+  );
+
+  server.registerTool(
+    'get_run',
+    {
+      title: 'Get a run',
+      description:
+        'One run: status (pending, running, succeeded, failed, cancelled), output when it ' +
+        'succeeded, error when it failed, per-step stats and timings.',
+      inputSchema: { runId: z.uuid().describe('The run id execute_workflow returned') },
+      annotations: { readOnlyHint: true },
+    },
+    ({ runId }) => call(() => client.getRun(runId)),
+  );
+
+  return server;
+}
