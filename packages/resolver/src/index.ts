@@ -1,3 +1,13 @@
+export {
+  type BagChange,
+  type BagDiff,
+  type CredentialBag,
+  type CredentialHint,
+  changeBag,
+  hintList,
+  openBag,
+  sealBag,
+} from './credential-bag';
 export { OAuthNotConfiguredError, oauthClientFor, type StoredOAuthSettings } from './oauth-client';
 export {
   ensureFreshToken,

@@ -9,8 +9,9 @@ import {
   updateConnection,
 } from '@latchkey/db';
 import { OAuthFlowError, refreshTokens, scopesMissing } from '@latchkey/oauth';
-import { maskSecret, type SealContext, type Vault } from '@latchkey/vault';
+import type { SealContext, Vault } from '@latchkey/vault';
 import { sql } from 'kysely';
+import { sealBag } from './credential-bag';
 import { oauthClientFor, type StoredOAuthSettings } from './oauth-client';
 import { sendWebhook, type WebhookTarget } from './webhook';
 
@@ -175,33 +176,20 @@ async function refreshLocked(
       // Many providers rotate only sometimes: no new refresh token means keep the old one.
       refresh_token: tokens.refreshToken ?? refreshToken,
     };
-    const sealed = await deps.vault.sealJson(contextOf(current), next);
-    const hints = Object.fromEntries(
-      Object.keys(next)
-        .sort()
-        .map((k) => [k, maskSecret(next[k] ?? '')]),
-    );
-    await updateConnection(conn, current.tenant_id, current.id, current.version, {
+    const { sealed, hints } = await sealBag(deps.vault, contextOf(current), next);
+    const written = await updateConnection(conn, current.tenant_id, current.id, current.version, {
       encrypted_credentials: sealed,
       credential_hints: JSON.stringify(hints),
       expires_at: tokens.expiresAt,
       granted_scopes: tokens.scopes ?? current.granted_scopes,
+      last_refresh_at: new Date(),
+      consecutive_failures: 0,
+      last_error: null,
     });
-    await conn
-      .updateTable('connections')
-      .set({ last_refresh_at: new Date(), consecutive_failures: 0, last_error: null })
-      .where('id', '=', current.id)
-      .execute();
-    await appendAudit(conn, {
-      tenantId: current.tenant_id,
-      actor: 'system:refresh',
-      action: 'connection.refresh',
-      targetKind: 'connection',
-      targetId: current.id,
-      userId: current.user_id,
-      details: { integrationId: current.integration_id, rotated: Boolean(tokens.refreshToken) },
+    await auditRefresh(conn, current, 'connection.refresh', {
+      rotated: Boolean(tokens.refreshToken),
     });
-    return { version: current.version + 1 };
+    return { version: written?.version ?? current.version + 1 };
   } catch (error) {
     if (error instanceof OAuthFlowError && error.kind === 'permanent') {
       return markNeedsReauth(deps, conn, current, error.code);
@@ -212,15 +200,7 @@ async function refreshLocked(
       .set({ consecutive_failures: failures + 1, last_error: code, updated_at: new Date() })
       .where('id', '=', current.id)
       .execute();
-    await appendAudit(conn, {
-      tenantId: current.tenant_id,
-      actor: 'system:refresh',
-      action: 'connection.refresh_failed',
-      targetKind: 'connection',
-      targetId: current.id,
-      userId: current.user_id,
-      details: { integrationId: current.integration_id, code, transient: true },
-    });
+    await auditRefresh(conn, current, 'connection.refresh_failed', { code, transient: true });
     throw new RefreshUnavailableError(
       `refreshing '${who.integrationId}' for '${who.userId}' failed (${code}); will retry`,
       error instanceof OAuthFlowError ? error.retryAfterMs : undefined,
@@ -234,26 +214,12 @@ async function markNeedsReauth(
   current: Connection,
   reason: string,
 ): Promise<never> {
-  await conn
-    .updateTable('connections')
-    .set({
-      status: 'needs_reauth',
-      last_error: reason,
-      consecutive_failures: current.consecutive_failures + 1,
-      version: current.version + 1,
-      updated_at: new Date(),
-    })
-    .where('id', '=', current.id)
-    .execute();
-  await appendAudit(conn, {
-    tenantId: current.tenant_id,
-    actor: 'system:refresh',
-    action: 'connection.needs_reauth',
-    targetKind: 'connection',
-    targetId: current.id,
-    userId: current.user_id,
-    details: { integrationId: current.integration_id, reason },
+  await updateConnection(conn, current.tenant_id, current.id, current.version, {
+    status: 'needs_reauth',
+    last_error: reason,
+    consecutive_failures: current.consecutive_failures + 1,
   });
+  await auditRefresh(conn, current, 'connection.needs_reauth', { reason });
   await sendWebhook(deps.webhook, {
     type: 'connection.needs_reauth',
     tenantId: current.tenant_id,
@@ -264,4 +230,22 @@ async function markNeedsReauth(
     at: new Date().toISOString(),
   });
   throw new ReauthRequiredError(current.integration_id, current.user_id, reason);
+}
+
+/** Every refresh, success or failure, lands in the audit log: names and codes, never tokens. */
+function auditRefresh(
+  conn: DbExecutor,
+  current: Connection,
+  action: 'connection.refresh' | 'connection.refresh_failed' | 'connection.needs_reauth',
+  details: Record<string, unknown>,
+) {
+  return appendAudit(conn, {
+    tenantId: current.tenant_id,
+    actor: 'system:refresh',
+    action,
+    targetKind: 'connection',
+    targetId: current.id,
+    userId: current.user_id,
+    details: { integrationId: current.integration_id, ...details },
+  });
 }

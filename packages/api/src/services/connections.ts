@@ -12,10 +12,10 @@ import {
   listConnections as listConnectionRows,
   updateConnection,
 } from '@latchkey/db';
+import { changeBag, hintList, openBag, sealBag } from '@latchkey/resolver';
 import type { SealContext, Vault } from '@latchkey/vault';
 import { ConflictError, NotFoundError } from '../errors';
 import type { ConnectionUpsertInput } from '../validation/connection-input';
-import { changeBag, hintList, openBag, sealBag } from './credential-bag';
 import { type RefresherDeps, startRefresher, stopRefresher } from './refresher';
 
 export interface ConnectionServiceDeps extends RefresherDeps {

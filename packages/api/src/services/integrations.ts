@@ -10,11 +10,11 @@ import {
   updateIntegration,
 } from '@latchkey/db';
 import { getTemplate, type IntegrationTemplate } from '@latchkey/oauth';
+import { changeBag, hintList, openBag, sealBag } from '@latchkey/resolver';
 import { maskSecret, type SealContext, type Vault } from '@latchkey/vault';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { splitUrl } from '../validation/fields';
 import type { IntegrationUpsertInput, OAuthSettingsInput } from '../validation/integration-input';
-import { changeBag, hintList, openBag, sealBag } from './credential-bag';
 
 export interface IntegrationServiceDeps {
   db: Db;

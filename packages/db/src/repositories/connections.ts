@@ -49,12 +49,19 @@ export async function insertConnection(
     .executeTakeFirst();
 }
 
+/** What a token refresh records besides the tokens themselves. */
+export interface ConnectionRefreshState {
+  last_refresh_at?: Date | null;
+  consecutive_failures?: number;
+  last_error?: string | null;
+}
+
 export async function updateConnection(
   db: Executor,
   tenantId: string,
   id: string,
   expectedVersion: number,
-  values: Partial<ConnectionWrite>,
+  values: Partial<ConnectionWrite> & ConnectionRefreshState,
 ): Promise<Connection | undefined> {
   return db
     .updateTable('connections')
