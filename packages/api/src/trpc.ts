@@ -10,6 +10,7 @@ import { ZodError } from 'zod';
 import { bearerToken } from './auth/api-key-secret';
 import { authenticateApiKey, type Caller, hasScope } from './auth/authenticate';
 import { toTRPCError } from './errors';
+import type { Actor } from './services/actor';
 
 /** Long-lived dependencies, built once at start-up (or by a test). */
 export interface ApiDeps {
@@ -135,6 +136,6 @@ export function scopedProcedure(scope: ApiKeyScope) {
 }
 
 /** Who did it, for the audit log: the tenant and the API key that called. */
-export function actorOf(caller: Caller): { tenantId: string; actor: string } {
+export function actorOf(caller: Caller): Actor {
   return { tenantId: caller.tenantId, actor: `api_key:${caller.apiKeyId}` };
 }

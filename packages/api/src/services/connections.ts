@@ -16,16 +16,12 @@ import { changeBag, hintList, openBag, sealBag } from '@latchkey/resolver';
 import type { SealContext, Vault } from '@latchkey/vault';
 import { ConflictError, NotFoundError } from '../errors';
 import type { ConnectionUpsertInput } from '../validation/connection-input';
+import type { Actor } from './actor';
 import { type RefresherDeps, startRefresher, stopRefresher } from './refresher';
 
 export interface ConnectionServiceDeps extends RefresherDeps {
   db: Db;
   vault: Pick<Vault, 'sealJson' | 'openJson'>;
-}
-
-interface Actor {
-  tenantId: string;
-  actor: string;
 }
 
 /** The connection id and user are part of the context: tokens cannot move between users. */

@@ -15,15 +15,11 @@ import { maskSecret, type SealContext, type Vault } from '@latchkey/vault';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { splitUrl } from '../validation/fields';
 import type { IntegrationUpsertInput, OAuthSettingsInput } from '../validation/integration-input';
+import type { Actor } from './actor';
 
 export interface IntegrationServiceDeps {
   db: Db;
   vault: Pick<Vault, 'sealJson' | 'openJson' | 'seal'>;
-}
-
-interface Actor {
-  tenantId: string;
-  actor: string;
 }
 
 const credentialsContext = (tenantId: string, id: string): SealContext => ({

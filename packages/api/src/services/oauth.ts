@@ -17,6 +17,7 @@ import {
 import { oauthClientFor } from '@latchkey/resolver';
 import type { SealContext, Vault } from '@latchkey/vault';
 import { NotFoundError } from '../errors';
+import type { Actor } from './actor';
 import { type ConnectionView, upsertConnection } from './connections';
 import type { RefresherDeps } from './refresher';
 
@@ -25,11 +26,6 @@ export interface OAuthServiceDeps extends RefresherDeps {
   vault: Vault;
   /** The api's public base URL: the callback is `${publicUrl}/oauth/callback`. */
   publicUrl: string;
-}
-
-interface Actor {
-  tenantId: string;
-  actor: string;
 }
 
 /** States are single-use and short-lived: long enough to sign in and consent, no longer. */

@@ -25,6 +25,7 @@ import { validateAgainstSchema, type WorkflowStep } from '@latchkey/workflow-eng
 import type { Client as TemporalClient } from '@temporalio/client';
 import { InvalidInputError, NotFoundError } from '../errors';
 import type { RunExecuteInput } from '../validation/workflow-input';
+import type { Actor } from './actor';
 import { checkDefinition } from './workflows';
 
 export interface RunServiceDeps {
@@ -32,11 +33,6 @@ export interface RunServiceDeps {
   vault: Vault;
   temporal: () => Promise<TemporalClient>;
   taskQueue: string;
-}
-
-interface Actor {
-  tenantId: string;
-  actor: string;
 }
 
 /** Runs that never finish still end: Temporal times them out, and their run key with them. */

@@ -21,16 +21,12 @@ import {
 } from '@latchkey/workflow-engine';
 import { InvalidInputError, NotFoundError, PreconditionError } from '../errors';
 import type { WorkflowBuildInput } from '../validation/workflow-input';
+import type { Actor } from './actor';
 
 export interface WorkflowServiceDeps {
   db: Db;
   /** The configured LLM planner, if any. */
   planner?: Planner;
-}
-
-interface Actor {
-  tenantId: string;
-  actor: string;
 }
 
 export function workflowView(row: Workflow) {
