@@ -40,3 +40,4 @@ export {
 } from './redact';
 export * from './types';
 export { isDatabaseUrl } from './url-template';
+export { lookupVariable, type VariableLookup } from './variables';

@@ -1,3 +1,5 @@
+// The mapper's walk, so steps and requests read variables the same way.
+export { lookupVariable } from '@latchkey/credential-mapper';
 export { plannerFromEnv } from './env';
 export type { StepErrorDetails, StepErrorKind } from './errors';
 export { StepError } from './errors';
@@ -12,7 +14,7 @@ export {
 export type { CollectedPages, CollectPagesInput, PageParams } from './paginate';
 export { collectPages, effectiveMaxPages, mergePageParams, PaginationError } from './paginate';
 export type { PlaceholderErrorCode, StepVariables } from './placeholders';
-export { lookupVariable, PlaceholderError, resolveSqlParams } from './placeholders';
+export { PlaceholderError, resolveSqlParams } from './placeholders';
 export type {
   PlanInput,
   Planner,

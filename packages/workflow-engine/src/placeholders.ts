@@ -1,4 +1,9 @@
-import { isVariablePath, parseTemplate, wholePlaceholder } from '@latchkey/credential-mapper';
+import {
+  isVariablePath,
+  lookupVariable,
+  parseTemplate,
+  wholePlaceholder,
+} from '@latchkey/credential-mapper';
 import type { JsonValue } from './steps';
 
 /**
@@ -26,19 +31,6 @@ export class PlaceholderError extends Error {
     this.placeholder = placeholder;
     this.location = location;
   }
-}
-
-type Lookup = { found: true; value: unknown } | { found: false };
-
-/** Walks `input.a.0.b` through own properties (array indices as numbers). */
-export function lookupVariable(variables: StepVariables, path: string): Lookup {
-  let current: unknown = variables;
-  for (const segment of path.split('.')) {
-    if (current === null || typeof current !== 'object') return { found: false };
-    if (!Object.hasOwn(current, segment)) return { found: false };
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current === undefined ? { found: false } : { found: true, value: current };
 }
 
 function asText(value: unknown): string {
