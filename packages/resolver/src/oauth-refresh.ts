@@ -6,6 +6,7 @@ import {
   type DbExecutor,
   findIntegrationForRequest,
   type Integration,
+  type IntegrationForRequest,
   updateConnection,
 } from '@latchkey/db';
 import { OAuthFlowError, refreshTokens, scopesMissing } from '@latchkey/oauth';
@@ -67,6 +68,8 @@ function requiredScopes(integration: Integration): string[] {
 export interface FreshnessCheck {
   /** The connection version the caller's request will use; pass it back to force a refresh on 401. */
   version: number | null;
+  /** The rows as read when nothing needed refreshing: hand them to resolveRequest to skip a read. */
+  found?: IntegrationForRequest;
 }
 
 /**
@@ -94,7 +97,7 @@ export async function ensureFreshToken(
     input.userId,
   );
   const seen = found?.connection;
-  if (!found || !seen || !found.integration.oauth) return { version: null };
+  if (!found || !seen || !found.integration.oauth) return { version: null, found };
   const { integration } = found;
   if (seen.status === 'needs_reauth') {
     throw new ReauthRequiredError(input.integrationId, input.userId, 'marked needs_reauth');
@@ -110,7 +113,7 @@ export async function ensureFreshToken(
   const margin = deps.marginMs ?? 60_000;
   const expiring = seen.expires_at !== null && seen.expires_at.getTime() - Date.now() < margin;
   const forced = input.forceIfVersion !== undefined && input.forceIfVersion === seen.version;
-  if (!expiring && !forced) return { version: seen.version };
+  if (!expiring && !forced) return { version: seen.version, found };
 
   return deps.db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(hashtextextended(${seen.id}, 0))`.execute(conn);

@@ -6,7 +6,7 @@ import {
   type RequestTemplate,
   type Variables,
 } from '@latchkey/credential-mapper';
-import { type Db, findIntegrationForRequest } from '@latchkey/db';
+import { type Db, findIntegrationForRequest, type IntegrationForRequest } from '@latchkey/db';
 import { getTemplate } from '@latchkey/oauth';
 import type { Vault } from '@latchkey/vault';
 
@@ -24,6 +24,8 @@ export interface ResolveInput {
   runtimeCredentials?: CredentialMap;
   request?: RequestTemplate;
   variables?: Variables;
+  /** The integration and connection rows, when the caller has just read them. */
+  prefetched?: IntegrationForRequest;
 }
 
 export class IntegrationNotFoundError extends Error {
@@ -42,12 +44,14 @@ export async function resolveRequest(
   deps: ResolveDeps,
   input: ResolveInput,
 ): Promise<MappedRequest> {
-  const found = await findIntegrationForRequest(
-    deps.db,
-    input.tenantId,
-    input.integrationId,
-    input.userId ?? null,
-  );
+  const found =
+    input.prefetched ??
+    (await findIntegrationForRequest(
+      deps.db,
+      input.tenantId,
+      input.integrationId,
+      input.userId ?? null,
+    ));
   if (!found) throw new IntegrationNotFoundError(input.integrationId);
   const { integration, connection } = found;
   const [integrationCredentials, connectionCredentials] = await Promise.all([

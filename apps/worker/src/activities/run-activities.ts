@@ -80,6 +80,8 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
       userId: input.userId,
     };
     let fresh = await ensureFreshToken(refreshDeps, tokenKey);
+    // The freshness check read the rows already; the first request uses them.
+    let prefetched = fresh.found;
     let forcedRefresh = false;
     const sendOnce = async (extraQuery: Record<string, string | number> = {}) => {
       const mapped = await resolveRequest(
@@ -91,8 +93,10 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
           runtimeCredentials: runtime,
           request: { ...base, query: { ...base.query, ...extraQuery } },
           variables: input.variables,
+          prefetched,
         },
       );
+      prefetched = undefined;
       for (const secret of mapped.secrets) secrets.add(secret);
       if (mapped.kind !== 'http') {
         throw new StepError(
