@@ -30,6 +30,16 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ] && [ -z "${TEMPORAL_CLI_PATH:-}" ]; then
   if [ -x "$scripts_dir/temporal" ]; then export TEMPORAL_CLI_PATH="$scripts_dir/temporal"; fi
 fi
 
+# The console's browser tests drive Debian's Chromium (playwright-core downloads no browser).
+if [ "${1:-dev}" = test ] && [ -z "${LATCHKEY_CHROMIUM_PATH:-}" ] && ! [ -x /usr/bin/chromium ]; then
+  echo "[bootstrap] installing Chromium for the browser tests (apt-get install chromium)"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get install -y -qq chromium >/dev/null ||
+    { $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq chromium >/dev/null; }
+fi
+
 pnpm install --frozen-lockfile
 
 case "${1:-dev}" in

@@ -14,6 +14,10 @@ const schema = z.object({
   LATCHKEY_PUBLIC_URL: z.url().optional(),
   LATCHKEY_OAUTH_SUCCESS_URL: z.url().optional(),
   LATCHKEY_OAUTH_ERROR_URL: z.url().optional(),
+  /** The Temporal UI's base URL; the web console links each run there. */
+  LATCHKEY_TEMPORAL_UI_URL: z.url().optional(),
+  /** A built web console to serve at `/`; defaults to apps/web/dist when it has been built. */
+  LATCHKEY_WEB_ROOT: z.string().min(1).optional(),
   /** Origins of the Temporal UI allowed to call the codec endpoint (comma-separated). */
   LATCHKEY_TEMPORAL_UI_ORIGINS: z
     .string()

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createDb, migrateToLatest } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
 import { createClientDataConverter } from '@latchkey/temporal';
@@ -18,6 +20,8 @@ const temporal = lazyTemporalClient(
   createClientDataConverter({ vault }),
 );
 const planner = plannerFromEnv(process.env);
+const builtConsole = fileURLToPath(new URL('../../web/dist', import.meta.url));
+const webRoot = env.LATCHKEY_WEB_ROOT ?? (existsSync(builtConsole) ? builtConsole : undefined);
 
 const server = createApiServer({
   db,
@@ -29,6 +33,10 @@ const server = createApiServer({
   oauth: { successUrl: env.LATCHKEY_OAUTH_SUCCESS_URL, errorUrl: env.LATCHKEY_OAUTH_ERROR_URL },
   planner,
   codec: { allowedOrigins: env.LATCHKEY_TEMPORAL_UI_ORIGINS },
+  temporalUi: env.LATCHKEY_TEMPORAL_UI_URL
+    ? { url: env.LATCHKEY_TEMPORAL_UI_URL, namespace: env.TEMPORAL_NAMESPACE }
+    : undefined,
+  webRoot,
 });
 server.listen(env.PORT, env.HOST, () => {
   log.info(

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApiDeps, ConnectError, completeConnect } from '@latchkey/api';
+import { redirect, sendPage, withQuery } from './html-page';
 
 export interface OAuthRedirects {
   /** Where the browser goes after a connection is made (query: integrationId, userId, status). */
@@ -8,20 +9,23 @@ export interface OAuthRedirects {
   errorUrl?: string;
 }
 
-function withQuery(base: string, params: Record<string, string>): string {
-  const url = new URL(base);
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  return url.toString();
-}
-
-function page(res: ServerResponse, status: number, title: string, detail: string) {
-  const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  res
-    .writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
-    .end(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-        `<body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p></main></body></html>`,
-    );
+/** Sends a failed browser flow to its return URL (or the configured error URL), else a page. */
+export function sendConnectFailure(
+  deps: ApiDeps,
+  res: ServerResponse,
+  error: unknown,
+  errorUrl: string | undefined,
+) {
+  const code = error instanceof ConnectError ? error.code : 'internal_error';
+  if (!(error instanceof ConnectError)) deps.log.error({ err: error }, 'connect flow failed');
+  else deps.log.warn({ code }, 'connect flow rejected');
+  const target = (error instanceof ConnectError && error.returnUrl) || errorUrl;
+  if (target) redirect(res, withQuery(target, { error: code }));
+  else
+    sendPage(res, 400, {
+      title: 'Could not connect',
+      detail: `The connection was not made (${code}). Start again from the app.`,
+    });
 }
 
 /**
@@ -40,27 +44,14 @@ export function createOAuthCallbackHandler(deps: ApiDeps, redirects: OAuthRedire
         userId: connection.userId,
         status: connection.status,
       };
-      if (target) res.writeHead(302, { location: withQuery(target, params) }).end();
+      if (target) redirect(res, withQuery(target, params));
       else
-        page(
-          res,
-          200,
-          'Connected',
-          `Your account is connected (${connection.status}). You can close this window.`,
-        );
+        sendPage(res, 200, {
+          title: 'Connected',
+          detail: `Your account is connected (${connection.status}). You can close this window.`,
+        });
     } catch (error) {
-      const code = error instanceof ConnectError ? error.code : 'internal_error';
-      if (!(error instanceof ConnectError)) deps.log.error({ err: error }, 'oauth callback failed');
-      else deps.log.warn({ code }, 'oauth callback rejected');
-      const target = (error instanceof ConnectError && error.returnUrl) || redirects.errorUrl;
-      if (target) res.writeHead(302, { location: withQuery(target, { error: code }) }).end();
-      else
-        page(
-          res,
-          400,
-          'Could not connect',
-          `The connection was not made (${code}). Start again from the app.`,
-        );
+      sendConnectFailure(deps, res, error, redirects.errorUrl);
     }
   };
 }

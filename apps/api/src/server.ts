@@ -1,22 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type ApiDeps, appRouter, createContextFactory } from '@latchkey/api';
+import { type ApiDeps, appRouter, CONNECT_LINK_PATH, createContextFactory } from '@latchkey/api';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createCodecHandler } from './codec';
+import { createConnectLinkHandler } from './connect-link';
+import { createConsoleHandler } from './console';
 import { createOAuthCallbackHandler, type OAuthRedirects } from './oauth-callback';
 
 export const TRPC_BASE_PATH = '/trpc';
 export const CODEC_BASE_PATH = '/codec';
 
 /**
- * The api's HTTP server: tRPC under /trpc, plus plain routes that other issues add
- * (OAuth callback, codec endpoint). Every request is logged by path, status and time only:
+ * The api's HTTP server: tRPC under /trpc, the OAuth callback, connect links, the Temporal UI's
+ * codec endpoint, and (in production) the built web console at `/`. Every request is logged by path, status and time only:
  * never headers, query strings or bodies, which can carry keys and inputs.
  */
 export interface ApiServerOptions extends ApiDeps {
   /** The Temporal UI's codec endpoint under /codec; origins allowed to call it. */
   codec?: { allowedOrigins: string[] };
   oauth?: OAuthRedirects;
+  /** A built web console (apps/web/dist) to serve at `/`; none in development. */
+  webRoot?: string;
 }
 
 export function createApiServer(deps: ApiServerOptions): Server {
@@ -27,6 +31,8 @@ export function createApiServer(deps: ApiServerOptions): Server {
     allowedOrigins: deps.codec?.allowedOrigins ?? [],
   });
   const oauthCallback = createOAuthCallbackHandler(deps, deps.oauth ?? {});
+  const connectLink = createConnectLinkHandler(deps, deps.oauth ?? {});
+  const webConsole = deps.webRoot ? createConsoleHandler(deps.webRoot) : undefined;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_BASE_PATH}/`,
@@ -50,7 +56,8 @@ export function createApiServer(deps: ApiServerOptions): Server {
         {
           requestId: req.requestId,
           method: req.method,
-          path: pathname,
+          // A connect link's path is its token: a capability, so it is not logged.
+          path: pathname.startsWith(CONNECT_LINK_PATH) ? `${CONNECT_LINK_PATH}:token` : pathname,
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
         },
@@ -69,8 +76,16 @@ export function createApiServer(deps: ApiServerOptions): Server {
       void oauthCallback(req, res);
       return;
     }
+    if (pathname.startsWith(CONNECT_LINK_PATH) && (req.method === 'GET' || req.method === 'POST')) {
+      void connectLink(req, res, pathname);
+      return;
+    }
     if (pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    if (webConsole && (req.method === 'GET' || req.method === 'HEAD')) {
+      webConsole(req, res);
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');

@@ -16,7 +16,9 @@ import { createTestVault } from './test-vault';
  * A real api on a loopback port, over its own database, with every log line kept so tests
  * can search them for secrets.
  */
-export async function startTestApi(options: { planner?: Planner } = {}) {
+export async function startTestApi(
+  options: { planner?: Planner; webRoot?: string; temporalUiUrl?: string } = {},
+) {
   const testDb = await createTestDatabase();
   const logLines: string[] = [];
   const log = createLogger('api-test', {
@@ -48,6 +50,10 @@ export async function startTestApi(options: { planner?: Planner } = {}) {
     temporal: temporal.get,
     taskQueue,
     planner: options.planner,
+    webRoot: options.webRoot,
+    temporalUi: options.temporalUiUrl
+      ? { url: options.temporalUiUrl, namespace: services.temporalNamespace }
+      : undefined,
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${port}/trpc`;

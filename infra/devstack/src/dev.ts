@@ -11,7 +11,8 @@ import { startTemporal } from './temporal';
 
 /**
  * `pnpm dev`: PostgreSQL (embedded unless DATABASE_URL), Temporal with its UI (dev server
- * unless TEMPORAL_ADDRESS), migrations, then the api and the worker. Ctrl-C stops it all.
+ * unless TEMPORAL_ADDRESS), migrations, then the api, the worker and the web console's dev
+ * server. Ctrl-C stops it all.
  */
 const env = process.env;
 const dataDir = devDataDir(env);
@@ -60,6 +61,7 @@ const childEnv: NodeJS.ProcessEnv = {
   TEMPORAL_NAMESPACE: temporal.namespace,
   LATCHKEY_MASTER_KEYS: masterKeys,
   PORT: String(apiPort),
+  ...(temporal.uiUrl ? { LATCHKEY_TEMPORAL_UI_URL: temporal.uiUrl } : {}),
   LATCHKEY_TEMPORAL_UI_ORIGINS:
     env.LATCHKEY_TEMPORAL_UI_ORIGINS ??
     `http://127.0.0.1:${env.LATCHKEY_TEMPORAL_UI_PORT ?? 8233},http://localhost:${env.LATCHKEY_TEMPORAL_UI_PORT ?? 8233}`,
@@ -76,12 +78,19 @@ await writeFile(
   { mode: 0o600 },
 );
 
+const webPort = Number(env.LATCHKEY_WEB_PORT ?? 5173);
 const children = [
-  startApp('api', path.join(REPO_ROOT, 'apps/api/src/main.ts')),
-  startApp('worker', path.join(REPO_ROOT, 'apps/worker/src/main.ts')),
+  startApp('api', [path.join(REPO_ROOT, 'apps/api/src/main.ts')]),
+  startApp('worker', [path.join(REPO_ROOT, 'apps/worker/src/main.ts')]),
+  // The console's dev server (hot reload) proxies /trpc, /oauth and /connect to the api.
+  startApp('web', [path.join(REPO_ROOT, 'apps/web/node_modules/vite/bin/vite.js')], {
+    cwd: path.join(REPO_ROOT, 'apps/web'),
+    env: { LATCHKEY_API_URL: `http://127.0.0.1:${apiPort}`, LATCHKEY_WEB_PORT: String(webPort) },
+  }),
 ];
 
 say('');
+say(`Console      http://127.0.0.1:${webPort}/   (sign in with an API key)`);
 say(
   `API          http://127.0.0.1:${apiPort}/trpc   (health: http://127.0.0.1:${apiPort}/healthz)`,
 );
@@ -104,9 +113,14 @@ async function stopAll(code: number) {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-function startApp(name: string, entry: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), entry], {
-    env: childEnv,
+function startApp(
+  name: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): ChildProcess {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), ...args], {
+    cwd: options.cwd,
+    env: { ...childEnv, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {

@@ -1,6 +1,12 @@
 export { bearerToken } from './auth/api-key-secret';
 export type { Caller } from './auth/authenticate';
 export { type AppRouter, appRouter, createCaller } from './router/root';
+export {
+  CONNECT_LINK_PATH,
+  describeConnectLink,
+  followConnectLink,
+  readConnectLink,
+} from './services/connect-links';
 export { ConnectError, callbackUrlOf, completeConnect } from './services/oauth';
 export { createApiKey, createTenant } from './services/tenants';
 export { type ApiDeps, type Context, createContextFactory, createContextInner } from './trpc';

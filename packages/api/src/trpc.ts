@@ -25,6 +25,8 @@ export interface ApiDeps {
   log: Logger;
   /** Connects lazily so the api starts even while Temporal is still coming up. */
   temporal: () => Promise<TemporalClient>;
+  /** Where operators browse runs; the console links each run there. */
+  temporalUi?: { url: string; namespace: string };
 }
 
 export interface Context extends ApiDeps {

@@ -11,6 +11,8 @@ import type {
   ConnectionKey,
   ConnectionList,
   ConnectionUpsertInput,
+  ConnectLink,
+  ConnectLinkInput,
   ExecuteWorkflowInput,
   HealthStatus,
   Integration,
@@ -160,6 +162,15 @@ export class LatchkeyClient {
   deleteConnection(key: ConnectionKey): Promise<ConnectionDeleted> {
     return this.#call(() => this.trpc.connections.delete.mutate(key));
   }
+
+  /**
+   * A short-lived URL to hand to an end user: opening it connects their account to an OAuth
+   * integration without an API key. After the provider, the browser goes to `returnUrl`.
+   */
+  createConnectLink(input: ConnectLinkInput): Promise<ConnectLink> {
+    return this.#call(() => this.trpc.connectLinks.create.mutate(input));
+  }
+
   /**
    * Saves a new version of a workflow: explicit `steps` are validated against the
    * integrations; without steps the api's configured planner proposes them.

@@ -30,6 +30,8 @@ export type ConnectionFilter = In['connections']['list'];
 export type Connection = Out['connections']['get'];
 export type ConnectionList = Out['connections']['list'];
 export type ConnectionDeleted = Out['connections']['delete'];
+export type ConnectLinkInput = In['connectLinks']['create'];
+export type ConnectLink = Out['connectLinks']['create'];
 
 export type WorkflowBuildInput = In['workflows']['build'];
 export type BuiltWorkflow = Out['workflows']['build'];

@@ -13,6 +13,7 @@ export interface RecordKinds {
   'integration.oauth_client_secret': true;
   'connection.credentials': true;
   'oauth_state.pkce_verifier': true;
+  'connect_link.grant': true;
   'run.result': true;
   'run.runtime_credentials': true;
   'temporal.payload': true;
@@ -25,6 +26,7 @@ export const RECORD_KINDS = [
   'integration.oauth_client_secret',
   'connection.credentials',
   'oauth_state.pkce_verifier',
+  'connect_link.grant',
   'run.result',
   'run.runtime_credentials',
   'temporal.payload',

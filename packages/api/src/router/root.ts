@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from '../trpc';
 import { apiKeysRouter } from './api-keys';
 import { auditRouter } from './audit';
+import { connectLinksRouter } from './connect-links';
 import { connectionsRouter } from './connections';
 import { healthRouter } from './health';
 import { integrationsRouter } from './integrations';
@@ -17,6 +18,7 @@ export const appRouter = router({
   integrations: integrationsRouter,
   connections: connectionsRouter,
   oauth: oauthRouter,
+  connectLinks: connectLinksRouter,
   workflows: workflowsRouter,
   runs: runsRouter,
   audit: auditRouter,

@@ -1,5 +1,6 @@
 import { findTenantById } from '@latchkey/db';
 import { NotFoundError } from '../errors';
+import { callbackUrlOf } from '../services/oauth';
 import { router, tenantProcedure } from '../trpc';
 
 export const tenantRouter = router({
@@ -12,6 +13,9 @@ export const tenantRouter = router({
       name: tenant.name,
       apiKeyId: ctx.caller.apiKeyId,
       scopes: [...ctx.caller.scopes],
+      temporalUi: ctx.temporalUi ?? null,
+      /** The redirect URI to register with OAuth providers. */
+      oauthCallbackUrl: callbackUrlOf(ctx.publicUrl),
     };
   }),
 });

@@ -1,0 +1,16 @@
+import { useMutation } from '@tanstack/react-query';
+import { trpc } from '../api/trpc';
+import { oauthReturnUrl } from './oauth-return';
+
+/** Starts the authorization code flow for one end user by sending this tab to the provider. */
+export function useStartConnect(integrationId: string) {
+  return useMutation({
+    mutationFn: (userId: string) =>
+      trpc.oauth.authorizeUrl.mutate({
+        integrationId,
+        userId,
+        returnUrl: oauthReturnUrl(integrationId),
+      }),
+    onSuccess: ({ url }) => window.location.assign(url),
+  });
+}

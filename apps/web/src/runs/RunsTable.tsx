@@ -1,0 +1,92 @@
+import { useQuery } from '@tanstack/react-query';
+import { isUnfinished, queries } from '../api/queries';
+import { paths } from '../paths';
+import { Link } from '../router';
+import { EmptyState, ErrorMessage, Loading } from '../ui/feedback';
+import { formatDateTime, formatDuration } from '../ui/format';
+import { prettyJson } from '../ui/json';
+import { StatusBadge } from '../ui/StatusBadge';
+import { temporalRunUrl } from './temporal-link';
+
+/** Recent runs, newest first; refreshes every second while any of them is unfinished. */
+export function RunsTable({ workflowId }: { workflowId?: string }) {
+  const runs = useQuery(queries.runs(workflowId));
+  const me = useQuery(queries.me());
+  const live = runs.data?.some(isUnfinished) ?? false;
+
+  if (runs.isPending) return <Loading what="runs" />;
+  if (runs.error) return <ErrorMessage error={runs.error} />;
+  if (runs.data.length === 0) {
+    return (
+      <EmptyState title="No runs yet.">
+        <p>Start one from a workflow's page.</p>
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="table-wrap">
+      <p className="hint" aria-live="polite">
+        {live ? 'Updating while runs are in progress…' : `Most recent runs: ${runs.data.length}`}
+      </p>
+      <table>
+        <caption className="visually-hidden">Runs</caption>
+        <thead>
+          <tr>
+            <th scope="col">Started</th>
+            {workflowId ? null : <th scope="col">Workflow</th>}
+            <th scope="col">Status</th>
+            <th scope="col">Duration</th>
+            <th scope="col">User</th>
+            <th scope="col">Error or output</th>
+            <th scope="col">Temporal</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.data.map((run) => {
+            const temporalUrl = temporalRunUrl(me.data?.temporalUi ?? null, run);
+            return (
+              <tr key={run.runId} data-run-id={run.runId}>
+                <td>{formatDateTime(run.startedAt ?? run.createdAt)}</td>
+                {workflowId ? null : (
+                  <td>
+                    <Link to={paths.workflow(run.workflowId)}>{run.workflowId}</Link> v
+                    {run.workflowVersion}
+                  </td>
+                )}
+                <td>
+                  <StatusBadge status={run.status} />
+                </td>
+                <td>{isUnfinished(run) ? '…' : formatDuration(run.durationMs)}</td>
+                <td>{run.userId ?? '—'}</td>
+                <td className="run-result">
+                  {run.error ? <span className="error-text">{run.error}</span> : null}
+                  {run.output !== null && run.output !== undefined ? (
+                    <details>
+                      <summary>Output</summary>
+                      <pre className="code">{prettyJson(run.output)}</pre>
+                    </details>
+                  ) : null}
+                  {!run.error && (run.output === null || run.output === undefined) ? '—' : null}
+                </td>
+                <td>
+                  {temporalUrl ? (
+                    <a
+                      href={temporalUrl}
+                      target="_blank"
+                      rel="noreferrer"
+                      aria-label={`Open ${run.temporal.workflowId} in the Temporal UI`}
+                    >
+                      Open in Temporal
+                    </a>
+                  ) : (
+                    <code title="Temporal workflow id">{run.temporal.workflowId}</code>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import {
+  createConnectLink,
+  DEFAULT_CONNECT_LINK_TTL_MINUTES,
+  MAX_CONNECT_LINK_TTL_MINUTES,
+} from '../services/connect-links';
+import { actorOf, router, scopedProcedure } from '../trpc';
+import { integrationIdSchema, userIdSchema } from '../validation/fields';
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+
+export const connectLinksRouter = router({
+  /**
+   * A short-lived URL an application hands to its end user: opening it connects that user's
+   * account to the integration through OAuth, with no API key in the browser.
+   */
+  create: scopedProcedure('integrations')
+    .input(
+      z.object({
+        integrationId: integrationIdSchema,
+        userId: userIdSchema,
+        returnUrl: httpUrl.optional(),
+        ttlMinutes: z
+          .number()
+          .int('must be a whole number of minutes')
+          .min(1, 'must be at least 1 minute')
+          .max(
+            MAX_CONNECT_LINK_TTL_MINUTES,
+            `must be at most ${MAX_CONNECT_LINK_TTL_MINUTES} minutes`,
+          )
+          .default(DEFAULT_CONNECT_LINK_TTL_MINUTES),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { url, expiresAt } = await createConnectLink(ctx, actorOf(ctx.caller), input);
+      return { url, expiresAt };
+    }),
+});
