@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { preparingPool } from './prepared';
 import type { Database } from './schema';
 
 // bigint (audit ids, counts) as string rather than a lossy number.
@@ -15,9 +16,14 @@ export interface CreateDbOptions {
   max?: number;
 }
 
-/** Opens a pooled connection to PostgreSQL. Call `db.destroy()` to close it. */
+/**
+ * Opens a pooled connection to PostgreSQL. Call `db.destroy()` to close it. Registered hot
+ * reads run as named prepared statements (see prepared.ts).
+ */
 export function createDb({ connectionString, max = 10 }: CreateDbOptions): Db {
   return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max }) }),
+    dialect: new PostgresDialect({
+      pool: preparingPool(new pg.Pool({ connectionString, max })),
+    }),
   });
 }

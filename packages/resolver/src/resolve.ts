@@ -6,7 +6,7 @@ import {
   type RequestTemplate,
   type Variables,
 } from '@latchkey/credential-mapper';
-import { type Db, findIntegrationForRequest, type IntegrationForRequest } from '@latchkey/db';
+import { type CredentialsForRequest, type Db, findCredentialsForRequest } from '@latchkey/db';
 import { getTemplate } from '@latchkey/oauth';
 import type { Vault } from '@latchkey/vault';
 
@@ -24,8 +24,11 @@ export interface ResolveInput {
   runtimeCredentials?: CredentialMap;
   request?: RequestTemplate;
   variables?: Variables;
-  /** The integration and connection rows, when the caller has just read them. */
-  prefetched?: IntegrationForRequest;
+  /**
+   * The integration and connection rows, when the caller has just read them (the wider
+   * `findIntegrationForRequest` result will do).
+   */
+  prefetched?: CredentialsForRequest;
 }
 
 export class IntegrationNotFoundError extends Error {
@@ -46,7 +49,7 @@ export async function resolveRequest(
 ): Promise<MappedRequest> {
   const found =
     input.prefetched ??
-    (await findIntegrationForRequest(
+    (await findCredentialsForRequest(
       deps.db,
       input.tenantId,
       input.integrationId,

@@ -1,5 +1,7 @@
+import { CompiledQuery } from 'kysely';
 import type { DbExecutor as Executor } from '../client';
-import type { Integration } from '../schema';
+import { preparedStatement } from '../prepared';
+import type { Connection, Integration } from '../schema';
 
 /** The columns a writer sets; ids and timestamps are handled here. */
 export interface IntegrationWrite {
@@ -151,6 +153,59 @@ export async function findIntegrationForRequest(
             granted_scopes: c_granted_scopes ?? [],
             version: c_version ?? 1,
           }
+        : undefined,
+  };
+}
+
+/** What mapping one request needs: where the integration lives, its auth, the sealed bags. */
+export interface CredentialsForRequest {
+  integration: Pick<
+    Integration,
+    'id' | 'url_host' | 'url_path' | 'auth' | 'template_id' | 'encrypted_credentials'
+  >;
+  connection: Pick<Connection, 'id' | 'user_id' | 'encrypted_credentials'> | undefined;
+}
+
+interface CredentialsRow extends Pick<Integration, keyof CredentialsForRequest['integration']> {
+  c_id: string | null;
+  c_user_id: string | null;
+  c_encrypted_credentials: Buffer | null;
+}
+
+// Runs before every step's request: a named prepared statement (planned once per connection)
+// reading only the columns the mapper uses. Scoped by tenant like every other read.
+const CREDENTIALS_FOR_REQUEST = preparedStatement(
+  'latchkey_credentials_for_request',
+  `select i.id, i.url_host, i.url_path, i.auth, i.template_id, i.encrypted_credentials,
+  c.id as c_id, c.user_id as c_user_id, c.encrypted_credentials as c_encrypted_credentials
+from integrations i
+left join connections c
+  on c.tenant_id = i.tenant_id and c.integration_id = i.id and c.user_id = $3
+where i.tenant_id = $1 and i.id = $2`,
+);
+
+/**
+ * One round trip for resolving a request: the integration and, with a user, that user's
+ * connection. `findIntegrationForRequest` is the wider read (OAuth settings, token state);
+ * its result can stand in for this one.
+ */
+export async function findCredentialsForRequest(
+  db: Executor,
+  tenantId: string,
+  integrationId: string,
+  userId: string | null,
+): Promise<CredentialsForRequest | undefined> {
+  const { rows } = await db.executeQuery<CredentialsRow>(
+    CompiledQuery.raw(CREDENTIALS_FOR_REQUEST, [tenantId, integrationId, userId]),
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const { c_id, c_user_id, c_encrypted_credentials, ...integration } = row;
+  return {
+    integration,
+    connection:
+      userId && c_id && c_user_id
+        ? { id: c_id, user_id: c_user_id, encrypted_credentials: c_encrypted_credentials }
         : undefined,
   };
 }
