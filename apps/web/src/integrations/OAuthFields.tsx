@@ -1,3 +1,5 @@
+import { useQuery } from '@tanstack/react-query';
+import { queries } from '../api/queries';
 import type { Integration } from '../api/types';
 import { Field } from '../ui/Field';
 import { CLIENT_SECRET_FIELD } from './CredentialFields';
@@ -15,6 +17,8 @@ export function OAuthFields({
   onChange: (patch: Partial<IntegrationFormValues>) => void;
   storedSecret: NonNullable<Integration['oauth']>['clientSecret'] | undefined;
 }) {
+  // Providers only redirect to URIs registered for the client: show the one to register.
+  const callbackUrl = useQuery(queries.me()).data?.oauthCallbackUrl;
   const text = (key: OAuthKey, label: string, hint?: string, placeholder?: string) => (
     <Field label={label} hint={hint}>
       {(control) => (
@@ -65,6 +69,11 @@ export function OAuthFields({
             {text('authorizeUrl', 'Authorize URL', undefined, 'https://provider.example/authorize')}
             {text('tokenUrl', 'Token URL', undefined, 'https://provider.example/token')}
           </div>
+          {callbackUrl ? (
+            <p className="hint">
+              Register this redirect URI with the provider: <code>{callbackUrl}</code>
+            </p>
+          ) : null}
         </>
       ) : null}
     </fieldset>
