@@ -40,7 +40,13 @@ const server = createApiServer({
 });
 server.listen(env.PORT, env.HOST, () => {
   log.info(
-    { url: `http://${env.HOST}:${env.PORT}/trpc`, planner: planner ? 'configured' : 'none' },
+    {
+      url: `http://${env.HOST}:${env.PORT}/trpc`,
+      planner: planner ? 'configured' : 'none',
+      console: webRoot
+        ? `http://${env.HOST}:${env.PORT}/`
+        : 'not built (pnpm --filter @latchkey/web build)',
+    },
     'api listening',
   );
 });
