@@ -50,10 +50,8 @@ export function planHttpAuth(
   if (!declared) return ctx.usedByPlaceholder.size > 0 ? [] : planDefault(ctx, state);
 
   const { scheme, origin } = declared;
-  const label = `auth scheme "${scheme.type}" declared by the ${origin}`;
+  // The label is built only when something is placed: the template often sets the target.
   const location = `auth:${scheme.type}`;
-  const usable = (found: ResolvedCredential | undefined): found is ResolvedCredential =>
-    found !== undefined && !ctx.usedByPlaceholder.has(found.entry);
 
   switch (scheme.type) {
     case 'none':
@@ -68,28 +66,28 @@ export function planHttpAuth(
           ? { name: 'access_token' }
           : TOKEN_GROUP;
       const found = ctx.findCredential(lookup, location);
-      return usable(found) ? [bearer(ctx, found, label)] : [];
+      return isUnused(ctx, found) ? [bearer(ctx, found, schemeLabel(scheme, origin))] : [];
     }
     case 'header':
     case 'query': {
-      const target: AuthTarget = { kind: scheme.type, name: scheme.name };
       if (scheme.type === 'header' ? state.hasHeader(scheme.name) : state.hasQuery(scheme.name)) {
         return [];
       }
+      const target: AuthTarget = { kind: scheme.type, name: scheme.name };
       // Without an explicit credential the target's own name is tried first, so a header
       // `X-SERVICE-API-KEY` finds `api_key`; then the single key or token.
       const found = scheme.credential
         ? ctx.findCredential({ name: scheme.credential }, location)
         : (ctx.findCredential({ name: scheme.name }, location, true) ??
           ctx.findCredential(TOKEN_GROUP, location));
-      if (!usable(found)) return [];
+      if (!isUnused(ctx, found)) return [];
       const prefix = scheme.type === 'header' && scheme.prefix ? `${scheme.prefix.trim()} ` : '';
       return [
         {
           target,
           value: `${prefix}${found.entry.value}`,
           credentials: [found],
-          reason: `${label}; ${ctx.describeMatch(found)}`,
+          reason: `${schemeLabel(scheme, origin)}; ${ctx.describeMatch(found)}`,
           derivedSecrets: [],
           encoding: scheme.type === 'query' ? 'percent-encoded' : 'raw',
         },
@@ -109,9 +107,20 @@ export function planHttpAuth(
           : ctx.findCredential({ name: scheme.password ?? 'password' }, location);
       const used = [user, pass].filter((c) => c !== undefined);
       if (used.some((c) => ctx.usedByPlaceholder.has(c.entry))) return [];
-      return [basic(ctx, user, pass, label)];
+      return [basic(ctx, user, pass, schemeLabel(scheme, origin))];
     }
   }
+}
+
+function schemeLabel(scheme: AuthScheme, origin: SchemeOrigin): string {
+  return `auth scheme "${scheme.type}" declared by the ${origin}`;
+}
+
+function isUnused(
+  ctx: MappingContext,
+  found: ResolvedCredential | undefined,
+): found is ResolvedCredential {
+  return found !== undefined && !ctx.usedByPlaceholder.has(found.entry);
 }
 
 function planDefault(ctx: MappingContext, state: HttpAuthState): AuthAction[] {

@@ -102,11 +102,7 @@ export class MappingContext {
 
   /** Records a placement (deduplicated) and registers the value for redaction. */
   place(entry: CredentialEntry, where: Where, reason: string): void {
-    const seen = this.explanation.some(
-      (e) =>
-        e.credential === entry.name && e.source === entry.source && e.placedIn === where.placedIn,
-    );
-    if (!seen) {
+    if (!this.#explained(entry, where.placedIn)) {
       this.explanation.push({
         credential: entry.name,
         source: entry.source,
@@ -122,13 +118,24 @@ export class MappingContext {
     if (value.length > 0) this.#secrets.add(value);
   }
 
+  #explained(entry: CredentialEntry, placedIn: Placement): boolean {
+    for (const e of this.explanation) {
+      if (e.credential === entry.name && e.source === entry.source && e.placedIn === placedIn) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   #describe(res: Extract<NameResolution<CredentialEntry>, { status: 'resolved' }>): string {
-    const how = {
-      exact: 'exact name',
-      prefixed: `name prefixed with the integration id "${this.#integrationId}"`,
-      normalised: 'same name ignoring case and separators',
-      alias: `alias group "${res.group ?? ''}"`,
-    }[res.match];
+    const how =
+      res.match === 'exact'
+        ? 'exact name'
+        : res.match === 'prefixed'
+          ? `name prefixed with the integration id "${this.#integrationId}"`
+          : res.match === 'normalised'
+            ? 'same name ignoring case and separators'
+            : `alias group "${res.group ?? ''}"`;
     const matched = res.trailing
       ? `matched by the trailing part "${res.trailing}" of the name (${how})`
       : `matched by ${how}`;

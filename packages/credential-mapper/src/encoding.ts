@@ -24,25 +24,70 @@ export function encodeHost(value: string): string {
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const ALPHABET_CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0));
+const PAD = 61; // '='
+const UTF8 = new TextEncoder();
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/**
+ * The platform's base64 of Latin-1 text (browsers, Node): for ASCII text, which is its own UTF-8,
+ * it is the same result with far less garbage. Absent in some sandboxes, hence the fallback.
+ */
+const nativeBtoa: ((data: string) => string) | undefined =
+  typeof globalThis.btoa === 'function' ? globalThis.btoa.bind(globalThis) : undefined;
 
 /** Standard base64 (with padding) of the UTF-8 bytes of `text`. */
 export function base64Encode(text: string): string {
-  const bytes = new TextEncoder().encode(text);
+  const ascii = isAscii(text);
+  if (ascii && nativeBtoa) return nativeBtoa(text);
+  // ASCII text is its own UTF-8, so it is read as char codes, without the byte copy.
+  const bytes = ascii ? undefined : UTF8.encode(text);
+  const length = bytes ? bytes.length : text.length;
+  const byteAt = (i: number): number => (bytes ? (bytes[i] ?? 0) : text.charCodeAt(i));
+  // One array of char codes and one string, instead of a concatenation per character.
+  const codes = new Array<number>(Math.ceil(length / 3) * 4);
+  let o = 0;
+  for (let i = 0; i < length; i += 3) {
+    const rest = length - i;
+    const n =
+      (byteAt(i) << 16) | (rest > 1 ? byteAt(i + 1) << 8 : 0) | (rest > 2 ? byteAt(i + 2) : 0);
+    codes[o++] = ALPHABET_CODES[(n >> 18) & 63] ?? PAD;
+    codes[o++] = ALPHABET_CODES[(n >> 12) & 63] ?? PAD;
+    codes[o++] = rest > 1 ? (ALPHABET_CODES[(n >> 6) & 63] ?? PAD) : PAD;
+    codes[o++] = rest > 2 ? (ALPHABET_CODES[n & 63] ?? PAD) : PAD;
+  }
+  return codesToString(codes);
+}
+
+const CHUNK = 8192; // stays far below the engine's limit on arguments
+
+function codesToString(codes: number[]): string {
+  if (codes.length <= CHUNK) return String.fromCharCode.apply(null, codes);
   let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const b1 = bytes[i + 1];
-    const b2 = bytes[i + 2];
-    const n = ((bytes[i] ?? 0) << 16) | ((b1 ?? 0) << 8) | (b2 ?? 0);
-    out += ALPHABET.charAt((n >> 18) & 63) + ALPHABET.charAt((n >> 12) & 63);
-    out += b1 === undefined ? '=' : ALPHABET.charAt((n >> 6) & 63);
-    out += b2 === undefined ? '=' : ALPHABET.charAt(n & 63);
+  for (let i = 0; i < codes.length; i += CHUNK) {
+    out += String.fromCharCode.apply(null, codes.slice(i, i + CHUNK));
   }
   return out;
 }
 
 /** base64url without padding (JWTs, some webhooks). */
 export function base64UrlEncode(text: string): string {
-  return base64Encode(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return base64ToUrl(base64Encode(text));
+}
+
+/** Padded base64 without its trailing `=`. */
+export function unpadBase64(base64: string): string {
+  return base64.endsWith('=') ? base64.replace(/=+$/, '') : base64;
+}
+
+/** Padded base64 to base64url (`-` and `_`, no padding). */
+export function base64ToUrl(base64: string): string {
+  const unpadded = unpadBase64(base64);
+  return /[+/]/.test(unpadded) ? unpadded.replace(/\+/g, '-').replace(/\//g, '_') : unpadded;
 }
 
 /** The `Authorization` value for HTTP Basic (RFC 7617). */

@@ -7,7 +7,14 @@ import { CredentialMappingError } from './errors';
 import { substitute } from './placeholders';
 import { expandSecrets } from './redact';
 import type { QueryPairs } from './render';
-import { appendQuery, encodeOrThrow, renderQuery, renderUrl, resolveText, where } from './render';
+import {
+  appendQuery,
+  encodeValueOrThrow,
+  renderQuery,
+  renderUrl,
+  resolveText,
+  where,
+} from './render';
 import type { AuthScheme, MappedHttpRequest, MapRequestInput, RequestTemplate } from './types';
 import { joinUrl } from './url-template';
 
@@ -37,27 +44,51 @@ function normaliseMethod(method: string | undefined): string {
   return upper;
 }
 
+const isOwnEnumerable = Object.prototype.propertyIsEnumerable;
+
 function renderHeaders(
   ctx: MappingContext,
   headers: RequestTemplate['headers'],
 ): [string, string][] {
-  return Object.entries(headers ?? {}).map(([header, template]) => {
-    if (!isValidHeaderName(header)) {
-      throw new CredentialMappingError(
-        'INVALID_HEADER_NAME',
-        `"${header}" is not a valid HTTP header name`,
-        { location: `header:${header}` },
-      );
-    }
+  const out: [string, string][] = [];
+  if (!headers) return out;
+  for (const header in headers) {
+    if (!isOwnEnumerable.call(headers, header)) continue; // the keys of Object.entries
+    out.push([header, renderHeader(ctx, header, headers[header] as string)]);
+  }
+  return out;
+}
+
+function renderHeader(ctx: MappingContext, header: string, template: string): string {
+  if (!isValidHeaderName(header)) {
+    throw new CredentialMappingError(
+      'INVALID_HEADER_NAME',
+      `"${header}" is not a valid HTTP header name`,
+      { location: `header:${header}` },
+    );
+  }
+  let value = template; // without a placeholder, substitute would return it as is
+  if (template.includes('<<')) {
     const at = where(`header:${header}`, `header ${header}`, 'raw');
-    const value = substitute(template, (name) => {
+    value = substitute(template, (name) => {
       const text = resolveText(ctx, name, at);
       if (!isSafeHeaderValue(text)) throw headerInjection(header, name);
       return text;
     });
-    if (!isSafeHeaderValue(value)) throw headerInjection(header, undefined);
-    return [header, value];
-  });
+  }
+  if (!isSafeHeaderValue(value)) throw headerInjection(header, undefined);
+  return value;
+}
+
+/** Case-insensitive, as header names are; compares lengths before lowercasing anything. */
+function findHeader(headers: [string, string][], name: string): [string, string] | undefined {
+  let lower: string | undefined;
+  for (const pair of headers) {
+    if (pair[0].length !== name.length) continue;
+    lower ??= name.toLowerCase();
+    if (pair[0].toLowerCase() === lower) return pair;
+  }
+  return undefined;
 }
 
 function applyAuth(
@@ -78,8 +109,9 @@ function applyAuth(
     }
     headers.push([target.name, action.value]);
   } else {
-    encodeOrThrow(
-      () => encodeComponent(action.value),
+    encodeValueOrThrow(
+      encodeComponent,
+      action.value,
       names[0] ?? target.name,
       `query:${target.name}`,
     );
@@ -94,32 +126,16 @@ function applyAuth(
   for (const secret of action.derivedSecrets) ctx.addSecret(secret);
 }
 
-export function mapHttp(
-  ctx: MappingContext,
-  input: MapRequestInput,
-  declared: { scheme: AuthScheme; origin: SchemeOrigin } | undefined,
-): MappedHttpRequest {
-  const { integration } = input;
-  const request = input.request ?? {};
-  const method = normaliseMethod(request.method);
-  const rest = joinUrl(integration.urlPath, request.path);
-  const rendered = renderUrl(ctx, integration.urlHost, rest, 'url');
-  const query = renderQuery(ctx, request.query, 'url');
-  const headers = renderHeaders(ctx, request.headers);
-  const hasHeader = (name: string) =>
-    headers.some(([header]) => header.toLowerCase() === name.toLowerCase());
-  const contentType = headers.find(([header]) => header.toLowerCase() === 'content-type')?.[1];
-  const body = renderBody(ctx, request.body, contentType);
+/**
+ * `URL.canParse` (where the platform has it) checks without building a URL object; a URL that
+ * parses and starts with `http:` or `https:` has that protocol. Anything else takes the full path.
+ */
+const canParse: ((url: string) => boolean) | undefined =
+  typeof URL.canParse === 'function' ? URL.canParse.bind(URL) : undefined;
+const HTTP_START = /^https?:/i;
 
-  const actions = planHttpAuth(ctx, declared, {
-    hasHeader,
-    hasQuery: (name) =>
-      query.some(([key]) => key === name) || rendered.template.queryKeys.includes(name),
-  });
-  for (const action of actions) applyAuth(ctx, action, headers, query);
-  if (body?.json && !contentType) headers.push(['content-type', 'application/json']);
-
-  const url = appendQuery(rendered.url, query);
+function checkHttpUrl(url: string): void {
+  if (canParse && HTTP_START.test(url) && canParse(url)) return;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -136,14 +152,52 @@ export function mapHttp(
       location: 'url',
     });
   }
+}
 
-  return {
-    kind: 'http',
-    method,
-    url,
-    headers: Object.fromEntries(headers),
-    ...(body ? { body: body.text } : {}),
-    explanation: ctx.explanation,
-    secrets: expandSecrets(ctx.secretValues, 1),
-  };
+export function mapHttp(
+  ctx: MappingContext,
+  input: MapRequestInput,
+  declared: { scheme: AuthScheme; origin: SchemeOrigin } | undefined,
+): MappedHttpRequest {
+  const { integration } = input;
+  const request = input.request ?? {};
+  const method = normaliseMethod(request.method);
+  const rest = joinUrl(integration.urlPath, request.path);
+  const rendered = renderUrl(ctx, integration.urlHost, rest, 'url');
+  const query = renderQuery(ctx, request.query, 'url');
+  const headers = renderHeaders(ctx, request.headers);
+  const hasHeader = (name: string) => findHeader(headers, name) !== undefined;
+  const contentType = findHeader(headers, 'content-type')?.[1];
+  const body = renderBody(ctx, request.body, contentType);
+
+  const actions = planHttpAuth(ctx, declared, {
+    hasHeader,
+    hasQuery: (name) =>
+      query.some(([key]) => key === name) || rendered.template.queryKeys.includes(name),
+  });
+  for (const action of actions) applyAuth(ctx, action, headers, query);
+  if (body?.json && !contentType) headers.push(['content-type', 'application/json']);
+
+  const url = appendQuery(rendered.url, query);
+  checkHttpUrl(url);
+
+  const secrets = expandSecrets(ctx.secretValues, 1);
+  return body
+    ? {
+        kind: 'http',
+        method,
+        url,
+        headers: Object.fromEntries(headers),
+        body: body.text,
+        explanation: ctx.explanation,
+        secrets,
+      }
+    : {
+        kind: 'http',
+        method,
+        url,
+        headers: Object.fromEntries(headers),
+        explanation: ctx.explanation,
+        secrets,
+      };
 }

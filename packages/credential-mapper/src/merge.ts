@@ -10,6 +10,8 @@ export interface CredentialEntry {
 
 export type CredentialSources = Partial<Record<CredentialSource, CredentialMap | undefined>>;
 
+const isOwnEnumerable = Object.prototype.propertyIsEnumerable;
+
 /**
  * All credentials of all sources, highest precedence first. Own enumerable keys only (no
  * prototype lookups); numbers and booleans that slipped in from JSON become strings; null,
@@ -20,7 +22,10 @@ export function credentialEntries(sources: CredentialSources): CredentialEntry[]
   for (const source of CREDENTIAL_SOURCES) {
     const map = sources[source];
     if (!map) continue;
-    for (const [name, raw] of Object.entries(map) as [string, unknown][]) {
+    // for-in over own enumerable keys: those of Object.entries, in its order, without its pairs
+    for (const name in map) {
+      if (!isOwnEnumerable.call(map, name)) continue;
+      const raw: unknown = map[name];
       const value =
         typeof raw === 'string'
           ? raw

@@ -74,7 +74,7 @@ const GROUP_OF_KEY: ReadonlyMap<string, string> = new Map(
 
 /** The alias group of a name (after normalisation), if any. */
 export function aliasGroupOf(name: string, integrationId = ''): string | undefined {
-  return GROUP_OF_KEY.get(normaliseName(name, integrationId).key);
+  return GROUP_OF_KEY.get(lookupOf(name, integrationId).key);
 }
 
 export interface NormalisedName {
@@ -97,6 +97,56 @@ export function normaliseName(name: string, integrationId = ''): NormalisedName 
   const prefixed = unprefixed !== undefined;
   if (unprefixed) tokens = dropLeading(unprefixed, ['x']) ?? unprefixed;
   return { tokens, key: keyOf(tokens), prefixed };
+}
+
+/** One step of `NamePool.resolve`: a comparison key and, past the first, the trailing part. */
+interface LookupStep {
+  readonly key: string;
+  readonly trailing: string | undefined;
+}
+
+/** What resolution needs from a name, derived once per name and integration id. */
+interface NameLookup {
+  readonly key: string;
+  readonly prefixed: boolean;
+  readonly steps: readonly LookupStep[];
+}
+
+function buildLookup(name: string, integrationId: string): NameLookup {
+  const { tokens, key, prefixed } = normaliseName(name, integrationId);
+  const steps: LookupStep[] = [];
+  // `Math.max` so a name without letters or digits still gets its exact slot (key '').
+  for (let start = 0; start < Math.max(tokens.length, 1); start++) {
+    const part = tokens.slice(start);
+    if (start > 0 && part.length === 1 && GENERIC_WORDS.has(part[0] ?? '')) continue;
+    steps.push({ key: keyOf(part), trailing: start > 0 ? part.join(' ') : undefined });
+  }
+  return { key, prefixed, steps };
+}
+
+/**
+ * Names are looked up on every mapping (credential names, placeholder and scheme names), and
+ * tokenizing allocates, so lookups are kept per integration id. Names only, never values. Bounded:
+ * a table that grows past its limit is dropped and rebuilt from the names still in use.
+ */
+const MAX_NAMES = 512;
+const MAX_INTEGRATIONS = 64;
+const lookups = new Map<string, Map<string, NameLookup>>();
+
+function lookupOf(name: string, integrationId: string): NameLookup {
+  let byName = lookups.get(integrationId);
+  if (!byName) {
+    if (lookups.size >= MAX_INTEGRATIONS) lookups.clear();
+    byName = new Map();
+    lookups.set(integrationId, byName);
+  }
+  let found = byName.get(name);
+  if (!found) {
+    if (byName.size >= MAX_NAMES) byName.clear();
+    found = buildLookup(name, integrationId);
+    byName.set(name, found);
+  }
+  return found;
 }
 
 /** A credential known by name and source, without its value. */
@@ -153,10 +203,11 @@ export class NamePool<T extends CredentialName> {
     this.#integrationId = integrationId;
     this.#all = [...credentials];
     for (const credential of credentials) {
-      const { key, prefixed } = normaliseName(credential.name, integrationId);
-      const slot = this.#slots.get(key) ?? { key, members: [] };
-      slot.members.push({ credential, prefixed });
-      this.#slots.set(key, slot);
+      const { key, prefixed } = lookupOf(credential.name, integrationId);
+      const slot = this.#slots.get(key);
+      // A literal of one: most names have one credential, and `push` onto `[]` over-allocates.
+      if (slot) slot.members.push({ credential, prefixed });
+      else this.#slots.set(key, { key, members: [{ credential, prefixed }] });
     }
   }
 
@@ -173,14 +224,7 @@ export class NamePool<T extends CredentialName> {
    *    `X-SERVICE-API-KEY` falls back to `api key`; a lone generic word never counts.
    */
   resolve(name: string): NameResolution<T> {
-    const { tokens } = normaliseName(name, this.#integrationId);
-    // `Math.max` so a name without letters or digits still gets its exact slot (key '').
-    for (let start = 0; start < Math.max(tokens.length, 1); start++) {
-      const part = tokens.slice(start);
-      if (start > 0 && part.length === 1 && GENERIC_WORDS.has(part[0] ?? '')) continue;
-      const trailing = start > 0 ? part.join(' ') : undefined;
-      const key = keyOf(part);
-
+    for (const { key, trailing } of lookupOf(name, this.#integrationId).steps) {
       const slot = this.#slots.get(key);
       if (slot) return this.#winner(slot, name, trailing);
 
@@ -227,6 +271,14 @@ export class NamePool<T extends CredentialName> {
    * statement than `api_key`), then the exact spelling of the placeholder; otherwise ambiguous.
    */
   #winner(slot: Slot<T>, name: string, trailing: string | undefined): NameResolution<T> {
+    const only = slot.members.length === 1 ? slot.members[0] : undefined;
+    if (only) {
+      // The common case: one credential of that name, nothing to choose or override.
+      const { credential } = only;
+      const match: MatchKind =
+        credential.name === name ? 'exact' : only.prefixed ? 'prefixed' : 'normalised';
+      return { status: 'resolved', credential, match, overrides: [], trailing };
+    }
     const best = Math.min(...slot.members.map((m) => rank(m.credential.source)));
     const top = slot.members.filter((m) => rank(m.credential.source) === best);
     const prefixed = top.filter((m) => m.prefixed);

@@ -7,13 +7,25 @@
  * variable that itself contains `<<...>>` cannot pull in other secrets.
  */
 const PLACEHOLDER = /<<([\p{L}\p{N}_](?:[\p{L}\p{N}_.\- ]*[\p{L}\p{N}_])?)>>/gu;
+/** The same, for a whole template (a name cannot contain `<` or `>`, so no other parse exists). */
+const WHOLE = /^<<([\p{L}\p{N}_](?:[\p{L}\p{N}_.\- ]*[\p{L}\p{N}_])?)>>$/u;
 
 export type TemplatePart = { kind: 'text'; text: string } | { kind: 'placeholder'; name: string };
 
+/**
+ * The next placeholder at or after `from`. Sets `lastIndex` before every search, so a search
+ * started inside another (`substitute` calls back into the mapper) cannot disturb it.
+ */
+function nextPlaceholder(template: string, from: number): RegExpExecArray | null {
+  PLACEHOLDER.lastIndex = from;
+  return PLACEHOLDER.exec(template);
+}
+
 export function parseTemplate(template: string): TemplatePart[] {
+  if (!template.includes('<<')) return template ? [{ kind: 'text', text: template }] : [];
   const parts: TemplatePart[] = [];
   let last = 0;
-  for (const match of template.matchAll(PLACEHOLDER)) {
+  for (let match = nextPlaceholder(template, 0); match; match = nextPlaceholder(template, last)) {
     const start = match.index;
     if (start > last) parts.push({ kind: 'text', text: template.slice(last, start) });
     parts.push({ kind: 'placeholder', name: match[1] ?? '' });
@@ -25,16 +37,23 @@ export function parseTemplate(template: string): TemplatePart[] {
 
 /** The placeholder name when the whole template is exactly one placeholder. */
 export function wholePlaceholder(template: string): string | undefined {
-  const parts = parseTemplate(template);
-  const only = parts[0];
-  return parts.length === 1 && only?.kind === 'placeholder' ? only.name : undefined;
+  if (!template.startsWith('<<')) return undefined;
+  return WHOLE.exec(template)?.[1];
 }
 
 /** Replaces every placeholder with `render(name)`; literal text is kept as is. */
 export function substitute(template: string, render: (name: string) => string): string {
-  return parseTemplate(template)
-    .map((part) => (part.kind === 'text' ? part.text : render(part.name)))
-    .join('');
+  if (!template.includes('<<')) return template;
+  let out = '';
+  let last = 0;
+  for (let match = nextPlaceholder(template, 0); match; match = nextPlaceholder(template, last)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    // `?? ''` as `join` did, for callers outside TypeScript that return nothing
+    out += template.slice(last, start) + (render(match[1] ?? '') ?? '');
+    last = end;
+  }
+  return last === 0 ? template : out + template.slice(last);
 }
 
 /** A dotted name is a variable path (`input.customerId`); anything else is a credential name. */

@@ -1,11 +1,4 @@
-import {
-  base64Encode,
-  base64UrlEncode,
-  encodeComponent,
-  formEncode,
-  jsonEscape,
-  jsonEscapeAscii,
-} from './encoding';
+import { base64Encode, base64ToUrl, jsonEscape, jsonEscapeAscii, unpadBase64 } from './encoding';
 
 /**
  * Invariant: for every secret of at least MIN_SECRET_LENGTH characters, the output of a redactor
@@ -16,11 +9,86 @@ import {
 export const REDACTED = '[REDACTED]';
 export const MIN_SECRET_LENGTH = 4;
 
-function attempt(encode: () => string): string | undefined {
+const UPPER_HEX = /%[0-9A-F]{2}/g;
+
+/** Whether `JSON.stringify` escapes anything in it: `"`, `\`, control characters, surrogates. */
+function needsJsonEscape(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x22 || code === 0x5c || code < 0x20 || (code >= 0xd800 && code <= 0xdfff)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function hasNonAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return true;
+  return false;
+}
+
+/** Characters `encodeURIComponent` leaves as they are (and so do `encodeURI` and form encoding). */
+function isUnreserved(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) || // a-z
+    (code >= 0x41 && code <= 0x5a) || // A-Z
+    (code >= 0x30 && code <= 0x39) || // 0-9
+    code === 0x2d || // -
+    code === 0x5f || // _
+    code === 0x2e || // .
+    code === 0x21 || // !
+    code === 0x7e || // ~
+    code === 0x2a || // *
+    code === 0x27 || // '
+    code === 0x28 || // (
+    code === 0x29 // )
+  );
+}
+
+function allUnreserved(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (!isUnreserved(text.charCodeAt(i))) return false;
+  return true;
+}
+
+function tryEncode(encode: (text: string) => string, text: string): string | undefined {
   try {
-    return encode();
+    return encode(text);
   } catch {
     return undefined; // lone surrogates cannot be percent-encoded, so that form cannot occur
+  }
+}
+
+const lowerHex = (hex: string): string => hex.toLowerCase();
+
+function addForm(out: Set<string>, form: string | undefined, minLength: number): void {
+  if (form !== undefined && form.length > 0 && form.length >= minLength) out.add(form);
+}
+
+/**
+ * Adds the forms of `secret` (see `secretForms`) to `out`, in the order `secretForms` lists them.
+ * Forms equal to the raw secret are only computed when they can differ from it, since mapping
+ * computes them for every credential it places.
+ */
+function addSecretForms(secret: string, out: Set<string>, minLength: number): void {
+  addForm(out, secret, minLength);
+  if (!allUnreserved(secret)) {
+    const percent = tryEncode(encodeURIComponent, secret);
+    addForm(out, percent, minLength);
+    if (percent?.includes('%')) addForm(out, percent.replace(UPPER_HEX, lowerHex), minLength);
+    // formEncode(secret), from the percent form it is made of
+    if (percent?.includes('%20')) addForm(out, percent.replace(/%20/g, '+'), minLength);
+    addForm(out, tryEncode(encodeURI, secret), minLength);
+  }
+  const base64 = base64Encode(secret);
+  addForm(out, base64, minLength);
+  addForm(out, unpadBase64(base64), minLength);
+  addForm(out, base64ToUrl(base64), minLength);
+  if (needsJsonEscape(secret)) {
+    const json = jsonEscape(secret);
+    addForm(out, json, minLength);
+    if (hasNonAscii(json)) addForm(out, jsonEscapeAscii(secret), minLength);
+  } else if (hasNonAscii(secret)) {
+    addForm(out, jsonEscapeAscii(secret), minLength);
   }
 }
 
@@ -31,30 +99,40 @@ function attempt(encode: () => string): string | undefined {
  * base64 form is covered too.
  */
 export function secretForms(secret: string): string[] {
-  const percent = attempt(() => encodeComponent(secret));
-  const forms = [
-    secret,
-    percent,
-    percent?.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
-    attempt(() => formEncode(secret)),
-    attempt(() => encodeURI(secret)),
-    base64Encode(secret),
-    base64Encode(secret).replace(/=+$/, ''),
-    base64UrlEncode(secret),
-    jsonEscape(secret),
-    jsonEscapeAscii(secret),
-  ];
-  return [...new Set(forms.filter((f): f is string => f !== undefined && f.length > 0))];
+  const forms = new Set<string>();
+  addSecretForms(secret, forms, 1);
+  return [...forms];
 }
+
+const longestFirst = (a: string, b: string): number =>
+  b.length - a.length || (a < b ? -1 : a > b ? 1 : 0);
 
 /** Secrets and all their forms, deduplicated, longest first (so a longer form wins a match). */
 export function expandSecrets(secrets: Iterable<string>, minLength = MIN_SECRET_LENGTH): string[] {
   const all = new Set<string>();
   for (const secret of secrets) {
     if (secret.length < minLength) continue;
-    for (const form of secretForms(secret)) if (form.length >= minLength) all.add(form);
+    addSecretForms(secret, all, minLength);
   }
-  return [...all].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+  return sortLongestFirst([...all]);
+}
+
+/**
+ * Insertion sort for the few forms of one mapping, which `Array.prototype.sort` would copy into
+ * scratch space first; the order is total on distinct strings, so the result is the same.
+ */
+function sortLongestFirst(list: string[]): string[] {
+  if (list.length > 32) return list.sort(longestFirst);
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i] as string;
+    let j = i - 1;
+    while (j >= 0 && longestFirst(list[j] as string, item) > 0) {
+      list[j + 1] = list[j] as string;
+      j--;
+    }
+    list[j + 1] = item;
+  }
+  return list;
 }
 
 export interface Redactor {

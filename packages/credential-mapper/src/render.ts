@@ -4,7 +4,7 @@ import { CredentialMappingError } from './errors';
 import { substitute, wholePlaceholder } from './placeholders';
 import type { Placement, QueryValue, RequestTemplate } from './types';
 import type { UrlComponent, UrlTemplate } from './url-template';
-import { encodeForUrl, joinUrl, parseUrlTemplate, renderUrlTemplate } from './url-template';
+import { encodeForUrl, joinUrl, parseUrlTemplate } from './url-template';
 import { variableToText } from './variables';
 
 /**
@@ -43,14 +43,31 @@ export function encodeOrThrow(
   } catch {
     throw unencodable(name, location);
   }
-  if (encoded === undefined) {
-    throw new CredentialMappingError(
-      'INVALID_URL',
-      `The value of <<${name}>> in ${location} is not a valid URL scheme`,
-      { placeholder: name, location },
-    );
+  return encoded ?? invalidScheme(name, location);
+}
+
+/** `encodeOrThrow(() => encode(value), …)` without a closure per value. */
+export function encodeValueOrThrow(
+  encode: (value: string) => string | undefined,
+  value: string,
+  name: string,
+  location: string,
+): string {
+  let encoded: string | undefined;
+  try {
+    encoded = encode(value);
+  } catch {
+    throw unencodable(name, location);
   }
-  return encoded;
+  return encoded ?? invalidScheme(name, location);
+}
+
+function invalidScheme(name: string, location: string): never {
+  throw new CredentialMappingError(
+    'INVALID_URL',
+    `The value of <<${name}>> in ${location} is not a valid URL scheme`,
+    { placeholder: name, location },
+  );
 }
 
 // URL and connection string
@@ -73,34 +90,81 @@ export interface RenderedUrl {
   wholeOrigin: boolean;
 }
 
+type UrlPlacement = 'url' | 'connectionString';
+
+const URL_LABEL: Record<UrlPlacement, string> = {
+  url: 'the URL',
+  connectionString: 'the connection string',
+};
+
+/** Where each URL component's placeholders go, built once: it depends on nothing else. */
+function componentPlaces(placedIn: UrlPlacement): Record<UrlComponent, Where> {
+  const places = {} as Record<UrlComponent, Where>;
+  for (const component of Object.keys(COMPONENT_LABEL) as UrlComponent[]) {
+    const encoding = component === 'scheme' ? 'as is (checked to be a scheme)' : 'percent-encoded';
+    places[component] = Object.freeze(
+      where(placedIn, `${URL_LABEL[placedIn]} ${COMPONENT_LABEL[component]}`, encoding),
+    );
+  }
+  return places;
+}
+
+const COMPONENT_PLACES: Record<UrlPlacement, Record<UrlComponent, Where>> = {
+  url: componentPlaces('url'),
+  connectionString: componentPlaces('connectionString'),
+};
+
+const BASE_PLACES: Record<UrlPlacement, Where> = {
+  url: Object.freeze(where('url', `${URL_LABEL.url} base (scheme and host)`, 'as is')),
+  connectionString: Object.freeze(
+    where('connectionString', `${URL_LABEL.connectionString} base (scheme and host)`, 'as is'),
+  ),
+};
+
+function encoderFor(component: UrlComponent): (value: string) => string | undefined {
+  return (value) => encodeForUrl(value, component);
+}
+
+const URL_ENCODERS: Record<UrlComponent, (value: string) => string | undefined> = {
+  scheme: encoderFor('scheme'),
+  user: encoderFor('user'),
+  password: encoderFor('password'),
+  host: encoderFor('host'),
+  port: encoderFor('port'),
+  path: encoderFor('path'),
+  query: encoderFor('query'),
+  fragment: encoderFor('fragment'),
+};
+
+function renderUrlParts(
+  ctx: MappingContext,
+  template: UrlTemplate,
+  placedIn: UrlPlacement,
+): string {
+  let out = '';
+  for (const part of template.parts) {
+    if (part.kind === 'text') {
+      out += part.text;
+      continue;
+    }
+    const { name, component } = part;
+    const text = resolveText(ctx, name, COMPONENT_PLACES[placedIn][component]);
+    out += encodeValueOrThrow(URL_ENCODERS[component], text, name, placedIn);
+  }
+  return out;
+}
+
 export function renderUrl(
   ctx: MappingContext,
   urlHost: string,
   rest: string,
-  placedIn: 'url' | 'connectionString',
+  placedIn: UrlPlacement,
 ): RenderedUrl {
-  const label = placedIn === 'url' ? 'the URL' : 'the connection string';
-  const render = (template: UrlTemplate): string =>
-    renderUrlTemplate(template, (name, component) => {
-      const encoding =
-        component === 'scheme' ? 'as is (checked to be a scheme)' : 'percent-encoded';
-      const text = resolveText(
-        ctx,
-        name,
-        where(placedIn, `${label} ${COMPONENT_LABEL[component]}`, encoding),
-      );
-      return encodeOrThrow(() => encodeForUrl(text, component), name, placedIn);
-    });
-
   // A whole-host placeholder (`<<instance_url>>`, `<<database_url>>`) supplies scheme and
   // authority itself, so it goes in as is and must look like an absolute URL.
   const origin = wholePlaceholder(urlHost.trim());
   if (origin !== undefined) {
-    const base = resolveText(
-      ctx,
-      origin,
-      where(placedIn, `${label} base (scheme and host)`, 'as is'),
-    );
+    const base = resolveText(ctx, origin, BASE_PLACES[placedIn]);
     if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]/.test(base)) {
       throw new CredentialMappingError(
         'INVALID_URL',
@@ -109,10 +173,14 @@ export function renderUrl(
       );
     }
     const template = parseUrlTemplate(rest, true);
-    return { url: joinUrl(base, render(template)), template, wholeOrigin: true };
+    return {
+      url: joinUrl(base, renderUrlParts(ctx, template, placedIn)),
+      template,
+      wholeOrigin: true,
+    };
   }
   const template = parseUrlTemplate(joinUrl(urlHost.trim(), rest));
-  return { url: render(template), template, wholeOrigin: false };
+  return { url: renderUrlParts(ctx, template, placedIn), template, wholeOrigin: false };
 }
 
 export type QueryPairs = [key: string, value: string][];
@@ -125,31 +193,51 @@ function isList<T>(value: T | readonly T[]): value is readonly T[] {
 export function renderQuery(
   ctx: MappingContext,
   query: RequestTemplate['query'],
-  placedIn: 'url' | 'connectionString',
+  placedIn: UrlPlacement,
 ): QueryPairs {
   const pairs: QueryPairs = [];
-  for (const [key, value] of Object.entries(query ?? {})) {
-    const values: readonly (QueryValue | null | undefined)[] = isList(value) ? value : [value];
-    for (const item of values) {
-      if (item === null || item === undefined) continue;
-      if (typeof item !== 'string') {
-        pairs.push([key, String(item)]);
-        continue;
-      }
-      const at = where(
-        placedIn === 'url' ? `query:${key}` : placedIn,
-        `query parameter ${key}`,
-        'percent-encoded',
-      );
-      const text = substitute(item, (name) => {
-        const value = resolveText(ctx, name, at);
-        encodeOrThrow(() => encodeComponent(value), name, at.placedIn);
-        return value;
-      });
-      pairs.push([key, text]);
+  if (!query) return pairs;
+  for (const key in query) {
+    if (!isOwnEnumerable.call(query, key)) continue; // the keys of Object.entries
+    const value = query[key];
+    if (isList(value)) {
+      for (const item of value) addQueryPair(ctx, pairs, key, item, placedIn);
+    } else {
+      addQueryPair(ctx, pairs, key, value, placedIn);
     }
   }
   return pairs;
+}
+
+const isOwnEnumerable = Object.prototype.propertyIsEnumerable;
+
+function addQueryPair(
+  ctx: MappingContext,
+  pairs: QueryPairs,
+  key: string,
+  item: QueryValue | null | undefined,
+  placedIn: UrlPlacement,
+): void {
+  if (item === null || item === undefined) return;
+  if (typeof item !== 'string') {
+    pairs.push([key, String(item)]);
+    return;
+  }
+  if (!item.includes('<<')) {
+    pairs.push([key, item]); // no placeholder: substitute would return it as is
+    return;
+  }
+  const at = where(
+    placedIn === 'url' ? `query:${key}` : placedIn,
+    `query parameter ${key}`,
+    'percent-encoded',
+  );
+  const text = substitute(item, (name) => {
+    const value = resolveText(ctx, name, at);
+    encodeValueOrThrow(encodeComponent, value, name, at.placedIn);
+    return value;
+  });
+  pairs.push([key, text]);
 }
 
 export function appendQuery(url: string, pairs: QueryPairs): string {
@@ -157,7 +245,11 @@ export function appendQuery(url: string, pairs: QueryPairs): string {
   const hash = url.indexOf('#');
   const head = hash >= 0 ? url.slice(0, hash) : url;
   const fragment = hash >= 0 ? url.slice(hash) : '';
-  const separator = !head.includes('?') ? '?' : /[?&]$/.test(head) ? '' : '&';
-  const query = pairs.map(([k, v]) => `${encodeComponent(k)}=${encodeComponent(v)}`).join('&');
-  return `${head}${separator}${query}${fragment}`;
+  const last = head[head.length - 1];
+  let out = head + (!head.includes('?') ? '?' : last === '?' || last === '&' ? '' : '&');
+  for (let i = 0; i < pairs.length; i++) {
+    const [key, value] = pairs[i] as [string, string];
+    out += `${i > 0 ? '&' : ''}${encodeComponent(key)}=${encodeComponent(value)}`;
+  }
+  return out + fragment;
 }

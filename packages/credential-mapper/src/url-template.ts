@@ -1,5 +1,5 @@
 import { encodeComponent, encodeHost } from './encoding';
-import { parseTemplate } from './placeholders';
+import { parseTemplate, type TemplatePart } from './placeholders';
 
 /**
  * Finds which URL component each placeholder of a URL template sits in, from the literal text
@@ -41,14 +41,7 @@ const MARK = '\u0000';
 export function parseUrlTemplate(template: string, relative = false): UrlTemplate {
   const raw = parseTemplate(template);
   let masked = '';
-  const positions: number[] = [];
-  for (const part of raw) {
-    if (part.kind === 'text') masked += part.text;
-    else {
-      positions.push(masked.length);
-      masked += MARK;
-    }
-  }
+  for (const part of raw) masked += part.kind === 'text' ? part.text : MARK;
 
   const schemeEnd = relative ? -1 : masked.indexOf('://');
   const authStart = schemeEnd >= 0 ? schemeEnd + 3 : 0;
@@ -57,8 +50,7 @@ export function parseUrlTemplate(template: string, relative = false): UrlTemplat
   let userColon = -1;
   let portColon = -1;
   if (schemeEnd >= 0) {
-    const delimiter = masked.slice(authStart).search(/[/?#]/);
-    authEnd = delimiter >= 0 ? authStart + delimiter : masked.length;
+    authEnd = authorityEnd(masked, authStart);
     const lastAt = masked.lastIndexOf('@', authEnd - 1);
     at = lastAt >= authStart ? lastAt : -1;
     const colon = masked.indexOf(':', authStart);
@@ -84,15 +76,44 @@ export function parseUrlTemplate(template: string, relative = false): UrlTemplat
     return 'path';
   };
 
-  let index = 0;
-  const parts = raw.map((part): UrlTemplatePart => {
-    if (part.kind === 'text') return part;
-    return { ...part, component: componentAt(positions[index++] ?? 0) };
-  });
+  // `raw` is ours: its placeholders become URL placeholders in place, at their masked position.
+  const parts = raw as UrlTemplatePart[];
+  let position = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const part = raw[i] as TemplatePart;
+    if (part.kind === 'text') {
+      position += part.text.length;
+    } else {
+      parts[i] = { kind: 'placeholder', name: part.name, component: componentAt(position) };
+      position += MARK.length;
+    }
+  }
 
-  const queryText =
-    query >= 0 ? masked.slice(query + 1, fragment > query ? fragment : undefined) : '';
-  const queryKeys = queryText
+  // The length of `masked.slice(pathStart, pathEnd)` once a leading `/` is dropped.
+  const pathStart = schemeEnd >= 0 ? authEnd : 0;
+  const pathLength =
+    pathEnd - pathStart - (pathEnd > pathStart && masked[pathStart] === '/' ? 1 : 0);
+
+  return {
+    parts,
+    hasUserinfo: at >= 0,
+    hasPath: pathLength > 0,
+    queryKeys: query >= 0 ? literalQueryKeys(masked, query, fragment) : [],
+  };
+}
+
+/** The index of the first `/`, `?` or `#` from `start`, else the length. */
+function authorityEnd(masked: string, start: number): number {
+  for (let i = start; i < masked.length; i++) {
+    const c = masked[i];
+    if (c === '/' || c === '?' || c === '#') return i;
+  }
+  return masked.length;
+}
+
+function literalQueryKeys(masked: string, query: number, fragment: number): string[] {
+  const queryText = masked.slice(query + 1, fragment > query ? fragment : undefined);
+  return queryText
     .split('&')
     .map((pair) => pair.split('=')[0] ?? '')
     .filter((key) => key.length > 0 && !key.includes(MARK))
@@ -103,13 +124,6 @@ export function parseUrlTemplate(template: string, relative = false): UrlTemplat
         return key;
       }
     });
-
-  return {
-    parts,
-    hasUserinfo: at >= 0,
-    hasPath: masked.slice(schemeEnd >= 0 ? authEnd : 0, pathEnd).replace(/^\//, '').length > 0,
-    queryKeys,
-  };
 }
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
@@ -122,15 +136,6 @@ export function encodeForUrl(value: string, component: UrlComponent): string | u
   if (component === 'scheme') return SCHEME.test(value) ? value : undefined;
   if (component === 'host') return encodeHost(value);
   return encodeComponent(value);
-}
-
-export function renderUrlTemplate(
-  template: UrlTemplate,
-  render: (name: string, component: UrlComponent) => string,
-): string {
-  return template.parts
-    .map((part) => (part.kind === 'text' ? part.text : render(part.name, part.component)))
-    .join('');
 }
 
 /** Joins URL pieces with exactly one `/` between them; `?` and `#` pieces attach directly. */

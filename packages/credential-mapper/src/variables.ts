@@ -11,10 +11,16 @@ export type VariableLookup = { found: true; value: unknown } | { found: false };
 
 export function lookupVariable(variables: Variables | undefined, path: string): VariableLookup {
   let current: unknown = variables;
-  for (const segment of path.split('.')) {
+  // Walks `path.split('.')` without building the array.
+  let start = 0;
+  for (;;) {
+    const dot = path.indexOf('.', start);
+    const segment = dot < 0 ? path.slice(start) : path.slice(start, dot);
     if (current === null || typeof current !== 'object') return { found: false };
     if (!Object.hasOwn(current, segment)) return { found: false };
     current = (current as Record<string, unknown>)[segment];
+    if (dot < 0) break;
+    start = dot + 1;
   }
   return current === undefined ? { found: false } : { found: true, value: current };
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   base64Encode,
   base64UrlEncode,
@@ -57,5 +57,21 @@ describe('encoding', () => {
   it('header values reject CR, LF and NUL only', () => {
     expect(isSafeHeaderValue('Bearer abc\t def')).toBe(true);
     for (const bad of ['a\rb', 'a\nb', 'a\0b']) expect(isSafeHeaderValue(bad)).toBe(false);
+  });
+
+  it('base64 is the same without a native btoa', async () => {
+    vi.stubGlobal('btoa', undefined);
+    vi.resetModules();
+    try {
+      const fallback = await import('../src/encoding');
+      fc.assert(
+        fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' })), (text) => {
+          expect(fallback.base64Encode(text)).toBe(Buffer.from(text, 'utf8').toString('base64'));
+        }),
+      );
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 });

@@ -180,4 +180,12 @@ describe('NamePool.resolve', () => {
     );
     expect(pool({}).resolveGroup('api_key').status).toBe('unresolved');
   });
+
+  it('resolves the same once its table of known names has been refilled', () => {
+    const names = pool({ connection: ['stripe_api_key', 'password'] });
+    const before = names.resolve('X-SERVICE-API-KEY');
+    for (let i = 0; i < 2000; i++) names.resolve(`name_${i}`);
+    expect(names.resolve('X-SERVICE-API-KEY')).toEqual(before);
+    expect(aliasGroupOf('X-Stripe-Pwd', 'stripe')).toBe('password');
+  });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   isVariablePath,
@@ -46,5 +47,35 @@ describe('placeholders', () => {
     expect(wholePlaceholder('https://<<host>>')).toBeUndefined();
     expect(isVariablePath('input.id')).toBe(true);
     expect(isVariablePath('api_key')).toBe(false);
+  });
+
+  it('a render that throws or substitutes again leaves later parses whole', () => {
+    expect(() =>
+      substitute('<<a>> <<b>>', () => {
+        throw new Error('unresolved');
+      }),
+    ).toThrow('unresolved');
+    expect(parseTemplate('<<a>> <<b>>')).toHaveLength(3);
+    expect(listPlaceholders('<<a>> <<b>>')).toEqual(['a', 'b']);
+    const nested = substitute('<<a>>-<<b>>', (name) => substitute(`<<x>>${name}`, () => 'X'));
+    expect(nested).toBe('Xa-Xb');
+  });
+
+  it('wholePlaceholder agrees with parseTemplate', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('<', '>', 'a', '.', ' ', '-', '_', 'é') }),
+        (template) => {
+          const parts = parseTemplate(template);
+          const only = parts[0];
+          const expected =
+            parts.length === 1 && only?.kind === 'placeholder' ? only.name : undefined;
+          expect(wholePlaceholder(template)).toBe(expected);
+          expect(substitute(template, (name) => `[${name}]`)).toBe(
+            parts.map((p) => (p.kind === 'text' ? p.text : `[${p.name}]`)).join(''),
+          );
+        },
+      ),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRedactor, expandSecrets, REDACTED, secretForms } from '../src/index';
 
@@ -99,5 +100,52 @@ describe('redaction', () => {
     const { redactString, redact } = createRedactor([]);
     expect(redactString('anything')).toBe('anything');
     expect(redact({ a: 'b' })).toEqual({ a: 'b' });
+  });
+
+  it('secretForms lists every form, as computing each one would', () => {
+    const attempt = (encode: () => string): string | undefined => {
+      try {
+        return encode();
+      } catch {
+        return undefined;
+      }
+    };
+    const reference = (text: string): string[] => {
+      const percent = attempt(() => encodeURIComponent(text));
+      const forms = [
+        text,
+        percent,
+        percent?.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+        percent?.replace(/%20/g, '+'),
+        attempt(() => encodeURI(text)),
+        b64(text),
+        b64(text).replace(/=+$/, ''),
+        Buffer.from(text).toString('base64url'),
+        JSON.stringify(text).slice(1, -1),
+        JSON.stringify(text)
+          .slice(1, -1)
+          .replace(
+            /[\u0080-\uffff]/g,
+            (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+          ),
+      ];
+      return [...new Set(forms.filter((f): f is string => f !== undefined && f.length > 0))];
+    };
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.string({ unit: fc.constantFrom(...'aZ9-_.!~*()% +/=:@"\\\n\té€\ud800'.split('')) }),
+        ),
+        (text) => {
+          expect(secretForms(text)).toEqual(reference(text));
+        },
+      ),
+    );
+  });
+
+  it('a minimum length of 0 still ignores empty secrets', () => {
+    expect(expandSecrets(['', 'ab'], 0)).not.toContain('');
+    expect(createRedactor([''], { minLength: 0 }).redactString('abc')).toBe('abc');
   });
 });
