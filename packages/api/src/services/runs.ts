@@ -111,7 +111,11 @@ async function definitionFor(
  */
 export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunExecuteInput) {
   const { db, tenantId } = { db: deps.db, tenantId: actor.tenantId };
-  const definition = await definitionFor(db, tenantId, input);
+  // Independent reads, side by side: every run pays for this before it starts.
+  const [definition, tenant] = await Promise.all([
+    definitionFor(db, tenantId, input),
+    findTenantById(db, tenantId),
+  ]);
   const integrationIds = [...new Set(definition.steps.map((s) => s.integrationId))];
   if (input.integrationIds) {
     const outside = integrationIds.filter((id) => !input.integrationIds?.includes(id));
@@ -124,7 +128,6 @@ export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunE
     if (!check.ok) throw new InvalidInputError('payload', check.errors.join('; '));
   }
 
-  const tenant = await findTenantById(db, tenantId);
   const runId = randomUUID();
   const temporalWorkflowId = runWorkflowId(tenant?.name ?? tenantId, definition.id, runId);
   await insertRun(db, {
@@ -194,13 +197,14 @@ export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunE
     throw error;
   }
 
-  await markRunStarted(db, tenantId, runId, handle.firstExecutionRunId);
-
-  if (input.wait) {
+  const finished = async () => {
+    if (!input.wait) return;
     // The outcome is recorded by the workflow itself; the row says it whichever way it ended.
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, input.timeoutMs).unref());
     await Promise.race([handle.result().catch(() => undefined), timeout]);
-  }
+  };
+  // Marking the row running need not delay waiting for the outcome.
+  await Promise.all([markRunStarted(db, tenantId, runId, handle.firstExecutionRunId), finished()]);
   return getRun(deps, tenantId, runId);
 }
 
