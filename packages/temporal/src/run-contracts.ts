@@ -14,6 +14,12 @@ export interface RunWorkflowInput {
   responseSchema: Record<string, unknown> | null;
   /** Runtime credentials sealed with the run's own key (base64), or null. */
   sealedRuntimeCredentials: string | null;
+  /**
+   * Set on runs started since a one-step run's step became a local activity. Runs started
+   * before lack it and replay with an ordinary activity, without a patch marker (which would
+   * also write a search attribute on every run).
+   */
+  singleStepRunsLocally?: true;
 }
 
 /** A step as the worker receives it; the engine's schema gives its full shape. */

@@ -13,7 +13,6 @@ import {
   CancellationScope,
   isCancellation,
   type LocalActivityOptions,
-  patched,
   proxyActivities,
   proxyLocalActivities,
 } from '@temporalio/workflow';
@@ -42,8 +41,6 @@ const SINGLE_STEP_OPTIONS = {
   startToCloseTimeout: STEP_OPTIONS.startToCloseTimeout,
   retry: STEP_OPTIONS.retry,
 } satisfies LocalActivityOptions;
-/** Runs started before single steps ran locally replay with ordinary activities. */
-const SINGLE_STEP_LOCAL_PATCH = 'single-step-as-local-activity';
 
 /**
  * Bookkeeping is a short write to our own database: a local activity (no round trip through
@@ -74,7 +71,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunWorkflowR
   // Fair dispatch across tenants: Temporal serves fairness keys round-robin.
   const priority = { fairnessKey: tenantId };
   const steps =
-    input.steps.length === 1 && patched(SINGLE_STEP_LOCAL_PATCH)
+    input.steps.length === 1 && input.singleStepRunsLocally
       ? proxyLocalActivities<RunActivities>(SINGLE_STEP_OPTIONS)
       : proxyActivities<RunActivities>({ ...STEP_OPTIONS, priority });
   const books = proxyLocalActivities<RunActivities>(BOOKKEEPING_OPTIONS);

@@ -170,6 +170,7 @@ export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunE
     payload: input.payload ?? null,
     responseSchema: definition.responseSchema,
     sealedRuntimeCredentials,
+    singleStepRunsLocally: true,
   };
   const client = await deps.temporal();
   let handle: Awaited<ReturnType<TemporalClient['workflow']['start']>>;
