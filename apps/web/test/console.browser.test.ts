@@ -89,7 +89,7 @@ describe('the web console in a real browser, against the real api, Temporal and 
   beforeAll(async () => {
     webRoot = await mkdtemp(path.join(os.tmpdir(), 'latchkey-console-build-'));
     const launched = chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: process.env.LATCHKEY_CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     const stripeStarted = startLoopbackServer((req, res) => {
