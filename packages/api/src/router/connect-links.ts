@@ -5,9 +5,7 @@ import {
   MAX_CONNECT_LINK_TTL_MINUTES,
 } from '../services/connect-links';
 import { actorOf, router, scopedProcedure } from '../trpc';
-import { integrationIdSchema, userIdSchema } from '../validation/fields';
-
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+import { httpUrlSchema, integrationIdSchema, userIdSchema } from '../validation/fields';
 
 export const connectLinksRouter = router({
   /**
@@ -19,7 +17,7 @@ export const connectLinksRouter = router({
       z.object({
         integrationId: integrationIdSchema,
         userId: userIdSchema,
-        returnUrl: httpUrl.optional(),
+        returnUrl: httpUrlSchema.optional(),
         ttlMinutes: z
           .number()
           .int('must be a whole number of minutes')

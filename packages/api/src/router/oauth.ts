@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { connectClientCredentials, startConnect } from '../services/oauth';
 import { actorOf, router, scopedProcedure } from '../trpc';
-import { integrationIdSchema, userIdSchema } from '../validation/fields';
+import { httpUrlSchema, integrationIdSchema, userIdSchema } from '../validation/fields';
 
 const procedure = scopedProcedure('integrations');
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
 
 export const oauthRouter = router({
   /** The URL to send the end user to; the callback seals their tokens in their connection. */
@@ -13,7 +12,7 @@ export const oauthRouter = router({
       z.object({
         integrationId: integrationIdSchema,
         userId: userIdSchema,
-        returnUrl: httpUrl.optional(),
+        returnUrl: httpUrlSchema.optional(),
       }),
     )
     .mutation(({ ctx, input }) => startConnect(ctx, actorOf(ctx.caller), input)),

@@ -8,6 +8,11 @@ export const integrationIdSchema = z
     'must be 1-128 letters, digits, dots, dashes or underscores, starting with a letter or digit',
   );
 
+/** Provider endpoints, docs and return URLs: http(s) only, bounded. */
+export const httpUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2048);
+
 /** End-user ids come from the tenant's own system: anything printable, bounded. */
 export const userIdSchema = z
   .string()

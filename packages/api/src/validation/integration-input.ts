@@ -3,20 +3,19 @@ import {
   authSchemeSchema,
   credentialNameSchema,
   credentialsInputSchema,
+  httpUrlSchema,
   integrationIdSchema,
   urlHostSchema,
 } from './fields';
-
-const httpsUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
 
 /** OAuth client settings; the secret is sealed, everything else is stored as given. */
 export const oauthSettingsInputSchema = z.object({
   clientId: z.string().min(1).max(512).optional(),
   clientSecret: z.string().min(1).max(4096).optional(),
   scopes: z.array(z.string().min(1).max(512)).max(200).optional(),
-  authorizeUrl: httpsUrl.optional(),
-  tokenUrl: httpsUrl.optional(),
-  revokeUrl: httpsUrl.optional(),
+  authorizeUrl: httpUrlSchema.optional(),
+  tokenUrl: httpUrlSchema.optional(),
+  revokeUrl: httpUrlSchema.optional(),
   extraAuthorizeParams: z.record(z.string(), z.string().max(1024)).optional(),
   /** Scopes a connection must have been granted to be usable; default: `scopes`. */
   requiredScopes: z.array(z.string().min(1).max(512)).max(200).optional(),
@@ -35,7 +34,7 @@ export const integrationFieldsSchema = z.object({
   auth: authSchemeSchema.nullable().optional(),
   templateId: z.string().min(1).max(128).nullable().optional(),
   instructions: z.string().max(20_000).nullable().optional(),
-  docsUrl: httpsUrl.nullable().optional(),
+  docsUrl: httpUrlSchema.nullable().optional(),
   /** Merged into the stored credentials: names given here are set, others are kept. */
   credentials: credentialsInputSchema.optional(),
   /** Stored credential names to delete. */
