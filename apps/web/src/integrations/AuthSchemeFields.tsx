@@ -1,5 +1,5 @@
 import { Field } from '../ui/Field';
-import { AUTH_TYPE_LABELS, AUTH_TYPES, type AuthDraft } from './auth-draft';
+import { AUTH_TYPE_LABELS, AUTH_TYPES, type AuthDraft, isAuthType } from './auth-draft';
 
 /** Where the credential goes in each request; only the fields of the chosen scheme are shown. */
 export function AuthSchemeFields({
@@ -27,9 +27,7 @@ export function AuthSchemeFields({
             value={value.type}
             onChange={(event) => {
               const type = event.target.value;
-              if (type === '' || (AUTH_TYPES as readonly string[]).includes(type)) {
-                onChange({ ...value, type: type as AuthDraft['type'] });
-              }
+              if (type === '' || isAuthType(type)) onChange({ ...value, type });
             }}
           >
             {(['', ...AUTH_TYPES] as const).map((type) => (

@@ -1,17 +1,12 @@
 import type { AuthScheme } from '../api/types';
 
-/** How requests to the integration carry its credential; '' leaves it to the template or default. */
-export const AUTH_TYPES = [
-  'none',
-  'header',
-  'query',
-  'bearer',
-  'basic',
-  'oauth2',
-  'database',
-] as const;
-export type AuthType = (typeof AUTH_TYPES)[number];
+/** How requests to the integration carry its credential: the schemes the api accepts. */
+export type AuthType = AuthScheme['type'];
 
+/**
+ * Every scheme with its label; '' leaves it to the template or default. The record's type keeps
+ * it exhaustive: a scheme the api adds fails to type-check here until it has a label.
+ */
 export const AUTH_TYPE_LABELS: Record<AuthType | '', string> = {
   '': 'Default (from the template, else inferred)',
   none: 'None',
@@ -22,6 +17,12 @@ export const AUTH_TYPE_LABELS: Record<AuthType | '', string> = {
   oauth2: 'OAuth 2 (access token of each user)',
   database: 'Database connection string',
 };
+
+export const isAuthType = (type: string): type is AuthType =>
+  type !== '' && Object.hasOwn(AUTH_TYPE_LABELS, type);
+
+/** The schemes in the order their labels are listed. */
+export const AUTH_TYPES: readonly AuthType[] = Object.keys(AUTH_TYPE_LABELS).filter(isAuthType);
 
 /** Every field any scheme may have, as form text: the form edits this, the api gets `AuthScheme`. */
 export interface AuthDraft {
@@ -41,9 +42,6 @@ export const EMPTY_AUTH_DRAFT: AuthDraft = {
   username: '',
   password: '',
 };
-
-const isAuthType = (type: string): type is AuthType =>
-  (AUTH_TYPES as readonly string[]).includes(type);
 
 function text(source: object, key: string): string {
   const value = (source as Record<string, unknown>)[key];
