@@ -21,9 +21,11 @@ export interface CreateDbOptions {
  * reads run as named prepared statements (see prepared.ts).
  */
 export function createDb({ connectionString, max = 10 }: CreateDbOptions): Db {
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool: preparingPool(new pg.Pool({ connectionString, max })),
-    }),
-  });
+  const pool = new pg.Pool({ connectionString, max });
+  // An idle connection the server closes (restart, admin termination, or a database dropped
+  // just after `destroy()`, whose connections close asynchronously) is an 'error' event on
+  // the pool; unhandled, it would kill the process. pg-pool has already discarded that
+  // connection and the next query opens a new one, so there is nothing else to do.
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
 }
