@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTenant } from '@latchkey/api';
 import { LatchkeyClient } from '@latchkey/client';
-import { createDb, migrateToLatest } from '@latchkey/db';
+import { createDb, createRunFinishedFeed, migrateToLatest } from '@latchkey/db';
 import {
   dropDatabase,
   ensureDatabase,
@@ -40,7 +40,8 @@ export async function startBenchStack(options: {
   const temporal = await startTemporal({ address: process.env.TEMPORAL_ADDRESS, ui: false });
   const dbName = `latchkey_bench_${runId}`;
   await ensureDatabase(postgres.url, dbName);
-  const db = createDb({ connectionString: withDatabase(postgres.url, dbName), max: 20 });
+  const dbUrl = withDatabase(postgres.url, dbName);
+  const db = createDb({ connectionString: dbUrl, max: 20 });
   await migrateToLatest(db);
   const log = createLogger('bench', { level: 'silent' });
   const vault = await createVault({ db, keyring: parseMasterKeys(generateMasterKey('bench')) });
@@ -50,6 +51,7 @@ export async function startBenchStack(options: {
     temporal.namespace,
     createClientDataConverter({ vault }),
   );
+  const runFinished = createRunFinishedFeed({ connectionString: dbUrl });
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const api = createApiServer({
@@ -57,6 +59,7 @@ export async function startBenchStack(options: {
     vault,
     log,
     temporal: temporalClient.get,
+    runFinished,
     taskQueue,
     publicUrl,
   });
@@ -92,6 +95,7 @@ export async function startBenchStack(options: {
       api.closeAllConnections();
       api.close();
       await temporalClient.close();
+      await runFinished.close();
       vault.close();
       await db.destroy();
       await dropDatabase(postgres.url, dbName).catch(() => {});

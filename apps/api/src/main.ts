@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createDb, migrateToLatest } from '@latchkey/db';
+import { createDb, createRunFinishedFeed, migrateToLatest } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
 import { createClientDataConverter } from '@latchkey/temporal';
 import { createVaultFromEnv } from '@latchkey/vault';
@@ -19,6 +19,10 @@ const temporal = lazyTemporalClient(
   env.TEMPORAL_NAMESPACE,
   createClientDataConverter({ vault }),
 );
+const runFinished = createRunFinishedFeed({
+  connectionString: env.DATABASE_URL,
+  onError: (error) => log.warn({ err: error.message }, 'run-finished feed reconnecting'),
+});
 const planner = plannerFromEnv(process.env);
 const builtConsole = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const webRoot = env.LATCHKEY_WEB_ROOT ?? (existsSync(builtConsole) ? builtConsole : undefined);
@@ -28,6 +32,7 @@ const server = createApiServer({
   vault,
   log,
   temporal: temporal.get,
+  runFinished,
   taskQueue: env.LATCHKEY_TASK_QUEUE,
   publicUrl: env.LATCHKEY_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
   oauth: { successUrl: env.LATCHKEY_OAUTH_SUCCESS_URL, errorUrl: env.LATCHKEY_OAUTH_ERROR_URL },
@@ -56,6 +61,7 @@ async function shutdown(signal: string) {
   server.close();
   server.closeAllConnections();
   await temporal.close();
+  await runFinished.close();
   vault.close();
   await db.destroy();
   process.exit(0);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { AppRouter } from '@latchkey/api';
 import { createTenant } from '@latchkey/api';
+import { createRunFinishedFeed } from '@latchkey/db';
 import { freePort } from '@latchkey/devstack';
 import { createTestDatabase, testServices } from '@latchkey/devstack/test-db';
 import { createLogger } from '@latchkey/logger';
@@ -40,6 +41,7 @@ export async function startTestApi(
   );
   // Each test file has its own queue: workers of other files (other databases) never see its runs.
   const taskQueue = `latchkey-test-${randomBytes(4).toString('hex')}`;
+  const runFinished = createRunFinishedFeed({ connectionString: testDb.url });
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const server = createApiServer({
@@ -48,6 +50,7 @@ export async function startTestApi(
     vault,
     log,
     temporal: temporal.get,
+    runFinished,
     taskQueue,
     planner: options.planner,
     webRoot: options.webRoot,
@@ -92,6 +95,7 @@ export async function startTestApi(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await temporal.close();
+      await runFinished.close();
       await testDb.destroy();
     },
   };

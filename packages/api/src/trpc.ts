@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { ApiKeyScope, Db } from '@latchkey/db';
+import type { ApiKeyScope, Db, RunFinishedFeed } from '@latchkey/db';
 import type { Logger } from '@latchkey/logger';
 import type { Vault } from '@latchkey/vault';
 import type { Planner } from '@latchkey/workflow-engine';
@@ -25,6 +25,8 @@ export interface ApiDeps {
   log: Logger;
   /** Connects lazily so the api starts even while Temporal is still coming up. */
   temporal: () => Promise<TemporalClient>;
+  /** Tells `runs.execute` with `wait` the moment a run's row is finished. */
+  runFinished: RunFinishedFeed;
   /** Where operators browse runs; the console links each run there. */
   temporalUi?: { url: string; namespace: string };
 }

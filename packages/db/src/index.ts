@@ -10,4 +10,10 @@ export * from './repositories/oauth-states';
 export * from './repositories/runs';
 export * from './repositories/tenants';
 export * from './repositories/workflows';
+export {
+  createRunFinishedFeed,
+  type RunFinishedFeed,
+  type RunFinishedFeedOptions,
+  type RunWatch,
+} from './run-finished-feed';
 export * from './schema';

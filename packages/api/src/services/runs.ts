@@ -10,6 +10,7 @@ import {
   listRuns as listRunRows,
   markRunStarted,
   type Run,
+  type RunFinishedFeed,
 } from '@latchkey/db';
 import { destroyRunKey, sealRuntimeCredentials } from '@latchkey/resolver';
 import {
@@ -33,10 +34,18 @@ export interface RunServiceDeps {
   vault: Vault;
   temporal: () => Promise<TemporalClient>;
   taskQueue: string;
+  runFinished: RunFinishedFeed;
 }
 
 /** Runs that never finish still end: Temporal times them out, and their run key with them. */
 const RUN_EXECUTION_TIMEOUT = '1 hour';
+
+/**
+ * A waiting caller learns the outcome from the run's row (RunFinishedFeed). A run still going
+ * after this long is also awaited through Temporal, which knows of ends the row cannot show
+ * (a run terminated from outside) and covers a moment when the feed is reconnecting.
+ */
+const TEMPORAL_BACKSTOP_MS = 1_000;
 
 export async function runView(vault: Pick<Vault, 'openJson'>, row: Run) {
   const output =
@@ -173,6 +182,8 @@ export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunE
     singleStepRunsLocally: true,
   };
   const client = await deps.temporal();
+  // Watching before the start: the run cannot end unheard.
+  const watch = input.wait ? deps.runFinished.watch(tenantId, runId) : undefined;
   let handle: Awaited<ReturnType<TemporalClient['workflow']['start']>>;
   try {
     handle = await client.workflow.start('runWorkflow', {
@@ -188,6 +199,7 @@ export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunE
       ],
     });
   } catch (error) {
+    watch?.stop();
     await finishRunRow(db, tenantId, runId, {
       status: 'failed',
       stepStats: [],
@@ -199,10 +211,23 @@ export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunE
   }
 
   const finished = async () => {
-    if (!input.wait) return;
+    if (!watch) return;
     // The outcome is recorded by the workflow itself; the row says it whichever way it ended.
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, input.timeoutMs).unref());
-    await Promise.race([handle.result().catch(() => undefined), timeout]);
+    const timers: NodeJS.Timeout[] = [];
+    const after = (ms: number) =>
+      new Promise<void>((resolve) => timers.push(setTimeout(resolve, ms).unref()));
+    const backstop = after(Math.min(TEMPORAL_BACKSTOP_MS, input.timeoutMs)).then(() =>
+      handle.result().then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    try {
+      await Promise.race([watch.finished, backstop, after(input.timeoutMs)]);
+    } finally {
+      watch.stop();
+      for (const timer of timers) clearTimeout(timer);
+    }
   };
   // Marking the row running need not delay waiting for the outcome.
   await Promise.all([markRunStarted(db, tenantId, runId, handle.firstExecutionRunId), finished()]);

@@ -3,6 +3,7 @@ import * as initial from './2026_11_25_0001_initial';
 import * as platformTenant from './2026_11_25_0002_platform_tenant';
 import * as runKeys from './2026_11_25_0003_run_keys';
 import * as oauthReturnUrl from './2026_11_25_0004_oauth_return_url';
+import * as runFinishedNotify from './2026_11_25_0005_run_finished_notify';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0002_platform_tenant': platformTenant,
   '2026_11_25_0003_run_keys': runKeys,
   '2026_11_25_0004_oauth_return_url': oauthReturnUrl,
+  '2026_11_25_0005_run_finished_notify': runFinishedNotify,
 };
