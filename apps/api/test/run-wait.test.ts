@@ -1,0 +1,74 @@
+import { LatchkeyClient } from '@latchkey/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './harness';
+import { json, type LoopbackServer, startLoopbackServer } from './loopback';
+import { startTestWorker } from './worker-harness';
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('runs.execute with wait', () => {
+  let api: TestApi;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let slow: LoopbackServer;
+  let client: LatchkeyClient;
+  let releaseSlow: () => void = () => {};
+  const released = new Promise<void>((resolve) => {
+    releaseSlow = resolve;
+  });
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    worker = await startTestWorker(api);
+    slow = await startLoopbackServer(async (_request, res) => {
+      await released;
+      json(res, 200, { ok: true });
+    });
+    client = new LatchkeyClient({
+      endpoint: api.url.replace(/\/trpc$/, ''),
+      apiKey: (await api.createTenant('acme')).apiKey,
+    });
+    await client.upsertIntegration({
+      id: 'slow',
+      urlHost: slow.url,
+      auth: { type: 'bearer', credential: 'token' },
+      credentials: { token: 'slow-token-0000' },
+    });
+    await client.buildWorkflow({
+      id: 'hangs',
+      instruction: 'one call that does not answer',
+      integrationIds: ['slow'],
+      steps: [{ id: 'call', integrationId: 'slow', method: 'GET', path: '/hang' }],
+    });
+  });
+
+  afterAll(async () => {
+    releaseSlow();
+    await worker?.stop();
+    await slow?.close();
+    await api?.close();
+  });
+
+  it('returns soon after a run ends outside its row (terminated in Temporal), not at timeoutMs', async () => {
+    const started = Date.now();
+    const waiting = client.executeWorkflow({ workflowId: 'hangs', wait: true, timeoutMs: 60_000 });
+    await waitFor(() => slow.requests.length > 0, 30_000, 'the step to call the server');
+    const [run] = await client.listRuns({ workflowId: 'hangs' });
+    expect(run?.status).toBe('running');
+    const temporal = await api.temporal();
+    await temporal.workflow
+      .getHandle(String(run?.temporal.workflowId))
+      .terminate('terminated by the test');
+
+    const returned = await waiting;
+    // The row never hears of a termination; Temporal's answer ends the wait instead.
+    expect(returned.runId).toBe(run?.runId);
+    expect(returned.status).toBe('running');
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});
