@@ -24,6 +24,7 @@ import { createLogger } from '@latchkey/logger';
 import { createClientDataConverter, createDataConverter } from '@latchkey/temporal';
 import { createVault, generateMasterKey, parseMasterKeys } from '@latchkey/vault';
 import { createLatchkeyWorker } from '@latchkey/worker';
+import { closeTransformSandbox } from '@latchkey/workflow-engine';
 import { createApiServer } from '../src/server';
 import { lazyTemporalClient } from '../src/temporal-client';
 
@@ -92,6 +93,8 @@ export async function startBenchStack(options: {
       worker.shutdown();
       await running;
       await connection.close();
+      // The transforms' sandbox threads would keep the process alive after the figures.
+      await closeTransformSandbox();
       api.closeAllConnections();
       api.close();
       await temporalClient.close();
