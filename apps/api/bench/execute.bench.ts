@@ -1,16 +1,30 @@
 /**
  * A one-step HTTP workflow end to end (client -> api -> Temporal -> worker -> loopback server
- * -> result) against calling the loopback server directly, in one process and run.
- * Writes bench/results/execute.json.
+ * -> result) against calling the loopback server directly, and against Temporal alone (a
+ * workflow that only returns, started and awaited with the SDK's client), in one process and
+ * run. Writes bench/results/execute.json.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { percentile, round, startBenchStack, writeResult } from './stack';
+import { startTemporalBaseline } from './temporal-baseline';
 
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 150);
 const IN_FLIGHT = 50;
 const THROUGHPUT_RUNS = Number(process.env.BENCH_THROUGHPUT_RUNS ?? 400);
+
+/** Seconds to make `count` calls with IN_FLIGHT of them under way at any time. */
+async function inFlight(count: number, fn: () => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next++ < count) await fn();
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
 
 async function timeEach(count: number, fn: () => Promise<unknown>): Promise<number[]> {
   const times: number[] = [];
@@ -29,6 +43,13 @@ await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
 const targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
 const stack = await startBenchStack({ tenantActivityLimit: IN_FLIGHT });
 
+const baseline = await startTemporalBaseline(
+  stack.temporal.address,
+  stack.temporal.namespace,
+).catch(async (error: unknown) => {
+  await stack.stop();
+  throw error;
+});
 try {
   const { client } = stack;
   await client.upsertIntegration({
@@ -63,17 +84,21 @@ try {
   // Warm up both paths (JIT, pools, Temporal's caches), then measure them in the same run.
   for (let i = 0; i < 20; i++) await execute();
   for (let i = 0; i < 50; i++) await direct();
+  for (let i = 0; i < 20; i++) await baseline.execute();
   const directTimes = await timeEach(SEQUENTIAL, direct);
+  const baselineTimes = await timeEach(SEQUENTIAL, baseline.execute);
   const workflowTimes = await timeEach(SEQUENTIAL, execute);
 
-  let next = 0;
-  const throughputStarted = performance.now();
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next++ < THROUGHPUT_RUNS) await execute();
-    }),
-  );
-  const throughputS = (performance.now() - throughputStarted) / 1000;
+  // In alternating halves: the dev server slows as its in-memory store fills, and the machine's
+  // load drifts, so each side gets its share of both.
+  let throughputS = 0;
+  let baselineS = 0;
+  for (const half of [0, 1]) {
+    const runs = THROUGHPUT_RUNS / 2;
+    if (half === 0) baselineS += await inFlight(runs, baseline.execute);
+    throughputS += await inFlight(runs, execute);
+    if (half === 1) baselineS += await inFlight(runs, baseline.execute);
+  }
 
   const result = {
     direct_p50_ms: round(percentile(directTimes, 0.5)),
@@ -82,6 +107,9 @@ try {
     workflow_p99_ms: round(percentile(workflowTimes, 0.99)),
     overhead_p50_ms: round(percentile(workflowTimes, 0.5) - percentile(directTimes, 0.5)),
     throughput_runs_s: round(THROUGHPUT_RUNS / throughputS),
+    temporal_alone_p50_ms: round(percentile(baselineTimes, 0.5)),
+    temporal_alone_runs_s: round(THROUGHPUT_RUNS / baselineS),
+    throughput_vs_temporal_alone: round(baselineS / throughputS),
   };
   console.log(`direct call:       p50 ${result.direct_p50_ms} ms, p99 ${result.direct_p99_ms} ms`);
   console.log(
@@ -93,8 +121,13 @@ try {
   console.log(
     `throughput:        ${result.throughput_runs_s} runs/s with ${IN_FLIGHT} in flight (target >= 100: ${result.throughput_runs_s >= 100 ? 'met' : 'NOT met'})`,
   );
+  console.log(
+    `Temporal alone:    p50 ${result.temporal_alone_p50_ms} ms, ${result.temporal_alone_runs_s} runs/s with ${IN_FLIGHT} in flight (a workflow that only returns)`,
+  );
+  console.log(`platform / alone:  ${result.throughput_vs_temporal_alone} of Temporal's throughput`);
   console.log(`wrote ${await writeResult('execute.json', result)}`);
 } finally {
+  await baseline.stop();
   target.close();
   await stack.stop();
 }

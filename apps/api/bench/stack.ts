@@ -89,6 +89,7 @@ export async function startBenchStack(options: {
     vault,
     client,
     publicUrl,
+    temporal: { address: temporal.address, namespace: temporal.namespace },
     async stop() {
       worker.shutdown();
       await running;
