@@ -47,21 +47,37 @@ describe('runs.execute with wait', () => {
     await api?.close();
   });
 
-  it('returns soon after a run ends outside its row (terminated in Temporal), not at timeoutMs', async () => {
+  it('returns soon after a run is terminated in Temporal, with the end recorded and its run key gone', async () => {
     const started = Date.now();
-    const waiting = client.executeWorkflow({ workflowId: 'hangs', wait: true, timeoutMs: 60_000 });
+    const waiting = client.executeWorkflow({
+      workflowId: 'hangs',
+      wait: true,
+      timeoutMs: 60_000,
+      credentials: { slow_token: 'slow-runtime-token-1111' },
+    });
     await waitFor(() => slow.requests.length > 0, 30_000, 'the step to call the server');
     const [run] = await client.listRuns({ workflowId: 'hangs' });
     expect(run?.status).toBe('running');
+    const runKeys = () =>
+      api.db
+        .selectFrom('run_keys')
+        .select('run_id')
+        .where('run_id', '=', String(run?.runId))
+        .execute();
+    expect(await runKeys()).toHaveLength(1);
     const temporal = await api.temporal();
     await temporal.workflow
       .getHandle(String(run?.temporal.workflowId))
       .terminate('terminated by the test');
 
     const returned = await waiting;
-    // The row never hears of a termination; Temporal's answer ends the wait instead.
+    // The workflow never ran its bookkeeping; Temporal's answer ends the wait and the
+    // reconciler records the end, which also destroys the runtime credentials' key.
     expect(returned.runId).toBe(run?.runId);
-    expect(returned.status).toBe('running');
+    expect(returned.status).toBe('failed');
+    expect(returned.error).toBe('the run was terminated in Temporal');
+    expect(returned.finishedAt).not.toBeNull();
+    expect(await runKeys()).toEqual([]);
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 });

@@ -18,6 +18,11 @@ const schema = z.object({
   /** Where to POST signed `connection.needs_reauth` events (optional). */
   LATCHKEY_WEBHOOK_URL: z.url().optional(),
   LATCHKEY_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /**
+   * How often this worker looks for runs that ended in Temporal without recording it
+   * (terminated, timed out, never started) and records their end; 0 turns it off.
+   */
+  LATCHKEY_RUN_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
 });
 
 export type WorkerEnv = z.infer<typeof schema>;

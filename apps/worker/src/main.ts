@@ -1,11 +1,15 @@
 import { hostname } from 'node:os';
 import { createDb } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
-import { createDataConverter } from '@latchkey/temporal';
+import { createDataConverter, startRunReconciler } from '@latchkey/temporal';
 import { createVaultFromEnv } from '@latchkey/vault';
 import { closeTransformSandbox } from '@latchkey/workflow-engine';
+import { Client } from '@temporalio/client';
 import { readWorkerEnv } from './env';
 import { createLatchkeyWorker } from './worker';
+
+/** A run row this young may still be on its way to Temporal: the api writes it, then starts it. */
+const RECONCILE_GRACE_MS = 60_000;
 
 const env = readWorkerEnv();
 const log = createLogger('worker', { level: env.LOG_LEVEL });
@@ -38,10 +42,28 @@ log.info(
   'worker polling',
 );
 
+// Runs terminated or timed out in Temporal never run their own bookkeeping; this records them.
+const temporalClient = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+const reconciler =
+  env.LATCHKEY_RUN_RECONCILE_INTERVAL_MS > 0
+    ? startRunReconciler(
+        { db, temporal: async () => temporalClient },
+        {
+          intervalMs: env.LATCHKEY_RUN_RECONCILE_INTERVAL_MS,
+          graceMs: RECONCILE_GRACE_MS,
+          onSweep: (report) => {
+            if (report.finished || report.failed) log.info(report, 'run reconciler sweep');
+          },
+          onError: (error) => log.warn({ err: error }, 'run reconciler sweep failed'),
+        },
+      )
+    : undefined;
+
 // worker.run() resolves after shutdown(), which Temporal triggers on SIGINT/SIGTERM itself.
 try {
   await worker.run();
 } finally {
+  await reconciler?.stop();
   await connection.close();
   await closeTransformSandbox();
   vault.close();

@@ -23,7 +23,6 @@ export {
   resolveRequest,
 } from './resolve';
 export {
-  destroyRunKey,
   openRuntimeCredentials,
   RunKeyGoneError,
   type RuntimeCredentialDeps,

@@ -1,5 +1,5 @@
 import type { CredentialMap } from '@latchkey/credential-mapper';
-import { type DbExecutor, deleteRunKey, findRunKey, insertRunKey } from '@latchkey/db';
+import { type DbExecutor, findRunKey, insertRunKey } from '@latchkey/db';
 import {
   newEphemeralKey,
   openEphemeral,
@@ -12,7 +12,7 @@ import {
 /**
  * Runtime credentials live only as long as their run. They are sealed with a key made for
  * that run; the key is kept (sealed by the tenant key) in `run_keys` and deleted when the
- * run ends, after which every copy of the sealed credentials, including those in Temporal's
+ * run ends (by `finishRunRow`, in the statement that records the end), after which every copy of the sealed credentials, including those in Temporal's
  * history, can no longer be opened.
  */
 export interface RuntimeCredentialDeps {
@@ -78,13 +78,4 @@ export async function openRuntimeCredentials(
   } finally {
     wipe(key);
   }
-}
-
-/** Called when a run reaches a terminal state; idempotent. */
-export async function destroyRunKey(
-  db: DbExecutor,
-  tenantId: string,
-  runId: string,
-): Promise<void> {
-  await deleteRunKey(db, tenantId, runId);
 }

@@ -7,4 +7,5 @@ export {
   TenantTaggingPayloadConverter,
 } from './payload-converter';
 export { ensureSearchAttributes } from './register-search-attributes';
+export * from './run-reconciler';
 export * from './search-attributes';

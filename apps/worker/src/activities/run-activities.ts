@@ -7,7 +7,6 @@ import {
 import { type Db, finishRunRow } from '@latchkey/db';
 import type { Logger } from '@latchkey/logger';
 import {
-  destroyRunKey,
   ensureFreshToken,
   openRuntimeCredentials,
   type RefreshDeps,
@@ -258,7 +257,6 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
         encryptedResult,
         error,
       });
-      await destroyRunKey(db, tenantId, runId);
       return { tenantId, ok: errors.length === 0, errors };
     },
   };

@@ -12,10 +12,11 @@ import {
   type Run,
   type RunFinishedFeed,
 } from '@latchkey/db';
-import { destroyRunKey, sealRuntimeCredentials } from '@latchkey/resolver';
+import { sealRuntimeCredentials } from '@latchkey/resolver';
 import {
   IntegrationsAttribute,
   type RunWorkflowInput,
+  reconcileRun,
   runWorkflowId,
   TenantAttribute,
   UserAttribute,
@@ -43,7 +44,8 @@ const RUN_EXECUTION_TIMEOUT = '1 hour';
 /**
  * A waiting caller learns the outcome from the run's row (RunFinishedFeed). A run still going
  * after this long is also awaited through Temporal, which knows of ends the row cannot show
- * (a run terminated from outside) and covers a moment when the feed is reconnecting.
+ * (a run terminated from outside: the reconciler then records it) and covers a moment when the
+ * feed is reconnecting.
  */
 const TEMPORAL_BACKSTOP_MS = 1_000;
 
@@ -206,7 +208,6 @@ export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunE
       encryptedResult: null,
       error: 'the run could not be started: Temporal is unavailable',
     });
-    await destroyRunKey(db, tenantId, runId);
     throw error;
   }
 
@@ -216,16 +217,25 @@ export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunE
     const timers: NodeJS.Timeout[] = [];
     const after = (ms: number) =>
       new Promise<void>((resolve) => timers.push(setTimeout(resolve, ms).unref()));
-    const backstop = after(Math.min(TEMPORAL_BACKSTOP_MS, input.timeoutMs)).then(() =>
-      handle.result().then(
-        () => undefined,
-        () => undefined,
-      ),
-    );
+    const ignore = () => undefined;
+    // Once the wait is over, the long poll the backstop may have opened is cancelled with it.
+    const waitOver = new AbortController();
+    const backstop = after(Math.min(TEMPORAL_BACKSTOP_MS, input.timeoutMs))
+      .then(() => client.withAbortSignal(waitOver.signal, () => handle.result()))
+      .then(ignore, ignore)
+      .then(() => {
+        if (waitOver.signal.aborted) return;
+        return reconcileRun(
+          { db, temporal: deps.temporal },
+          { tenantId, runId, temporalWorkflowId, temporalRunId: handle.firstExecutionRunId },
+        );
+      })
+      .then(ignore, ignore);
     try {
       await Promise.race([watch.finished, backstop, after(input.timeoutMs)]);
     } finally {
       watch.stop();
+      waitOver.abort();
       for (const timer of timers) clearTimeout(timer);
     }
   };

@@ -77,7 +77,11 @@ export interface RunOutcome {
   error: string | null;
 }
 
-/** Records the end of a run once; a second call (an activity retry) changes nothing. */
+/**
+ * Records the end of a run once and destroys its run key in the same statement, so no path
+ * that ends a run can leave its runtime credentials openable. A second call (an activity
+ * retry, the reconciler racing the workflow) changes nothing and says so.
+ */
 export async function finishRunRow(
   db: Executor,
   tenantId: string,
@@ -85,6 +89,9 @@ export async function finishRunRow(
   outcome: RunOutcome,
 ): Promise<boolean> {
   const result = await db
+    .with('destroyed_key', (cte) =>
+      cte.deleteFrom('run_keys').where('tenant_id', '=', tenantId).where('run_id', '=', id),
+    )
     .updateTable('runs')
     .set({
       status: outcome.status,
@@ -98,6 +105,44 @@ export async function finishRunRow(
     .where('status', 'in', ['pending', 'running'])
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+export interface UnfinishedRun {
+  tenantId: string;
+  runId: string;
+  temporalWorkflowId: string;
+  temporalRunId: string | null;
+}
+
+/**
+ * Runs not finished and created before `createdBefore`, in pages by id, across every tenant: the
+ * input of the run reconciler, a system job. Each row names its own tenant, and everything the
+ * reconciler then does to a run is scoped by that tenant.
+ */
+export async function listUnfinishedRuns(
+  db: Executor,
+  options: {
+    createdBefore: Date;
+    /** The last run id of the previous page. */
+    afterRunId?: string;
+    limit: number;
+  },
+): Promise<UnfinishedRun[]> {
+  let query = db
+    .selectFrom('runs')
+    .select(['tenant_id', 'id', 'temporal_workflow_id', 'temporal_run_id'])
+    .where('finished_at', 'is', null)
+    .where('created_at', '<', options.createdBefore);
+  // By id, not created_at: a Date holds milliseconds and created_at microseconds, so a
+  // created_at cursor would return the same row again.
+  if (options.afterRunId) query = query.where('id', '>', options.afterRunId);
+  const rows = await query.orderBy('id').limit(options.limit).execute();
+  return rows.map((row) => ({
+    tenantId: row.tenant_id,
+    runId: row.id,
+    temporalWorkflowId: row.temporal_workflow_id,
+    temporalRunId: row.temporal_run_id,
+  }));
 }
 
 export async function insertRunKey(
@@ -117,12 +162,4 @@ export async function findRunKey(db: Executor, tenantId: string, runId: string) 
     .where('tenant_id', '=', tenantId)
     .where('run_id', '=', runId)
     .executeTakeFirst();
-}
-
-export async function deleteRunKey(db: Executor, tenantId: string, runId: string): Promise<void> {
-  await db
-    .deleteFrom('run_keys')
-    .where('tenant_id', '=', tenantId)
-    .where('run_id', '=', runId)
-    .execute();
 }
