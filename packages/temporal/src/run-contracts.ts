@@ -20,6 +20,12 @@ export interface RunWorkflowInput {
    * also write a search attribute on every run).
    */
   singleStepRunsLocally?: true;
+  /**
+   * Set on runs started since a one-step run's step also records the run's end
+   * (`executeStepAndFinish`), saving a second local activity. Runs started before lack it and
+   * replay with `executeStep` then `finishRun`.
+   */
+  singleStepRecordsEnd?: true;
 }
 
 /** A step as the worker receives it; the engine's schema gives its full shape. */
@@ -76,8 +82,22 @@ export interface FinishRunResult {
   errors: string[];
 }
 
+export interface ExecuteStepAndFinishInput extends ExecuteStepInput {
+  responseSchema: Record<string, unknown> | null;
+}
+
+export interface ExecuteStepAndFinishResult extends ExecuteStepResult {
+  /**
+   * The recorded end of the run, or null when recording it failed: the step is not repeated
+   * for that, and the workflow records the end with `finishRun` instead.
+   */
+  finished: FinishRunResult | null;
+}
+
 export interface RunActivities {
   executeStep(input: ExecuteStepInput): Promise<ExecuteStepResult>;
+  /** A one-step run's step, which also records the run's end when it succeeds. */
+  executeStepAndFinish(input: ExecuteStepAndFinishInput): Promise<ExecuteStepAndFinishResult>;
   finishRun(input: FinishRunInput): Promise<FinishRunResult>;
 }
 

@@ -8,6 +8,8 @@ export type {
   RefreshPlan,
 } from './refresher-contracts';
 export type {
+  ExecuteStepAndFinishInput,
+  ExecuteStepAndFinishResult,
   ExecuteStepInput,
   ExecuteStepResult,
   FinishRunInput,

@@ -13,6 +13,8 @@ import {
   resolveRequest,
 } from '@latchkey/resolver';
 import type {
+  ExecuteStepAndFinishInput,
+  ExecuteStepAndFinishResult,
   ExecuteStepInput,
   ExecuteStepResult,
   FinishRunInput,
@@ -175,89 +177,114 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
     return { raw: result.rows, stats: { rows: result.rowCount } };
   }
 
-  return {
-    async executeStep(input: ExecuteStepInput): Promise<ExecuteStepResult> {
-      const started = performance.now();
-      const stepId = String(input.step.id);
-      const secrets = new Set<string>();
-      return deps.limiter.run(input.tenantId, () =>
-        heartbeating(async () => {
-          try {
-            const step = workflowStepSchema.parse(input.step);
-            const runtime = input.sealedRuntimeCredentials
-              ? await openRuntimeCredentials(
-                  { db, vault },
-                  {
-                    tenantId: input.tenantId,
-                    runId: input.runId,
-                    sealed: input.sealedRuntimeCredentials,
-                  },
-                )
-              : undefined;
-            for (const value of Object.values(runtime ?? {})) secrets.add(value);
-            const executed =
-              step.type === 'sql'
-                ? await runSql(step, input, runtime, secrets)
-                : await runHttp(step, input, runtime, secrets);
-            const redactor = createRedactor(secrets);
-            // A response can echo a credential back; nothing secret leaves the activity.
-            const raw = redactor.redact(executed.raw);
-            const result = step.transform
-              ? await runTransform(step.transform, {
-                  result: raw,
-                  input: input.variables.input,
-                  steps: input.variables.steps,
-                })
-              : raw;
-            return {
-              tenantId: input.tenantId,
-              result: redactor.redact(result),
-              stats: {
-                stepId,
-                integrationId: step.integrationId,
-                durationMs: Math.round(performance.now() - started),
-                attempts: Context.current().info.attempt,
-                ...executed.stats,
-              },
-            };
-          } catch (error) {
-            const failure = toStepFailure(error, stepId, createRedactor(secrets).redactString);
-            deps.log.warn({ runId: input.runId, stepId, type: failure.type }, failure.message);
-            throw failure;
-          }
-        }),
-      );
-    },
-
-    async finishRun(input: FinishRunInput): Promise<FinishRunResult> {
-      const { tenantId, runId, outcome } = input;
-      let errors: string[] = [];
-      let status = outcome.status;
-      let encryptedResult: Buffer | null = null;
-      let error = outcome.status === 'failed' ? outcome.error : null;
-      if (outcome.status === 'succeeded') {
-        if (input.responseSchema) {
-          const check = validateAgainstSchema(input.responseSchema, outcome.output);
-          if (!check.ok) {
-            errors = check.errors;
-            status = 'failed';
-            error = `the output does not match responseSchema: ${errors.join('; ')}`;
-          }
+  async function executeStep(input: ExecuteStepInput): Promise<ExecuteStepResult> {
+    const started = performance.now();
+    const stepId = String(input.step.id);
+    const secrets = new Set<string>();
+    return deps.limiter.run(input.tenantId, () =>
+      heartbeating(async () => {
+        try {
+          const step = workflowStepSchema.parse(input.step);
+          const runtime = input.sealedRuntimeCredentials
+            ? await openRuntimeCredentials(
+                { db, vault },
+                {
+                  tenantId: input.tenantId,
+                  runId: input.runId,
+                  sealed: input.sealedRuntimeCredentials,
+                },
+              )
+            : undefined;
+          for (const value of Object.values(runtime ?? {})) secrets.add(value);
+          const executed =
+            step.type === 'sql'
+              ? await runSql(step, input, runtime, secrets)
+              : await runHttp(step, input, runtime, secrets);
+          const redactor = createRedactor(secrets);
+          // A response can echo a credential back; nothing secret leaves the activity.
+          const raw = redactor.redact(executed.raw);
+          const result = step.transform
+            ? await runTransform(step.transform, {
+                result: raw,
+                input: input.variables.input,
+                steps: input.variables.steps,
+              })
+            : raw;
+          return {
+            tenantId: input.tenantId,
+            result: redactor.redact(result),
+            stats: {
+              stepId,
+              integrationId: step.integrationId,
+              durationMs: Math.round(performance.now() - started),
+              attempts: Context.current().info.attempt,
+              ...executed.stats,
+            },
+          };
+        } catch (error) {
+          const failure = toStepFailure(error, stepId, createRedactor(secrets).redactString);
+          deps.log.warn({ runId: input.runId, stepId, type: failure.type }, failure.message);
+          throw failure;
         }
-        if (status === 'succeeded') {
-          encryptedResult = await vault.sealJson(
-            { tenantId, kind: 'run.result', recordId: runId, userId: input.userId },
-            outcome.output ?? null,
-          );
+      }),
+    );
+  }
+
+  async function finishRun(input: FinishRunInput): Promise<FinishRunResult> {
+    const { tenantId, runId, outcome } = input;
+    let errors: string[] = [];
+    let status = outcome.status;
+    let encryptedResult: Buffer | null = null;
+    let error = outcome.status === 'failed' ? outcome.error : null;
+    if (outcome.status === 'succeeded') {
+      if (input.responseSchema) {
+        const check = validateAgainstSchema(input.responseSchema, outcome.output);
+        if (!check.ok) {
+          errors = check.errors;
+          status = 'failed';
+          error = `the output does not match responseSchema: ${errors.join('; ')}`;
         }
       }
-      await finishRunRow(db, tenantId, runId, {
-        status,
-        stepStats: input.stepStats,
-        encryptedResult,
-        error,
+      if (status === 'succeeded') {
+        encryptedResult = await vault.sealJson(
+          { tenantId, kind: 'run.result', recordId: runId, userId: input.userId },
+          outcome.output ?? null,
+        );
+      }
+    }
+    await finishRunRow(db, tenantId, runId, {
+      status,
+      stepStats: input.stepStats,
+      encryptedResult,
+      error,
+    });
+    return { tenantId, ok: errors.length === 0, errors };
+  }
+
+  return {
+    executeStep,
+    finishRun,
+    async executeStepAndFinish(
+      input: ExecuteStepAndFinishInput,
+    ): Promise<ExecuteStepAndFinishResult> {
+      // A failed step throws as executeStep does; the workflow then records the failure.
+      const done = await executeStep(input);
+      const finished = await finishRun({
+        tenantId: input.tenantId,
+        runId: input.runId,
+        userId: input.userId,
+        outcome: { status: 'succeeded', output: done.result },
+        stepStats: [done.stats],
+        responseSchema: input.responseSchema,
+      }).catch((error: unknown) => {
+        // Failing here would retry the step; the workflow's finishRun records the end instead.
+        deps.log.warn(
+          { runId: input.runId, err: error instanceof Error ? error.message : String(error) },
+          'recording the end of a one-step run failed; the workflow retries it',
+        );
+        return null;
       });
-      return { tenantId, ok: errors.length === 0, errors };
+      return { ...done, finished };
     },
   };
 }

@@ -1,5 +1,7 @@
 import type {
+  ExecuteStepResult,
   FinishRunInput,
+  FinishRunResult,
   RunActivities,
   RunWorkflowInput,
   RunWorkflowResult,
@@ -79,6 +81,10 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunWorkflowR
   const stepStats: StepStats[] = [];
   const results: Record<string, unknown> = {};
   let output: unknown = null;
+  // A one-step run's step records the run's end itself: one local activity instead of two.
+  const stepRecordsEnd =
+    input.steps.length === 1 && input.singleStepRunsLocally && input.singleStepRecordsEnd;
+  let recorded: FinishRunResult | null = null;
   const finish = (outcome: FinishRunInput['outcome']) =>
     books.finishRun({
       tenantId,
@@ -91,14 +97,25 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunWorkflowR
 
   try {
     for (const step of input.steps) {
-      const done = await steps.executeStep({
+      const stepInput = {
         tenantId,
         runId,
         userId: input.userId,
         step,
         variables: { input: input.payload, steps: results },
         sealedRuntimeCredentials: input.sealedRuntimeCredentials,
-      });
+      };
+      let done: ExecuteStepResult;
+      if (stepRecordsEnd) {
+        const withEnd = await steps.executeStepAndFinish({
+          ...stepInput,
+          responseSchema: input.responseSchema,
+        });
+        recorded = withEnd.finished;
+        done = withEnd;
+      } else {
+        done = await steps.executeStep(stepInput);
+      }
       results[step.id] = done.result;
       output = done.result;
       stepStats.push(done.stats);
@@ -111,7 +128,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunWorkflowR
     throw error;
   }
 
-  const finished = await finish({ status: 'succeeded', output });
+  const finished = recorded ?? (await finish({ status: 'succeeded', output }));
   if (!finished.ok) {
     throw ApplicationFailure.create({
       type: RESPONSE_SCHEMA_ERROR,

@@ -182,6 +182,7 @@ export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunE
     responseSchema: definition.responseSchema,
     sealedRuntimeCredentials,
     singleStepRunsLocally: true,
+    singleStepRecordsEnd: true,
   };
   const client = await deps.temporal();
   // Watching before the start: the run cannot end unheard.

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { LatchkeyClient } from '@latchkey/client';
+import { findRun, insertRun } from '@latchkey/db';
+import { createDataConverter, type RunWorkflowInput } from '@latchkey/temporal';
+import { bundleWorkflows } from '@latchkey/worker';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './harness';
+import { json, type LoopbackServer, startLoopbackServer } from './loopback';
+import { startTestWorker } from './worker-harness';
+
+describe('a one-step run records its end from its step', () => {
+  let api: TestApi;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let target: LoopbackServer;
+  let client: LatchkeyClient;
+  let tenantId: string;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    worker = await startTestWorker(api);
+    target = await startLoopbackServer((_request, res) => json(res, 200, { items: [1, 2, 3] }));
+    const tenant = await api.createTenant('acme');
+    tenantId = tenant.tenantId;
+    client = new LatchkeyClient({ endpoint: api.publicUrl, apiKey: tenant.apiKey });
+    await client.upsertIntegration({
+      id: 'target',
+      urlHost: target.url,
+      auth: { type: 'bearer', credential: 'token' },
+      credentials: { token: 'one-step-token-5555' },
+    });
+    await client.buildWorkflow({
+      id: 'one-call',
+      instruction: 'one GET',
+      integrationIds: ['target'],
+      steps: [{ id: 'get', integrationId: 'target', method: 'GET', path: '/items' }],
+      responseSchema: { type: 'object', required: ['items'] },
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await target?.close();
+    await api?.close();
+  });
+
+  /** The history once the workflow has closed: a waiting caller returns when the row is written. */
+  const historyOf = async (workflowId: string) => {
+    const handle = (await api.temporal()).workflow.getHandle(workflowId);
+    await handle.result().catch(() => undefined);
+    return handle.fetchHistory();
+  };
+  type HistoryEvent = NonNullable<Awaited<ReturnType<typeof historyOf>>['events']>[number];
+  const count = (
+    history: Awaited<ReturnType<typeof historyOf>>,
+    kind: 'markerRecordedEventAttributes' | 'workflowTaskCompletedEventAttributes',
+  ) => history.events?.filter((event: HistoryEvent) => event[kind] != null).length ?? 0;
+
+  it('in one local activity and one workflow task, and replays deterministically', async () => {
+    const run = await client.executeWorkflow({ workflowId: 'one-call' });
+    expect(run.status).toBe('succeeded');
+    expect(run.output).toEqual({ items: [1, 2, 3] });
+    const history = await historyOf(run.temporal.workflowId);
+    expect(count(history, 'markerRecordedEventAttributes')).toBe(1);
+    expect(count(history, 'workflowTaskCompletedEventAttributes')).toBe(1);
+
+    // A run started before steps recorded the end (no singleStepRecordsEnd) still takes, and
+    // replays, the step-then-finishRun path.
+    const runId = randomUUID();
+    const workflowId = `run:acme:one-call:${runId}`;
+    await insertRun(api.db, {
+      id: runId,
+      tenantId,
+      workflowId: 'one-call',
+      workflowVersion: 1,
+      userId: null,
+      temporalWorkflowId: workflowId,
+    });
+    const input: RunWorkflowInput = {
+      tenantId,
+      runId,
+      workflowId: 'one-call',
+      workflowVersion: 1,
+      userId: null,
+      steps: [{ id: 'get', integrationId: 'target', method: 'GET', path: '/items' }],
+      payload: null,
+      responseSchema: null,
+      sealedRuntimeCredentials: null,
+      singleStepRunsLocally: true,
+    };
+    await (await api.temporal()).workflow.execute('runWorkflow', {
+      taskQueue: api.taskQueue,
+      workflowId,
+      args: [input],
+    });
+    expect((await findRun(api.db, tenantId, runId))?.status).toBe('succeeded');
+    const older = await historyOf(workflowId);
+    expect(count(older, 'markerRecordedEventAttributes')).toBe(2);
+
+    const replays = Worker.runReplayHistories(
+      {
+        workflowBundle: await bundleWorkflows(),
+        dataConverter: createDataConverter({ vault: api.vault }),
+      },
+      [
+        { workflowId: run.temporal.workflowId, history },
+        { workflowId, history: older },
+      ],
+    );
+    for await (const result of replays) expect(result.error).toBeUndefined();
+  }, 60_000);
+
+  it('fails the run when the output breaks the response schema, recorded by the step', async () => {
+    await client.buildWorkflow({
+      id: 'one-call',
+      instruction: 'one GET whose answer breaks the schema',
+      integrationIds: ['target'],
+      steps: [{ id: 'get', integrationId: 'target', method: 'GET', path: '/items' }],
+      responseSchema: { type: 'object', required: ['customers'] },
+    });
+    const run = await client.executeWorkflow({ workflowId: 'one-call' });
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/responseSchema/);
+    expect(run.error).toMatch(/customers/);
+    const history = await historyOf(run.temporal.workflowId);
+    expect(count(history, 'markerRecordedEventAttributes')).toBe(1);
+  });
+});
