@@ -71,8 +71,8 @@ describe('runs.execute with wait', () => {
       .terminate('terminated by the test');
 
     const returned = await waiting;
-    // The workflow never ran its bookkeeping; Temporal's answer ends the wait and the
-    // reconciler records the end, which also destroys the runtime credentials' key.
+    // The workflow never ran its bookkeeping: the wait's check with Temporal finds the end and
+    // records it, which also destroys the runtime credentials' key.
     expect(returned.runId).toBe(run?.runId);
     expect(returned.status).toBe('failed');
     expect(returned.error).toBe('the run was terminated in Temporal');

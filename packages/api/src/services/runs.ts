@@ -42,12 +42,13 @@ export interface RunServiceDeps {
 const RUN_EXECUTION_TIMEOUT = '1 hour';
 
 /**
- * A waiting caller learns the outcome from the run's row (RunFinishedFeed). A run still going
- * after this long is also awaited through Temporal, which knows of ends the row cannot show
- * (a run terminated from outside: the reconciler then records it) and covers a moment when the
- * feed is reconnecting.
+ * A waiting caller learns the outcome from the run's row (RunFinishedFeed). While the run goes
+ * on, Temporal is also asked every so often whether it has ended: it knows of ends the row
+ * cannot show (a run terminated from outside, which the check then records) and covers a
+ * moment when the feed is reconnecting. A describe call, not a history long poll per waiting
+ * run: under load, when runs take longer than the first check, the checks must stay cheap.
  */
-const TEMPORAL_BACKSTOP_MS = 1_000;
+const TEMPORAL_CHECK_MS = 3_000;
 
 export async function runView(vault: Pick<Vault, 'openJson'>, row: Run) {
   const output =
@@ -218,25 +219,28 @@ export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunE
     const timers: NodeJS.Timeout[] = [];
     const after = (ms: number) =>
       new Promise<void>((resolve) => timers.push(setTimeout(resolve, ms).unref()));
-    const ignore = () => undefined;
-    // Once the wait is over, the long poll the backstop may have opened is cancelled with it.
-    const waitOver = new AbortController();
-    const backstop = after(Math.min(TEMPORAL_BACKSTOP_MS, input.timeoutMs))
-      .then(() => client.withAbortSignal(waitOver.signal, () => handle.result()))
-      .then(ignore, ignore)
-      .then(() => {
-        if (waitOver.signal.aborted) return;
-        return reconcileRun(
-          { db, temporal: deps.temporal },
-          { tenantId, runId, temporalWorkflowId, temporalRunId: handle.firstExecutionRunId },
+    let waitOver = false;
+    const checkTemporal = async () => {
+      const run = {
+        tenantId,
+        runId,
+        temporalWorkflowId,
+        temporalRunId: handle.firstExecutionRunId,
+      };
+      for (;;) {
+        await after(Math.min(TEMPORAL_CHECK_MS, input.timeoutMs));
+        if (waitOver) return;
+        const state = await reconcileRun({ db, temporal: deps.temporal }, run).catch(
+          () => 'running' as const,
         );
-      })
-      .then(ignore, ignore);
+        if (state !== 'running') return;
+      }
+    };
     try {
-      await Promise.race([watch.finished, backstop, after(input.timeoutMs)]);
+      await Promise.race([watch.finished, checkTemporal(), after(input.timeoutMs)]);
     } finally {
+      waitOver = true;
       watch.stop();
-      waitOver.abort();
       for (const timer of timers) clearTimeout(timer);
     }
   };
