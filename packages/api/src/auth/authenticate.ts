@@ -3,6 +3,8 @@ import { hashApiKey } from './api-key-secret';
 
 export interface Caller {
   tenantId: string;
+  /** Read with the key: runs name their tenant in readable Temporal workflow ids. */
+  tenantName: string;
   apiKeyId: string;
   scopes: readonly ApiKeyScope[];
 }
@@ -23,7 +25,15 @@ export async function authenticateApiKey(db: Db, key: string | undefined): Promi
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > TOUCH_INTERVAL_MS) {
     await touchApiKey(db, row.id, now);
   }
-  return { ok: true, caller: { tenantId: row.tenant_id, apiKeyId: row.id, scopes: row.scopes } };
+  return {
+    ok: true,
+    caller: {
+      tenantId: row.tenant_id,
+      tenantName: row.tenant_name,
+      apiKeyId: row.id,
+      scopes: row.scopes,
+    },
+  };
 }
 
 /** `admin` implies every scope. */

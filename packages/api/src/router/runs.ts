@@ -7,7 +7,9 @@ const procedure = scopedProcedure('runs');
 export const runsRouter = router({
   execute: procedure
     .input(runExecuteSchema)
-    .mutation(({ ctx, input }) => executeRun(ctx, actorOf(ctx.caller), input)),
+    .mutation(({ ctx, input }) =>
+      executeRun(ctx, { ...actorOf(ctx.caller), tenantName: ctx.caller.tenantName }, input),
+    ),
   get: procedure
     .input(runIdSchema)
     .query(({ ctx, input }) => getRun(ctx, ctx.caller.tenantId, input.runId)),

@@ -3,10 +3,9 @@ import {
   appendAudit,
   type Db,
   findRun,
-  findTenantById,
   findWorkflow,
   finishRunRow,
-  insertRun,
+  insertRunAudited,
   listRuns as listRunRows,
   markRunStarted,
   type Run,
@@ -121,13 +120,13 @@ async function definitionFor(
  * Starts one Temporal workflow for one run. Runtime credentials are sealed with a key made
  * for this run before anything leaves the api; the caller gets the result or the run id.
  */
-export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunExecuteInput) {
+export async function executeRun(
+  deps: RunServiceDeps,
+  actor: Actor & { tenantName: string },
+  input: RunExecuteInput,
+) {
   const { db, tenantId } = { db: deps.db, tenantId: actor.tenantId };
-  // Independent reads, side by side: every run pays for this before it starts.
-  const [definition, tenant] = await Promise.all([
-    definitionFor(db, tenantId, input),
-    findTenantById(db, tenantId),
-  ]);
+  const definition = await definitionFor(db, tenantId, input);
   const integrationIds = [...new Set(definition.steps.map((s) => s.integrationId))];
   if (input.integrationIds) {
     const outside = integrationIds.filter((id) => !input.integrationIds?.includes(id));
@@ -141,16 +140,28 @@ export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunE
   }
 
   const runId = randomUUID();
-  const temporalWorkflowId = runWorkflowId(tenant?.name ?? tenantId, definition.id, runId);
-  await insertRun(db, {
-    id: runId,
-    tenantId,
-    workflowId: definition.id,
-    workflowVersion: definition.version,
-    userId: input.userId ?? null,
-    temporalWorkflowId,
-  });
+  const temporalWorkflowId = runWorkflowId(actor.tenantName, definition.id, runId);
   const credentialNames = Object.keys(input.credentials ?? {});
+  await insertRunAudited(
+    db,
+    {
+      id: runId,
+      tenantId,
+      workflowId: definition.id,
+      workflowVersion: definition.version,
+      userId: input.userId ?? null,
+      temporalWorkflowId,
+    },
+    {
+      actor: actor.actor,
+      action: 'run.execute',
+      details: {
+        workflowId: definition.id,
+        version: definition.version,
+        runtimeCredentials: credentialNames,
+      },
+    },
+  );
   const sealedRuntimeCredentials =
     input.credentials && credentialNames.length
       ? await sealRuntimeCredentials(
@@ -158,19 +169,6 @@ export async function executeRun(deps: RunServiceDeps, actor: Actor, input: RunE
           { tenantId, runId, credentials: input.credentials },
         )
       : null;
-  await appendAudit(db, {
-    tenantId,
-    actor: actor.actor,
-    action: 'run.execute',
-    targetKind: 'run',
-    targetId: runId,
-    userId: input.userId ?? null,
-    details: {
-      workflowId: definition.id,
-      version: definition.version,
-      runtimeCredentials: credentialNames,
-    },
-  });
 
   const workflowInput: RunWorkflowInput = {
     tenantId,

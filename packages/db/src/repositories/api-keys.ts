@@ -23,9 +23,21 @@ export async function insertApiKey(db: Db, key: InsertApiKey): Promise<ApiKey> {
     .executeTakeFirstOrThrow();
 }
 
-/** Looks a key up by its hash; revoked keys are returned too so callers can say so. */
-export async function findApiKeyByHash(db: Db, keyHash: string): Promise<ApiKey | undefined> {
-  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+/**
+ * Looks a key up by its hash, with its tenant's name (every request reads it here rather than
+ * in a second query); revoked keys are returned too so callers can say so.
+ */
+export async function findApiKeyByHash(
+  db: Db,
+  keyHash: string,
+): Promise<(ApiKey & { tenant_name: string }) | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
+    .selectAll('api_keys')
+    .select('tenants.name as tenant_name')
+    .where('api_keys.key_hash', '=', keyHash)
+    .executeTakeFirst();
 }
 
 export async function listApiKeys(db: Db, tenantId: string): Promise<ApiKey[]> {

@@ -12,19 +12,21 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** The row an audit entry becomes, for statements that write one beside something else. */
+export function auditEventValues(entry: AuditEntry) {
+  return {
+    tenant_id: entry.tenantId,
+    actor: entry.actor,
+    action: entry.action,
+    target_kind: entry.targetKind,
+    target_id: entry.targetId,
+    user_id: entry.userId ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+  };
+}
+
 export async function appendAudit(db: Executor, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      tenant_id: entry.tenantId,
-      actor: entry.actor,
-      action: entry.action,
-      target_kind: entry.targetKind,
-      target_id: entry.targetId,
-      user_id: entry.userId ?? null,
-      details: JSON.stringify(entry.details ?? {}),
-    })
-    .execute();
+  await db.insertInto('audit_events').values(auditEventValues(entry)).execute();
 }
 
 export async function listAudit(

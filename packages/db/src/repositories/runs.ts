@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbExecutor as Executor } from '../client';
 import type { Run, RunStatus } from '../schema';
+import { type AuditEntry, auditEventValues } from './audit';
 
 export interface NewRunRow {
   id: string;
@@ -11,21 +12,40 @@ export interface NewRunRow {
   temporalWorkflowId: string;
 }
 
+const newRunValues = (run: NewRunRow) => ({
+  id: run.id,
+  tenant_id: run.tenantId,
+  workflow_id: run.workflowId,
+  workflow_version: run.workflowVersion,
+  user_id: run.userId,
+  temporal_workflow_id: run.temporalWorkflowId,
+  started_at: new Date(),
+  step_stats: '[]',
+});
+
 export async function insertRun(db: Executor, run: NewRunRow): Promise<Run> {
-  return db
-    .insertInto('runs')
-    .values({
-      id: run.id,
-      tenant_id: run.tenantId,
-      workflow_id: run.workflowId,
-      workflow_version: run.workflowVersion,
-      user_id: run.userId,
-      temporal_workflow_id: run.temporalWorkflowId,
-      started_at: new Date(),
-      step_stats: '[]',
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return db.insertInto('runs').values(newRunValues(run)).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Writes a new run and its audit entry in one statement: one round trip on every run. */
+export async function insertRunAudited(
+  db: Executor,
+  run: NewRunRow,
+  audit: Omit<AuditEntry, 'tenantId' | 'targetKind' | 'targetId' | 'userId'>,
+): Promise<void> {
+  await db
+    .with('new_run', (cte) => cte.insertInto('runs').values(newRunValues(run)))
+    .insertInto('audit_events')
+    .values(
+      auditEventValues({
+        ...audit,
+        tenantId: run.tenantId,
+        targetKind: 'run',
+        targetId: run.id,
+        userId: run.userId,
+      }),
+    )
+    .execute();
 }
 
 export async function findRun(
