@@ -10,7 +10,7 @@ import { startTestWorker } from './worker-harness';
 
 const RUNTIME_TOKEN = 'reconciler-runtime-token-7777';
 
-describe('the run reconciler records runs that ended in Temporal without their bookkeeping', () => {
+describe('runs that end in Temporal without their own bookkeeping are recorded as ended', () => {
   let api: TestApi;
   let worker: Awaited<ReturnType<typeof startTestWorker>>;
   let slow: LoopbackServer;
@@ -114,5 +114,36 @@ describe('the run reconciler records runs that ended in Temporal without their b
     const row = await findRun(api.db, tenantId, runId);
     expect(row?.status).toBe('failed');
     expect(row?.error).toBe('the run was never started in Temporal');
+  }, 60_000);
+  it('a waiting runs.execute returns soon after its run is terminated, with the end recorded and its key gone', async () => {
+    const { client } = tenants.acme!;
+    const requestsBefore = slow.requests.length;
+    const started = Date.now();
+    const waiting = client.executeWorkflow({
+      workflowId: 'hangs',
+      wait: true,
+      timeoutMs: 60_000,
+      credentials: { slow_token: RUNTIME_TOKEN },
+    });
+    await waitFor(
+      () => slow.requests.length > requestsBefore,
+      30_000,
+      'the step to call the server',
+    );
+    const [run] = await client.listRuns({ workflowId: 'hangs', status: 'running' });
+    expect(run?.status).toBe('running');
+    expect(await runKeys(String(run?.runId))).toHaveLength(1);
+    const temporal = await api.temporal();
+    await temporal.workflow.getHandle(String(run?.temporal.workflowId)).terminate('by the test');
+
+    const returned = await waiting;
+    // The workflow never ran its bookkeeping: the wait's check with Temporal finds the end and
+    // records it, which also destroys the runtime credentials' key.
+    expect(returned.runId).toBe(run?.runId);
+    expect(returned.status).toBe('failed');
+    expect(returned.error).toBe('the run was terminated in Temporal');
+    expect(returned.finishedAt).not.toBeNull();
+    expect(await runKeys(String(run?.runId))).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(20_000);
   }, 60_000);
 });
