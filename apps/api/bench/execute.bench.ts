@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { measureCpu } from './cpu-time';
 import { percentile, round, startBenchStack, writeResult } from './stack';
 import { startTemporalBaseline } from './temporal-baseline';
 
@@ -90,15 +91,25 @@ try {
   const workflowTimes = await timeEach(SEQUENTIAL, execute);
 
   // In alternating halves: the dev server slows as its in-memory store fills, and the machine's
-  // load drifts, so each side gets its share of both.
-  let throughputS = 0;
-  let baselineS = 0;
-  for (const half of [0, 1]) {
-    const runs = THROUGHPUT_RUNS / 2;
-    if (half === 0) baselineS += await inFlight(runs, baseline.execute);
-    throughputS += await inFlight(runs, execute);
-    if (half === 1) baselineS += await inFlight(runs, baseline.execute);
-  }
+  // load drifts, so each side gets its share of both. CPU time per run is counted beside wall
+  // time: it moves far less with the machine's mood, so it shows what a change saves.
+  const serverPid = stack.temporal.pid;
+  const platform = { seconds: 0, nodeCpuMs: 0, serverCpuMs: 0 as number | null };
+  const alone = { seconds: 0, nodeCpuMs: 0, serverCpuMs: 0 as number | null };
+  const phase = async (side: typeof platform, fn: () => Promise<unknown>) => {
+    const measured = await measureCpu(serverPid, () => inFlight(THROUGHPUT_RUNS / 2, fn));
+    side.seconds += measured.result;
+    side.nodeCpuMs += measured.ownMs;
+    side.serverCpuMs =
+      side.serverCpuMs === null || measured.otherMs === null
+        ? null
+        : side.serverCpuMs + measured.otherMs;
+  };
+  await phase(alone, baseline.execute);
+  await phase(platform, execute);
+  await phase(platform, execute);
+  await phase(alone, baseline.execute);
+  const perRun = (ms: number | null) => (ms === null ? null : round(ms / THROUGHPUT_RUNS));
 
   const result = {
     direct_p50_ms: round(percentile(directTimes, 0.5)),
@@ -106,10 +117,14 @@ try {
     workflow_p50_ms: round(percentile(workflowTimes, 0.5)),
     workflow_p99_ms: round(percentile(workflowTimes, 0.99)),
     overhead_p50_ms: round(percentile(workflowTimes, 0.5) - percentile(directTimes, 0.5)),
-    throughput_runs_s: round(THROUGHPUT_RUNS / throughputS),
+    throughput_runs_s: round(THROUGHPUT_RUNS / platform.seconds),
     temporal_alone_p50_ms: round(percentile(baselineTimes, 0.5)),
-    temporal_alone_runs_s: round(THROUGHPUT_RUNS / baselineS),
-    throughput_vs_temporal_alone: round(baselineS / throughputS),
+    temporal_alone_runs_s: round(THROUGHPUT_RUNS / alone.seconds),
+    throughput_vs_temporal_alone: round(alone.seconds / platform.seconds),
+    node_cpu_ms_per_run: perRun(platform.nodeCpuMs),
+    server_cpu_ms_per_run: perRun(platform.serverCpuMs),
+    temporal_alone_node_cpu_ms_per_run: perRun(alone.nodeCpuMs),
+    temporal_alone_server_cpu_ms_per_run: perRun(alone.serverCpuMs),
   };
   console.log(`direct call:       p50 ${result.direct_p50_ms} ms, p99 ${result.direct_p99_ms} ms`);
   console.log(
@@ -125,6 +140,11 @@ try {
     `Temporal alone:    p50 ${result.temporal_alone_p50_ms} ms, ${result.temporal_alone_runs_s} runs/s with ${IN_FLIGHT} in flight (a workflow that only returns)`,
   );
   console.log(`platform / alone:  ${result.throughput_vs_temporal_alone} of Temporal's throughput`);
+  const server = (ms: number | null) => (ms === null ? '' : `, Temporal server ${ms} ms`);
+  console.log(
+    `CPU per run:       platform: this process ${result.node_cpu_ms_per_run} ms${server(result.server_cpu_ms_per_run)}; ` +
+      `alone: this process ${result.temporal_alone_node_cpu_ms_per_run} ms${server(result.temporal_alone_server_cpu_ms_per_run)}`,
+  );
   console.log(`wrote ${await writeResult('execute.json', result)}`);
 } finally {
   await baseline.stop();

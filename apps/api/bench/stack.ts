@@ -89,7 +89,7 @@ export async function startBenchStack(options: {
     vault,
     client,
     publicUrl,
-    temporal: { address: temporal.address, namespace: temporal.namespace },
+    temporal: { address: temporal.address, namespace: temporal.namespace, pid: temporal.pid },
     async stop() {
       worker.shutdown();
       await running;

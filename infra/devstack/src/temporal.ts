@@ -54,6 +54,8 @@ export interface RunningTemporal {
   address: string;
   namespace: string;
   uiUrl?: string;
+  /** The dev server's process, when this module started one (benchmarks read its CPU time). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -145,6 +147,7 @@ export async function startTemporal(options: StartTemporalOptions): Promise<Runn
     address,
     namespace,
     uiUrl: options.ui ? `http://127.0.0.1:${uiPort}` : undefined,
+    pid: child.pid,
     stop: () => stopChild(child),
   };
 }
