@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LatchkeyClient } from '@latchkey/client';
 import { findRun, insertRun } from '@latchkey/db';
-import { sweepUnfinishedRuns } from '@latchkey/temporal';
+import { type SweepReport, startRunReconciler, sweepUnfinishedRuns } from '@latchkey/temporal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
@@ -115,6 +115,33 @@ describe('runs that end in Temporal without their own bookkeeping are recorded a
     expect(row?.status).toBe('failed');
     expect(row?.error).toBe('the run was never started in Temporal');
   }, 60_000);
+  it('sweeps on its own every interval, as each worker runs it, until stopped', async () => {
+    const { tenantId } = tenants.acme!;
+    const runId = randomUUID();
+    await insertRun(api.db, {
+      id: runId,
+      tenantId,
+      workflowId: 'hangs',
+      workflowVersion: 1,
+      userId: null,
+      temporalWorkflowId: `run:acme:hangs:${runId}`,
+    });
+    const reports: SweepReport[] = [];
+    const reconciler = startRunReconciler(
+      { db: api.db, temporal: api.temporal },
+      { intervalMs: 100, graceMs: 0, onSweep: (report) => reports.push(report) },
+    );
+    try {
+      await waitFor(() => reports.some((r) => r.finished === 1), 10_000, 'a sweep to finish it');
+    } finally {
+      await reconciler.stop();
+    }
+    expect((await findRun(api.db, tenantId, runId))?.status).toBe('failed');
+    const sweeps = reports.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(reports).toHaveLength(sweeps);
+  });
+
   it('a waiting runs.execute returns soon after its run is terminated, with the end recorded and its key gone', async () => {
     const { client } = tenants.acme!;
     const requestsBefore = slow.requests.length;

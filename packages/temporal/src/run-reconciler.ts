@@ -129,8 +129,10 @@ export function startRunReconciler(
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
+      // A failed sweep (the database unreachable) is reported and the next one runs as usual.
       current = sweepUnfinishedRuns(deps, options)
-        .then((report) => options.onSweep?.(report), options.onError)
+        .then((report) => options.onSweep?.(report))
+        .catch((error: unknown) => options.onError?.(error))
         .finally(schedule);
     }, options.intervalMs);
     timer.unref();
