@@ -29,13 +29,7 @@ describe('a one-step run records its end from its step', () => {
       auth: { type: 'bearer', credential: 'token' },
       credentials: { token: 'one-step-token-5555' },
     });
-    await client.buildWorkflow({
-      id: 'one-call',
-      instruction: 'one GET',
-      integrationIds: ['target'],
-      steps: [{ id: 'get', integrationId: 'target', method: 'GET', path: '/items' }],
-      responseSchema: { type: 'object', required: ['items'] },
-    });
+    await buildOneCall({ type: 'object', required: ['items'] });
   });
 
   afterAll(async () => {
@@ -43,6 +37,16 @@ describe('a one-step run records its end from its step', () => {
     await target?.close();
     await api?.close();
   });
+
+  /** A new version of the one-step workflow, whose answer must match `responseSchema`. */
+  const buildOneCall = (responseSchema: Record<string, unknown>) =>
+    client.buildWorkflow({
+      id: 'one-call',
+      instruction: 'one GET',
+      integrationIds: ['target'],
+      steps: [{ id: 'get', integrationId: 'target', method: 'GET', path: '/items' }],
+      responseSchema,
+    });
 
   /** The history once the workflow has closed: a waiting caller returns when the row is written. */
   const historyOf = async (workflowId: string) => {
@@ -111,13 +115,7 @@ describe('a one-step run records its end from its step', () => {
   }, 60_000);
 
   it('fails the run when the output breaks the response schema, recorded by the step', async () => {
-    await client.buildWorkflow({
-      id: 'one-call',
-      instruction: 'one GET whose answer breaks the schema',
-      integrationIds: ['target'],
-      steps: [{ id: 'get', integrationId: 'target', method: 'GET', path: '/items' }],
-      responseSchema: { type: 'object', required: ['customers'] },
-    });
+    await buildOneCall({ type: 'object', required: ['customers'] });
     const run = await client.executeWorkflow({ workflowId: 'one-call' });
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/responseSchema/);

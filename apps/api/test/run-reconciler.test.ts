@@ -24,6 +24,19 @@ describe('runs that end in Temporal without their own bookkeeping are recorded a
     sweepUnfinishedRuns({ db: api.db, temporal: api.temporal }, { graceMs, pageSize: 1 });
   const runKeys = (runId: string) =>
     api.db.selectFrom('run_keys').select('run_id').where('run_id', '=', runId).execute();
+  /** A row as the api writes it just before starting the workflow, which never happens. */
+  const insertNeverStartedRun = async (tenantId: string) => {
+    const runId = randomUUID();
+    await insertRun(api.db, {
+      id: runId,
+      tenantId,
+      workflowId: 'hangs',
+      workflowVersion: 1,
+      userId: null,
+      temporalWorkflowId: `run:acme:hangs:${runId}`,
+    });
+    return runId;
+  };
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -97,15 +110,7 @@ describe('runs that end in Temporal without their own bookkeeping are recorded a
 
   it('fails a run that was never started in Temporal, once it is older than the grace period', async () => {
     const { tenantId } = tenants.acme!;
-    const runId = randomUUID();
-    await insertRun(api.db, {
-      id: runId,
-      tenantId,
-      workflowId: 'hangs',
-      workflowVersion: 1,
-      userId: null,
-      temporalWorkflowId: `run:acme:hangs:${runId}`,
-    });
+    const runId = await insertNeverStartedRun(tenantId);
     // Young rows may still be on their way to Temporal.
     expect(await sweep(60_000)).toEqual({ checked: 0, finished: 0, failed: 0 });
     expect((await findRun(api.db, tenantId, runId))?.finished_at).toBeNull();
@@ -115,17 +120,10 @@ describe('runs that end in Temporal without their own bookkeeping are recorded a
     expect(row?.status).toBe('failed');
     expect(row?.error).toBe('the run was never started in Temporal');
   }, 60_000);
+
   it('sweeps on its own every interval, as each worker runs it, until stopped', async () => {
     const { tenantId } = tenants.acme!;
-    const runId = randomUUID();
-    await insertRun(api.db, {
-      id: runId,
-      tenantId,
-      workflowId: 'hangs',
-      workflowVersion: 1,
-      userId: null,
-      temporalWorkflowId: `run:acme:hangs:${runId}`,
-    });
+    const runId = await insertNeverStartedRun(tenantId);
     const reports: SweepReport[] = [];
     const reconciler = startRunReconciler(
       { db: api.db, temporal: api.temporal },
