@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { silentBundlerLogger } from '@latchkey/worker';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import type { echo } from './baseline-workflows';
@@ -18,7 +19,7 @@ export async function startTemporalBaseline(address: string, namespace: string) 
     taskQueue,
     workflowBundle: await bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL('./baseline-workflows.ts', import.meta.url)),
-      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+      logger: silentBundlerLogger,
     }),
   });
   const running = worker.run();

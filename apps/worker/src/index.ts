@@ -1,2 +1,7 @@
 export { createActivities } from './activities';
-export { bundleWorkflows, createLatchkeyWorker, WORKFLOWS_PATH } from './worker';
+export {
+  bundleWorkflows,
+  createLatchkeyWorker,
+  silentBundlerLogger,
+  WORKFLOWS_PATH,
+} from './worker';

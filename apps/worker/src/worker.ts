@@ -50,7 +50,8 @@ function configureRuntime() {
   }
 }
 
-const silentBundlerLogger = {
+/** For bundling workflow code without webpack's chatter (the bench's baseline bundles too). */
+export const silentBundlerLogger = {
   log() {},
   trace() {},
   debug() {},

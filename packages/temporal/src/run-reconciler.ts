@@ -56,7 +56,7 @@ export function outcomeOfClosedRun(status: WorkflowExecutionStatusName | 'NOT_FO
 /** Asks Temporal whether one unfinished run has ended, and records its end if so. */
 export async function reconcileRun(
   deps: RunReconcilerDeps,
-  run: Pick<UnfinishedRun, 'tenantId' | 'runId' | 'temporalWorkflowId' | 'temporalRunId'>,
+  run: UnfinishedRun,
 ): Promise<ReconcileResult> {
   const client = await deps.temporal();
   let status: WorkflowExecutionStatusName | 'NOT_FOUND';
