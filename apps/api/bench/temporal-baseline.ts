@@ -5,14 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { connectTemporal } from '@latchkey/temporal/connection';
 import { silentBundlerLogger } from '@latchkey/worker';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { echo } from './baseline-workflows';
 
 export async function startTemporalBaseline(address: string, namespace: string) {
   const taskQueue = `latchkey-bench-baseline-${randomBytes(4).toString('hex')}`;
-  const workerConnection = await NativeConnection.connect({ address });
+  const workerConnection = await connectTemporal(address);
   const worker = await Worker.create({
     connection: workerConnection,
     namespace,
@@ -23,7 +24,8 @@ export async function startTemporalBaseline(address: string, namespace: string) 
     }),
   });
   const running = worker.run();
-  const clientConnection = await Connection.connect({ address });
+  // The same native connection the platform's api and worker use.
+  const clientConnection = await connectTemporal(address);
   const client = new Client({ connection: clientConnection, namespace });
   let count = 0;
 

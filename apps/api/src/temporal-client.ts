@@ -1,6 +1,10 @@
-import { Client, Connection, type DataConverter } from '@temporalio/client';
+import { connectTemporal } from '@latchkey/temporal/connection';
+import { Client, type DataConverter } from '@temporalio/client';
 
-/** A lazily connected, shared Temporal client; the connection is retried on the next call if it fails. */
+/**
+ * A lazily connected, shared Temporal client on the SDK's native connection; the connection is
+ * retried on the next call if it fails.
+ */
 export function lazyTemporalClient(
   address: string,
   namespace: string,
@@ -8,7 +12,7 @@ export function lazyTemporalClient(
 ) {
   let pending: Promise<Client> | undefined;
   const get = (): Promise<Client> => {
-    pending ??= Connection.connect({ address })
+    pending ??= connectTemporal(address)
       .then((connection) => new Client({ connection, namespace, dataConverter }))
       .catch((error: unknown) => {
         pending = undefined;

@@ -2,16 +2,10 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from '@latchkey/db';
 import type { Logger } from '@latchkey/logger';
 import { TASK_QUEUE, workflowBundleConverterPaths } from '@latchkey/temporal';
+import { connectTemporal } from '@latchkey/temporal/connection';
 import type { Vault } from '@latchkey/vault';
 import type { DataConverter } from '@temporalio/common';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  NativeConnection,
-  Runtime,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { RunActivityDeps } from './activities/run-activities';
 import { TenantLimiter } from './tenant-limiter';
@@ -37,19 +31,6 @@ export interface LatchkeyWorkerOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
 
-let runtimeConfigured = false;
-
-/** The SDK logs at WARN: its info lines drown ours and say nothing an operator needs. */
-function configureRuntime() {
-  if (runtimeConfigured) return;
-  runtimeConfigured = true;
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // Already installed by the host (tests, another worker in this process).
-  }
-}
-
 /** For bundling workflow code without webpack's chatter (the bench's baseline bundles too). */
 export const silentBundlerLogger = {
   log() {},
@@ -71,8 +52,7 @@ export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
 
 /** One worker serves every tenant from the shared task queue. */
 export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
-  configureRuntime();
-  const connection = await NativeConnection.connect({ address: options.address });
+  const connection = await connectTemporal(options.address);
   const activities = createActivities({
     identity: options.identity,
     db: options.db,
