@@ -1,4 +1,5 @@
-import type { Db } from '../client';
+import type { Db, DbExecutor } from '../client';
+import { executePrepared } from '../prepared';
 import type { ApiKey, ApiKeyScope } from '../schema';
 
 export interface InsertApiKey {
@@ -25,19 +26,33 @@ export async function insertApiKey(db: Db, key: InsertApiKey): Promise<ApiKey> {
 
 /**
  * Looks a key up by its hash, with its tenant's name (every request reads it here rather than
- * in a second query); revoked keys are returned too so callers can say so.
+ * in a second query, prepared); revoked keys are returned too so callers can say so.
  */
 export async function findApiKeyByHash(
-  db: Db,
+  db: DbExecutor,
   keyHash: string,
 ): Promise<(ApiKey & { tenant_name: string }) | undefined> {
-  return db
-    .selectFrom('api_keys')
-    .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
-    .selectAll('api_keys')
-    .select('tenants.name as tenant_name')
-    .where('api_keys.key_hash', '=', keyHash)
-    .executeTakeFirst();
+  const { rows } = await executePrepared(
+    db,
+    'latchkey_find_api_key',
+    db
+      .selectFrom('api_keys')
+      .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
+      .select([
+        'api_keys.id',
+        'api_keys.tenant_id',
+        'api_keys.name',
+        'api_keys.prefix',
+        'api_keys.key_hash',
+        'api_keys.scopes',
+        'api_keys.created_at',
+        'api_keys.last_used_at',
+        'api_keys.revoked_at',
+        'tenants.name as tenant_name',
+      ])
+      .where('api_keys.key_hash', '=', keyHash),
+  );
+  return rows[0];
 }
 
 export async function listApiKeys(db: Db, tenantId: string): Promise<ApiKey[]> {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbExecutor as Executor } from '../client';
+import { executePrepared } from '../prepared';
 import type { Run, RunStatus } from '../schema';
 import { type AuditEntry, auditEventValues } from './audit';
 
@@ -27,38 +28,66 @@ export async function insertRun(db: Executor, run: NewRunRow): Promise<Run> {
   return db.insertInto('runs').values(newRunValues(run)).returningAll().executeTakeFirstOrThrow();
 }
 
-/** Writes a new run and its audit entry in one statement: one round trip on every run. */
+/**
+ * Writes a new run and its audit entry in one statement: one round trip on every run. The
+ * statements every run makes are prepared (prepared.ts): planned once per connection.
+ */
 export async function insertRunAudited(
   db: Executor,
   run: NewRunRow,
   audit: Omit<AuditEntry, 'tenantId' | 'targetKind' | 'targetId' | 'userId'>,
 ): Promise<void> {
-  await db
-    .with('new_run', (cte) => cte.insertInto('runs').values(newRunValues(run)))
-    .insertInto('audit_events')
-    .values(
-      auditEventValues({
-        ...audit,
-        tenantId: run.tenantId,
-        targetKind: 'run',
-        targetId: run.id,
-        userId: run.userId,
-      }),
-    )
-    .execute();
+  await executePrepared(
+    db,
+    'latchkey_insert_run',
+    db
+      .with('new_run', (cte) => cte.insertInto('runs').values(newRunValues(run)))
+      .insertInto('audit_events')
+      .values(
+        auditEventValues({
+          ...audit,
+          tenantId: run.tenantId,
+          targetKind: 'run',
+          targetId: run.id,
+          userId: run.userId,
+        }),
+      ),
+  );
 }
+
+/** Every column of a run, named: a prepared statement cannot read `*`. */
+const RUN_COLUMNS = [
+  'id',
+  'tenant_id',
+  'workflow_id',
+  'workflow_version',
+  'user_id',
+  'temporal_workflow_id',
+  'temporal_run_id',
+  'status',
+  'started_at',
+  'finished_at',
+  'step_stats',
+  'encrypted_result',
+  'error',
+  'created_at',
+] as const;
 
 export async function findRun(
   db: Executor,
   tenantId: string,
   id: string,
 ): Promise<Run | undefined> {
-  return db
-    .selectFrom('runs')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const { rows } = await executePrepared(
+    db,
+    'latchkey_find_run',
+    db
+      .selectFrom('runs')
+      .select(RUN_COLUMNS)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id),
+  );
+  return rows[0];
 }
 
 export async function listRuns(
@@ -79,15 +108,18 @@ export async function markRunStarted(
   temporalRunId: string,
 ): Promise<void> {
   // A fast run may already have finished: only a pending run becomes running.
-  await db
-    .updateTable('runs')
-    .set({
-      temporal_run_id: temporalRunId,
-      status: sql<RunStatus>`case when status = 'pending' then 'running' else status end`,
-    })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .execute();
+  await executePrepared(
+    db,
+    'latchkey_mark_run_started',
+    db
+      .updateTable('runs')
+      .set({
+        temporal_run_id: temporalRunId,
+        status: sql<RunStatus>`case when status = 'pending' then 'running' else status end`,
+      })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id),
+  );
 }
 
 export interface RunOutcome {
@@ -108,23 +140,26 @@ export async function finishRunRow(
   id: string,
   outcome: RunOutcome,
 ): Promise<boolean> {
-  const result = await db
-    .with('destroyed_key', (cte) =>
-      cte.deleteFrom('run_keys').where('tenant_id', '=', tenantId).where('run_id', '=', id),
-    )
-    .updateTable('runs')
-    .set({
-      status: outcome.status,
-      finished_at: new Date(),
-      step_stats: JSON.stringify(outcome.stepStats),
-      encrypted_result: outcome.encryptedResult,
-      error: outcome.error,
-    })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .where('status', 'in', ['pending', 'running'])
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  const result = await executePrepared(
+    db,
+    'latchkey_finish_run',
+    db
+      .with('destroyed_key', (cte) =>
+        cte.deleteFrom('run_keys').where('tenant_id', '=', tenantId).where('run_id', '=', id),
+      )
+      .updateTable('runs')
+      .set({
+        status: outcome.status,
+        finished_at: new Date(),
+        step_stats: JSON.stringify(outcome.stepStats),
+        encrypted_result: outcome.encryptedResult,
+        error: outcome.error,
+      })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('status', 'in', ['pending', 'running']),
+  );
+  return (result.numAffectedRows ?? 0n) > 0n;
 }
 
 export interface UnfinishedRun {

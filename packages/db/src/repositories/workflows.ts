@@ -1,4 +1,5 @@
 import type { DbExecutor as Executor } from '../client';
+import { executePrepared } from '../prepared';
 import type { Workflow } from '../schema';
 
 export interface WorkflowWrite {
@@ -38,7 +39,23 @@ export async function insertWorkflowVersion(
     .executeTakeFirstOrThrow();
 }
 
-/** A given version, or the latest when `version` is omitted. */
+/** Every column of a workflow version, named: a prepared statement cannot read `*`. */
+const WORKFLOW_COLUMNS = [
+  'tenant_id',
+  'id',
+  'version',
+  'instruction',
+  'integration_ids',
+  'steps',
+  'input_schema',
+  'response_schema',
+  'created_at',
+] as const;
+
+/**
+ * A given version, or the latest when `version` is omitted. Every run by workflow id reads
+ * it: a prepared statement.
+ */
 export async function findWorkflow(
   db: Executor,
   tenantId: string,
@@ -47,11 +64,16 @@ export async function findWorkflow(
 ): Promise<Workflow | undefined> {
   let query = db
     .selectFrom('workflows')
-    .selectAll()
+    .select(WORKFLOW_COLUMNS)
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id);
   if (version !== undefined) query = query.where('version', '=', version);
-  return query.orderBy('version', 'desc').limit(1).executeTakeFirst();
+  const { rows } = await executePrepared(
+    db,
+    'latchkey_find_workflow',
+    query.orderBy('version', 'desc').limit(1),
+  );
+  return rows[0];
 }
 
 /** The latest version of each workflow. */
