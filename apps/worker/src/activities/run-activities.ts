@@ -51,11 +51,21 @@ export interface RunActivityDeps {
 
 const HEARTBEAT_MS = 2_000;
 
-/** Keeps telling Temporal this attempt is alive, so a dead worker's step is retried quickly. */
+/**
+ * Keeps telling Temporal this attempt is alive, so a dead worker's step is retried quickly.
+ * A local activity (a one-step run's step) has no heartbeats: its worker watches it, and core
+ * would log every beat as a warning.
+ */
 function heartbeating<T>(work: () => Promise<T>): Promise<T> {
   const context = Context.current();
+  if (context.info.isLocal) return work();
   const timer = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
   return work().finally(() => clearInterval(timer));
+}
+
+function heartbeat() {
+  const context = Context.current();
+  if (!context.info.isLocal) context.heartbeat();
 }
 
 export function createRunActivities(deps: RunActivityDeps): RunActivities {
@@ -139,7 +149,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
     const pages = await collectPages({
       pagination: step.pagination,
       fetchPage: async (params) => (await send(params)).body,
-      onPage: () => Context.current().heartbeat(),
+      onPage: heartbeat,
     });
     return { raw: pages.items, stats: { pages: pages.pages, truncated: pages.truncated } };
   }
