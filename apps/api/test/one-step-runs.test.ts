@@ -19,7 +19,10 @@ describe('a one-step run records its end from its step', () => {
   beforeAll(async () => {
     api = await startTestApi();
     worker = await startTestWorker(api);
-    target = await startLoopbackServer((_request, res) => json(res, 200, { items: [1, 2, 3] }));
+    target = await startLoopbackServer(async (request, res) => {
+      if (request.path === '/slow') await new Promise((resolve) => setTimeout(resolve, 2_500));
+      json(res, 200, { items: [1, 2, 3] });
+    });
     const tenant = await api.createTenant('acme');
     tenantId = tenant.tenantId;
     client = new LatchkeyClient({ endpoint: api.publicUrl, apiKey: tenant.apiKey });
@@ -113,6 +116,32 @@ describe('a one-step run records its end from its step', () => {
     );
     for await (const result of replays) expect(result.error).toBeUndefined();
   }, 60_000);
+
+  it('marks a waited-on run running only once it lasts; its Temporal run id is kept either way', async () => {
+    const temporalRunIdOf = async (workflowId: string) =>
+      (await (await api.temporal()).workflow.getHandle(workflowId).describe()).runId;
+    // A quick run goes from pending to its end; the end records the Temporal run id.
+    const quick = await client.executeWorkflow({ workflowId: 'one-call' });
+    expect(quick.status).toBe('succeeded');
+    expect(quick.temporal.runId).toBe(await temporalRunIdOf(quick.temporal.workflowId));
+
+    await client.buildWorkflow({
+      id: 'slow-call',
+      instruction: 'one slow GET',
+      integrationIds: ['target'],
+      steps: [{ id: 'get', integrationId: 'target', method: 'GET', path: '/slow' }],
+    });
+    const waiting = client.executeWorkflow({ workflowId: 'slow-call' });
+    let during: Awaited<ReturnType<typeof client.listRuns>>[number] | undefined;
+    for (const deadline = Date.now() + 10_000; !during && Date.now() < deadline; ) {
+      const [run] = await client.listRuns({ workflowId: 'slow-call' });
+      if (run?.status === 'running') during = run;
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const slow = await waiting;
+    expect(during?.temporal.runId).toBe(await temporalRunIdOf(slow.temporal.workflowId));
+    expect(slow).toMatchObject({ status: 'succeeded', temporal: during?.temporal });
+  });
 
   it('fails the run when the output breaks the response schema, recorded by the step', async () => {
     await buildOneCall({ type: 'object', required: ['customers'] });

@@ -60,18 +60,24 @@ export async function reconcileRun(
 ): Promise<ReconcileResult> {
   const client = await deps.temporal();
   let status: WorkflowExecutionStatusName | 'NOT_FOUND';
+  let temporalRunId: string | null = null;
   try {
     const handle = client.workflow.getHandle(
       run.temporalWorkflowId,
       run.temporalRunId ?? undefined,
     );
-    status = (await handle.describe()).status.name;
+    const description = await handle.describe();
+    status = description.status.name;
+    temporalRunId = description.runId;
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     status = 'NOT_FOUND';
   }
   if (status === 'RUNNING') return 'running';
-  const finished = await finishRunRow(deps.db, run.tenantId, run.runId, outcomeOfClosedRun(status));
+  const finished = await finishRunRow(deps.db, run.tenantId, run.runId, {
+    ...outcomeOfClosedRun(status),
+    temporalRunId,
+  });
   return finished ? 'finished' : 'already-finished';
 }
 

@@ -267,6 +267,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
       stepStats: input.stepStats,
       encryptedResult,
       error,
+      temporalRunId: Context.current().info.workflowExecution?.runId ?? null,
     });
     return { tenantId, ok: errors.length === 0, errors };
   }

@@ -49,6 +49,13 @@ const RUN_EXECUTION_TIMEOUT = '1 hour';
  */
 const TEMPORAL_CHECK_MS = 3_000;
 
+/**
+ * A waited-on run still going after this long is marked running. One that ends sooner goes
+ * from pending straight to its end, which also records its Temporal run id: one write fewer
+ * on every quick run.
+ */
+const MARK_RUNNING_AFTER_MS = 1_000;
+
 export async function runView(vault: Pick<Vault, 'openJson'>, row: Run) {
   const output =
     row.status === 'succeeded' && row.encrypted_result
@@ -242,8 +249,25 @@ export async function executeRun(
       for (const timer of timers) clearTimeout(timer);
     }
   };
-  // Marking the row running need not delay waiting for the outcome.
-  await Promise.all([markRunStarted(db, tenantId, runId, handle.firstExecutionRunId), finished()]);
+  let marking: Promise<void> | undefined;
+  const markRunning = () => {
+    marking ??= markRunStarted(db, tenantId, runId, handle.firstExecutionRunId);
+    return marking;
+  };
+  if (!watch) {
+    await markRunning();
+    return getRun(deps, tenantId, runId);
+  }
+  // Failing, it is awaited (and its error thrown) below.
+  const markTimer = setTimeout(() => markRunning().catch(() => {}), MARK_RUNNING_AFTER_MS);
+  try {
+    await finished();
+  } finally {
+    clearTimeout(markTimer);
+  }
+  const row = await findRun(db, tenantId, runId);
+  if (row && row.status !== 'pending' && !marking) return runView(deps.vault, row);
+  await markRunning();
   return getRun(deps, tenantId, runId);
 }
 

@@ -127,6 +127,11 @@ export interface RunOutcome {
   stepStats: unknown[];
   encryptedResult: Buffer | null;
   error: string | null;
+  /**
+   * The Temporal run, when the writer knows it: a run that ends quickly is never marked
+   * started, so its end records it. An id already recorded is kept.
+   */
+  temporalRunId?: string | null;
 }
 
 /**
@@ -154,6 +159,7 @@ export async function finishRunRow(
         step_stats: JSON.stringify(outcome.stepStats),
         encrypted_result: outcome.encryptedResult,
         error: outcome.error,
+        temporal_run_id: sql<string | null>`coalesce(temporal_run_id, ${outcome.temporalRunId ?? null})`,
       })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
