@@ -159,7 +159,9 @@ export async function finishRunRow(
         step_stats: JSON.stringify(outcome.stepStats),
         encrypted_result: outcome.encryptedResult,
         error: outcome.error,
-        temporal_run_id: sql<string | null>`coalesce(temporal_run_id, ${outcome.temporalRunId ?? null})`,
+        temporal_run_id: sql<
+          string | null
+        >`coalesce(temporal_run_id, ${outcome.temporalRunId ?? null})`,
       })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
