@@ -141,7 +141,14 @@ describe('a one-step run records its end from its step', () => {
     const slow = await waiting;
     expect(during?.temporal.runId).toBe(await temporalRunIdOf(slow.temporal.workflowId));
     expect(slow).toMatchObject({ status: 'succeeded', temporal: during?.temporal });
-  });
+
+    // A wait shorter than the mark's delay ends first: the run still going is marked then.
+    const unfinished = await client.executeWorkflow({ workflowId: 'slow-call', timeoutMs: 200 });
+    expect(unfinished.status).toBe('running');
+    expect(unfinished.temporal.runId).toBe(await temporalRunIdOf(unfinished.temporal.workflowId));
+    await historyOf(unfinished.temporal.workflowId);
+    expect((await client.getRun(unfinished.runId)).status).toBe('succeeded');
+  }, 30_000);
 
   it('fails the run when the output breaks the response schema, recorded by the step', async () => {
     await buildOneCall({ type: 'object', required: ['customers'] });

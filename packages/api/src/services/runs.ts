@@ -258,15 +258,18 @@ export async function executeRun(
     await markRunning();
     return getRun(deps, tenantId, runId);
   }
-  // Failing, it is awaited (and its error thrown) below.
+  // A failed mark is thrown below, where it is awaited.
   const markTimer = setTimeout(() => markRunning().catch(() => {}), MARK_RUNNING_AFTER_MS);
   try {
     await finished();
   } finally {
     clearTimeout(markTimer);
   }
+  if (marking) await marking;
   const row = await findRun(db, tenantId, runId);
-  if (row && row.status !== 'pending' && !marking) return runView(deps.vault, row);
+  if (!row) throw new NotFoundError(`No run ${runId}`);
+  if (row.status !== 'pending') return runView(deps.vault, row);
+  // The wait ended first (a short timeoutMs): the run goes on, so it is marked now.
   await markRunning();
   return getRun(deps, tenantId, runId);
 }
