@@ -3,6 +3,7 @@ import { createTenant } from '@latchkey/api';
 import {
   executePrepared,
   findApiKeyByHash,
+  findIntegrationForRequest,
   findRun,
   findWorkflow,
   finishRunRow,
@@ -112,9 +113,28 @@ describe('the statements every run makes are prepared', () => {
     expect(afterThree).toEqual(afterOne);
   });
 
+  it('prepares the read every step on an OAuth integration makes', async () => {
+    const prepared = await testDb.db.connection().execute(async (conn) => {
+      expect(await findIntegrationForRequest(conn, tenantId, 'crm', 'alice')).toBeUndefined();
+      return preparedOn(conn);
+    });
+    expect(
+      prepared.filter((name) => name.startsWith('latchkey_find_integration_for_request_')),
+    ).toHaveLength(1);
+  });
+
   it('still answers on a cached plan after a migration adds a column', async () => {
+    await sql`insert into integrations (tenant_id, id, name, url_host, url_path, credential_hints)
+      values (${tenantId}, 'crm', 'CRM', 'https://crm.example.com', '', '{}')`.execute(testDb.db);
     await testDb.db.connection().execute(async (conn) => {
       await oneRun(conn);
+      expect((await findIntegrationForRequest(conn, tenantId, 'crm', null))?.integration.id).toBe(
+        'crm',
+      );
+      await sql`alter table integrations add column added_later text`.execute(conn);
+      expect(
+        (await findIntegrationForRequest(conn, tenantId, 'crm', null))?.integration,
+      ).not.toHaveProperty('added_later');
       await sql`alter table runs add column added_later text`.execute(conn);
       await sql`alter table workflows add column added_later text`.execute(conn);
       await sql`alter table api_keys add column added_later text`.execute(conn);

@@ -1,6 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import type { DbExecutor as Executor } from '../client';
-import { preparedStatement } from '../prepared';
+import { executePrepared, preparedStatement } from '../prepared';
 import type { Connection, Integration } from '../schema';
 
 /** The columns a writer sets; ids and timestamps are handled here. */
@@ -101,34 +101,57 @@ export interface IntegrationForRequest {
     | undefined;
 }
 
-/** One round trip for what a request needs: the integration and, if any, the user's connection. */
+/**
+ * One round trip for what a request needs: the integration and, if any, the user's connection.
+ * Every step on an OAuth integration reads it (to refresh a token in time): prepared.
+ */
 export async function findIntegrationForRequest(
   db: Executor,
   tenantId: string,
   integrationId: string,
   userId: string | null,
 ): Promise<IntegrationForRequest | undefined> {
-  const row = await db
-    .selectFrom('integrations as i')
-    .leftJoin('connections as c', (join) =>
-      join
-        .onRef('c.tenant_id', '=', 'i.tenant_id')
-        .onRef('c.integration_id', '=', 'i.id')
-        .on('c.user_id', '=', userId ?? ''),
-    )
-    .selectAll('i')
-    .select([
-      'c.id as c_id',
-      'c.user_id as c_user_id',
-      'c.encrypted_credentials as c_encrypted_credentials',
-      'c.status as c_status',
-      'c.expires_at as c_expires_at',
-      'c.granted_scopes as c_granted_scopes',
-      'c.version as c_version',
-    ])
-    .where('i.tenant_id', '=', tenantId)
-    .where('i.id', '=', integrationId)
-    .executeTakeFirst();
+  const { rows } = await executePrepared(
+    db,
+    'latchkey_find_integration_for_request',
+    db
+      .selectFrom('integrations as i')
+      .leftJoin('connections as c', (join) =>
+        join
+          .onRef('c.tenant_id', '=', 'i.tenant_id')
+          .onRef('c.integration_id', '=', 'i.id')
+          .on('c.user_id', '=', userId ?? ''),
+      )
+      .select([
+        // Every column, named: a prepared statement cannot read `i.*`.
+        'i.tenant_id',
+        'i.id',
+        'i.name',
+        'i.url_host',
+        'i.url_path',
+        'i.auth',
+        'i.template_id',
+        'i.instructions',
+        'i.docs_url',
+        'i.encrypted_credentials',
+        'i.credential_hints',
+        'i.oauth',
+        'i.encrypted_oauth_client_secret',
+        'i.version',
+        'i.created_at',
+        'i.updated_at',
+        'c.id as c_id',
+        'c.user_id as c_user_id',
+        'c.encrypted_credentials as c_encrypted_credentials',
+        'c.status as c_status',
+        'c.expires_at as c_expires_at',
+        'c.granted_scopes as c_granted_scopes',
+        'c.version as c_version',
+      ])
+      .where('i.tenant_id', '=', tenantId)
+      .where('i.id', '=', integrationId),
+  );
+  const row = rows[0];
   if (!row) return undefined;
   const {
     c_id,
