@@ -218,8 +218,17 @@ export async function executeRun(
     throw error;
   }
 
+  let marking: Promise<void> | undefined;
+  const markRunning = () => {
+    marking ??= markRunStarted(db, tenantId, runId, handle.firstExecutionRunId);
+    return marking;
+  };
+  if (!watch) {
+    await markRunning();
+    return getRun(deps, tenantId, runId);
+  }
+
   const finished = async () => {
-    if (!watch) return;
     // The outcome is recorded by the workflow itself; the row says it whichever way it ended.
     const timers: NodeJS.Timeout[] = [];
     const after = (ms: number) =>
@@ -249,15 +258,6 @@ export async function executeRun(
       for (const timer of timers) clearTimeout(timer);
     }
   };
-  let marking: Promise<void> | undefined;
-  const markRunning = () => {
-    marking ??= markRunStarted(db, tenantId, runId, handle.firstExecutionRunId);
-    return marking;
-  };
-  if (!watch) {
-    await markRunning();
-    return getRun(deps, tenantId, runId);
-  }
   // A failed mark is thrown below, where it is awaited.
   const markTimer = setTimeout(() => markRunning().catch(() => {}), MARK_RUNNING_AFTER_MS);
   try {
@@ -266,9 +266,8 @@ export async function executeRun(
     clearTimeout(markTimer);
   }
   if (marking) await marking;
-  const row = await findRun(db, tenantId, runId);
-  if (!row) throw new NotFoundError(`No run ${runId}`);
-  if (row.status !== 'pending') return runView(deps.vault, row);
+  const run = await getRun(deps, tenantId, runId);
+  if (run.status !== 'pending') return run;
   // The wait ended first (a short timeoutMs): the run goes on, so it is marked now.
   await markRunning();
   return getRun(deps, tenantId, runId);
