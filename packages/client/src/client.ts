@@ -206,6 +206,10 @@ export class LatchkeyClient {
     return this.#call(() => this.trpc.runs.get.query({ runId }));
   }
 
+  /**
+   * Runs, newest first: `limit` of them (50 by default, at most 500). For the next page, pass
+   * the last run's id as `before`; a page shorter than `limit` is the last.
+   */
   listRuns(filter?: RunFilter): Promise<RunList> {
     return this.#call(() => this.trpc.runs.list.query(filter));
   }

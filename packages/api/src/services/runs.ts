@@ -10,6 +10,7 @@ import {
   markRunStarted,
   type Run,
   type RunFinishedFeed,
+  type RunListFilter,
 } from '@latchkey/db';
 import { sealRuntimeCredentials } from '@latchkey/resolver';
 import {
@@ -286,8 +287,12 @@ export async function getRun(
 export async function listRuns(
   deps: Pick<RunServiceDeps, 'db' | 'vault'>,
   tenantId: string,
-  filter: Parameters<typeof listRunRows>[2],
+  filter: RunListFilter,
 ) {
+  // An unknown anchor would silently give an empty page, as if there were no older runs.
+  if (filter.before && !(await findRun(deps.db, tenantId, filter.before))) {
+    throw new NotFoundError(`before: no run ${filter.before}`);
+  }
   const rows = await listRunRows(deps.db, tenantId, filter);
   return Promise.all(rows.map((row) => runView(deps.vault, row)));
 }

@@ -60,5 +60,7 @@ export const runListSchema = z
     workflowId: workflowIdSchema.optional(),
     status: z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
     limit: z.number().int().min(1).max(500).default(50),
+    /** The last run of the previous page; the page after it holds older runs. */
+    before: z.uuid().optional(),
   })
   .default({ limit: 50 });

@@ -90,15 +90,36 @@ export async function findRun(
   return rows[0];
 }
 
+export interface RunListFilter {
+  workflowId?: string;
+  status?: RunStatus;
+  limit: number;
+  /** The last run of the previous page: only runs listed after it (older ones) are returned. */
+  before?: string;
+}
+
+/**
+ * A tenant's runs, newest first, a page at a time. Pages are keyed on (created_at, id), so runs
+ * started while a caller pages through neither shift the later pages nor repeat on them.
+ */
 export async function listRuns(
   db: Executor,
   tenantId: string,
-  filter: { workflowId?: string; status?: RunStatus; limit: number },
+  filter: RunListFilter,
 ): Promise<Run[]> {
   let query = db.selectFrom('runs').selectAll().where('tenant_id', '=', tenantId);
   if (filter.workflowId) query = query.where('workflow_id', '=', filter.workflowId);
   if (filter.status) query = query.where('status', '=', filter.status);
-  return query.orderBy('created_at', 'desc').limit(filter.limit).execute();
+  if (filter.before) {
+    // Compared in the database: created_at keeps microseconds that a JS Date would round away.
+    const anchor = db
+      .selectFrom('runs as anchor')
+      .select(['anchor.created_at', 'anchor.id'])
+      .where('anchor.tenant_id', '=', tenantId)
+      .where('anchor.id', '=', filter.before);
+    query = query.where(sql<boolean>`(runs.created_at, runs.id) < ${anchor}`);
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
 }
 
 export async function markRunStarted(
