@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../api/test/harness';
 import { json, type LoopbackServer, startLoopbackServer } from '../../api/test/loopback';
 import { startTestWorker } from '../../api/test/worker-harness';
+import { RUNS_PAGE_SIZE } from '../src/api/queries';
 import { buildConsole } from '../src/build';
 
 const STRIPE_SECRET = 'sk_test_console-secret-7777kkkk';
@@ -276,6 +277,27 @@ describe('the web console in a real browser, against the real api, Temporal and 
     await section('Runs').click();
     await page.locator('tr[data-run-id]').first().waitFor();
     await shot(page, 'runs');
+  });
+
+  it('shows older runs a page at a time', async () => {
+    const client = api.client(apiKey);
+    const [first] = await client.runs.list.query({});
+    // A full page of newer runs pushes the first one onto the second page.
+    await Promise.all(
+      Array.from({ length: RUNS_PAGE_SIZE }, () =>
+        client.runs.execute.mutate({ workflowId: 'stripe-customers', payload: { since: 0 } }),
+      ),
+    );
+    await page.reload();
+    const rows = page.locator('tr[data-run-id]');
+    await expect.poll(() => rows.count()).toBe(RUNS_PAGE_SIZE);
+    expect(await page.locator(`tr[data-run-id="${first?.runId}"]`).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Show older runs' }).click();
+    await page.locator(`tr[data-run-id="${first?.runId}"]`).waitFor();
+    expect(await rows.count()).toBe(RUNS_PAGE_SIZE + 1);
+    await page.getByText(`Runs shown: ${RUNS_PAGE_SIZE + 1}`).waitFor();
+    await expect.poll(() => page.getByRole('button', { name: 'Show older runs' }).count()).toBe(0);
   });
 
   it('fits a phone screen', async () => {

@@ -1,4 +1,4 @@
-import { queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { trpc } from './trpc';
 import type { Run } from './types';
 
@@ -29,13 +29,21 @@ export const queries = {
   workflow: (id: string) =>
     queryOptions({ queryKey: ['workflows', id], queryFn: () => trpc.workflows.get.query({ id }) }),
   runs: (workflowId?: string) =>
-    queryOptions({
+    infiniteQueryOptions({
       queryKey: ['runs', workflowId ?? 'all'],
-      queryFn: () => trpc.runs.list.query({ workflowId, limit: 50 }),
+      queryFn: ({ pageParam }) =>
+        trpc.runs.list.query({ workflowId, limit: RUNS_PAGE_SIZE, before: pageParam }),
+      initialPageParam: undefined as string | undefined,
+      // A full page may have older runs after it; a short one is the last.
+      getNextPageParam: (page) => (page.length === RUNS_PAGE_SIZE ? page.at(-1)?.runId : undefined),
       // Live while something is still running; quiet otherwise.
-      refetchInterval: (query) => (query.state.data?.some(isUnfinished) ? 1_000 : false),
+      refetchInterval: (query) =>
+        query.state.data?.pages.some((page) => page.some(isUnfinished)) ? 1_000 : false,
     }),
 };
+
+/** Runs the console shows at first, and adds each time older ones are asked for. */
+export const RUNS_PAGE_SIZE = 50;
 
 export function isUnfinished(run: Run): boolean {
   return run.status === 'pending' || run.status === 'running';

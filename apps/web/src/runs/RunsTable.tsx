@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { isUnfinished, queries } from '../api/queries';
 import { paths } from '../paths';
 import { Link } from '../router';
@@ -8,15 +8,19 @@ import { prettyJson } from '../ui/json';
 import { StatusBadge } from '../ui/StatusBadge';
 import { temporalRunUrl } from './temporal-link';
 
-/** Recent runs, newest first; refreshes every second while any of them is unfinished. */
+/**
+ * Runs, newest first, a page at a time with older pages on request; refreshes every second
+ * while any run shown is unfinished.
+ */
 export function RunsTable({ workflowId }: { workflowId?: string }) {
-  const runs = useQuery(queries.runs(workflowId));
+  const runs = useInfiniteQuery(queries.runs(workflowId));
   const me = useQuery(queries.me());
-  const live = runs.data?.some(isUnfinished) ?? false;
+  const shown = runs.data?.pages.flat() ?? [];
+  const live = shown.some(isUnfinished);
 
   if (runs.isPending) return <Loading what="runs" />;
-  if (runs.error) return <ErrorMessage error={runs.error} />;
-  if (runs.data.length === 0) {
+  if (runs.error && !runs.isFetchNextPageError) return <ErrorMessage error={runs.error} />;
+  if (shown.length === 0) {
     return (
       <EmptyState title="No runs yet.">
         <p>Start one from a workflow's page.</p>
@@ -26,7 +30,7 @@ export function RunsTable({ workflowId }: { workflowId?: string }) {
   return (
     <div className="table-wrap">
       <p className="hint" aria-live="polite">
-        {live ? 'Updating while runs are in progress…' : `Most recent runs: ${runs.data.length}`}
+        {live ? 'Updating while runs are in progress…' : `Runs shown: ${shown.length}`}
       </p>
       <table>
         <caption className="visually-hidden">Runs</caption>
@@ -42,7 +46,7 @@ export function RunsTable({ workflowId }: { workflowId?: string }) {
           </tr>
         </thead>
         <tbody>
-          {runs.data.map((run) => {
+          {shown.map((run) => {
             const temporalUrl = temporalRunUrl(me.data?.temporalUi ?? null, run);
             return (
               <tr key={run.runId} data-run-id={run.runId}>
@@ -87,6 +91,17 @@ export function RunsTable({ workflowId }: { workflowId?: string }) {
           })}
         </tbody>
       </table>
+      {runs.isFetchNextPageError ? <ErrorMessage error={runs.error} /> : null}
+      {runs.hasNextPage ? (
+        <button
+          type="button"
+          className="button-secondary"
+          disabled={runs.isFetchingNextPage}
+          onClick={() => runs.fetchNextPage()}
+        >
+          {runs.isFetchingNextPage ? 'Loading older runs…' : 'Show older runs'}
+        </button>
+      ) : null}
     </div>
   );
 }
