@@ -12,6 +12,7 @@ describe('the proactive refresher keeps a connection valid with no run', () => {
   let auth: AuthServer;
   let worker: Awaited<ReturnType<typeof startTestWorker>>;
   let acme: LatchkeyClient;
+  let tenantId: string;
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -28,10 +29,9 @@ describe('the proactive refresher keeps a connection valid with no run', () => {
       ],
     });
     worker = await startTestWorker(api, { refresh: { marginMs: 1_500 } });
-    acme = new LatchkeyClient({
-      endpoint: api.url.replace(/\/trpc$/, ''),
-      apiKey: (await api.createTenant('acme')).apiKey,
-    });
+    const tenant = await api.createTenant('acme');
+    tenantId = tenant.tenantId;
+    acme = new LatchkeyClient({ endpoint: api.url.replace(/\/trpc$/, ''), apiKey: tenant.apiKey });
     await acme.upsertIntegration({
       id: 'crm',
       urlHost: 'https://crm.example.test',
@@ -86,4 +86,28 @@ describe('the proactive refresher keeps a connection valid with no run', () => {
     await acme.deleteConnection({ integrationId: 'crm', userId: 'bob' });
     expect((await handle.describe()).status.name).toBe('TERMINATED');
   }, 60_000);
+
+  it('stops the refreshers of every connection when their integration is deleted', async () => {
+    const handles = [];
+    for (const userId of ['carol', 'dave']) {
+      const { url } = await acme.trpc.oauth.authorizeUrl.mutate({ integrationId: 'crm', userId });
+      await fetch(await auth.loginAndConsent(url, { accountId: userId }), { redirect: 'manual' });
+      const connection = await acme.getConnection({ integrationId: 'crm', userId });
+      const client = await api.temporal();
+      const handle = client.workflow.getHandle(refresherWorkflowId(tenantId, connection.id));
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      handles.push(handle);
+    }
+    await acme.deleteIntegration('crm');
+    for (const handle of handles) {
+      expect((await handle.describe()).status.name).toBe('TERMINATED');
+    }
+    const audit = await api.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'integration.delete')
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ connectionsDeleted: 2 });
+  }, 30_000);
 });

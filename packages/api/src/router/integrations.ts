@@ -22,7 +22,7 @@ export const integrationsRouter = router({
     .query(({ ctx, input }) => getIntegration(ctx.db, ctx.caller.tenantId, input.id)),
   list: procedure.query(({ ctx }) => listIntegrations(ctx.db, ctx.caller.tenantId)),
   delete: procedure.input(byId).mutation(async ({ ctx, input }) => {
-    await deleteIntegration(ctx.db, actorOf(ctx.caller), input.id);
+    await deleteIntegration(ctx, actorOf(ctx.caller), input.id);
     return { id: input.id, deleted: true as const };
   }),
   /** The provider catalogue: creating an integration from a template fills everything but secrets. */

@@ -6,6 +6,7 @@ import {
   type Integration,
   type IntegrationWrite,
   insertIntegration,
+  listConnectionIds,
   listIntegrations as listIntegrationRows,
   updateIntegration,
 } from '@latchkey/db';
@@ -16,6 +17,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { splitUrl } from '../validation/fields';
 import type { IntegrationUpsertInput, OAuthSettingsInput } from '../validation/integration-input';
 import type { Actor } from './actor';
+import { type RefresherDeps, stopRefresher } from './refresher';
 
 export interface IntegrationServiceDeps {
   db: Db;
@@ -236,8 +238,15 @@ export async function listIntegrations(db: Db, tenantId: string): Promise<Integr
 }
 
 /** Deletes an integration with its connections (they cannot outlive it). */
-export async function deleteIntegration(db: Db, actor: Actor, id: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/** Deletes an integration with its connections, and stops those connections' refreshers. */
+export async function deleteIntegration(
+  deps: { db: Db } & RefresherDeps,
+  actor: Actor,
+  id: string,
+): Promise<void> {
+  const connectionIds = await deps.db.transaction().execute(async (trx) => {
+    // The connections go by cascade; their ids are read first to stop their refreshers.
+    const connectionIds = await listConnectionIds(trx, actor.tenantId, id);
     if (!(await deleteIntegrationRow(trx, actor.tenantId, id))) {
       throw new NotFoundError(`No integration '${id}'`);
     }
@@ -247,6 +256,19 @@ export async function deleteIntegration(db: Db, actor: Actor, id: string): Promi
       action: 'integration.delete',
       targetKind: 'integration',
       targetId: id,
+      details: { connectionsDeleted: connectionIds.length },
     });
+    return connectionIds;
   });
+  // Otherwise each would sleep on in Temporal until its next planned refresh found it gone.
+  for (let i = 0; i < connectionIds.length; i += REFRESHERS_STOPPED_AT_ONCE) {
+    await Promise.all(
+      connectionIds
+        .slice(i, i + REFRESHERS_STOPPED_AT_ONCE)
+        .map((connectionId) => stopRefresher(deps, actor.tenantId, connectionId)),
+    );
+  }
 }
+
+/** Termination requests to Temporal in flight at once when an integration goes. */
+const REFRESHERS_STOPPED_AT_ONCE = 16;

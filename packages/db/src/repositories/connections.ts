@@ -35,6 +35,21 @@ export async function listConnections(
   return query.orderBy('integration_id').orderBy('user_id').execute();
 }
 
+/** The ids of an integration's connections, for work that follows their deletion. */
+export async function listConnectionIds(
+  db: Executor,
+  tenantId: string,
+  integrationId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('connections')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('integration_id', '=', integrationId)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 /** Inserts with a caller-chosen id (it is part of the sealed credentials' context). */
 export async function insertConnection(
   db: Executor,
