@@ -237,8 +237,10 @@ export async function listIntegrations(db: Db, tenantId: string): Promise<Integr
   return (await listIntegrationRows(db, tenantId)).map(integrationView);
 }
 
-/** Deletes an integration with its connections (they cannot outlive it). */
-/** Deletes an integration with its connections, and stops those connections' refreshers. */
+/**
+ * Deletes an integration with its connections (they cannot outlive it), and stops those
+ * connections' refreshers.
+ */
 export async function deleteIntegration(
   deps: { db: Db } & RefresherDeps,
   actor: Actor,
@@ -246,7 +248,7 @@ export async function deleteIntegration(
 ): Promise<void> {
   const connectionIds = await deps.db.transaction().execute(async (trx) => {
     // The connections go by cascade; their ids are read first to stop their refreshers.
-    const connectionIds = await listConnectionIds(trx, actor.tenantId, id);
+    const ids = await listConnectionIds(trx, actor.tenantId, id);
     if (!(await deleteIntegrationRow(trx, actor.tenantId, id))) {
       throw new NotFoundError(`No integration '${id}'`);
     }
@@ -256,9 +258,9 @@ export async function deleteIntegration(
       action: 'integration.delete',
       targetKind: 'integration',
       targetId: id,
-      details: { connectionsDeleted: connectionIds.length },
+      details: { connectionsDeleted: ids.length },
     });
-    return connectionIds;
+    return ids;
   });
   // Otherwise each would sleep on in Temporal until its next planned refresh found it gone.
   for (let i = 0; i < connectionIds.length; i += REFRESHERS_STOPPED_AT_ONCE) {
