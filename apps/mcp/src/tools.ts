@@ -112,7 +112,8 @@ export function createLatchkeyMcpServer(client: LatchkeyClient): McpServer {
       instructions:
         'Latchkey runs API workflows against third-party services with credentials it keeps. ' +
         'Look at list_integrations (configured services) and list_templates (known providers), ' +
-        'save a workflow with build_workflow, run it with execute_workflow and poll get_run.',
+        'save a workflow with build_workflow, run it with execute_workflow and poll get_run; ' +
+        'list_runs shows past runs.',
     },
   );
 
@@ -273,6 +274,27 @@ export function createLatchkeyMcpServer(client: LatchkeyClient): McpServer {
       annotations: { readOnlyHint: true },
     },
     ({ runId }) => call(() => client.getRun(runId)),
+  );
+
+  server.registerTool(
+    'list_runs',
+    {
+      title: 'List runs',
+      description:
+        'Runs, newest first, with their status, output or error. For older runs, call again ' +
+        'with `before` set to the last runId of the previous page; a shorter page is the last.',
+      inputSchema: {
+        workflowId: idSchema.optional().describe('Only runs of this workflow'),
+        status: z
+          .enum(['pending', 'running', 'succeeded', 'failed', 'cancelled'])
+          .optional()
+          .describe('Only runs in this state'),
+        limit: z.number().int().min(1).max(100).optional().describe('Runs per page (default 20)'),
+        before: z.uuid().optional().describe('The last runId of the previous page'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    ({ limit, ...filter }) => call(() => client.listRuns({ ...filter, limit: limit ?? 20 })),
   );
 
   return server;

@@ -26,6 +26,7 @@ const TOOL_NAMES = [
   'get_run',
   'get_workflow',
   'list_integrations',
+  'list_runs',
   'list_templates',
   'list_workflows',
 ];
@@ -161,6 +162,18 @@ describe('the Latchkey MCP server', () => {
 
     const fetched = await callTool(client, 'get_run', { runId: runView.runId });
     expect(parsed(fetched)).toMatchObject({ runId: runView.runId, status: 'succeeded' });
+
+    const second = parsed<{ runId: string }>(
+      await callTool(client, 'execute_workflow', { workflowId: 'svc-items' }),
+    );
+    const newest = await callTool(client, 'list_runs', { workflowId: 'svc-items', limit: 1 });
+    expect(parsed<{ runId: string }[]>(newest).map((r) => r.runId)).toEqual([second.runId]);
+    const older = await callTool(client, 'list_runs', {
+      workflowId: 'svc-items',
+      limit: 1,
+      before: second.runId,
+    });
+    expect(parsed<{ runId: string }[]>(older).map((r) => r.runId)).toEqual([runView.runId]);
   });
 
   it('runs with runtime credentials, or returns the run id at once, never echoing them', async () => {
