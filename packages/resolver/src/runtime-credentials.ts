@@ -12,8 +12,9 @@ import {
 /**
  * Runtime credentials live only as long as their run. They are sealed with a key made for
  * that run; the key is kept (sealed by the tenant key) in `run_keys` and deleted when the
- * run ends (by `finishRunRow`, in the statement that records the end), after which every copy of the sealed credentials, including those in Temporal's
- * history, can no longer be opened.
+ * run ends (by `finishRunRow`, in the statement that records the end), after which every
+ * copy of the sealed credentials, including those in Temporal's history, can no longer be
+ * opened.
  */
 export interface RuntimeCredentialDeps {
   db: DbExecutor;
