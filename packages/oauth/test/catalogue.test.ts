@@ -358,6 +358,27 @@ describe('schema rejects malformed templates, naming the template and field', ()
     );
   });
 
+  it('a verification request with a query in its path, a placeholder not listed, or on a database', () => {
+    rejects(
+      { ...stripe(), verify: { path: '/account?x=1' } },
+      /"stripe".*verify\.path: must start with "\/"/,
+    );
+    rejects(
+      { ...stripe(), verify: { path: '/accounts/<<account_id>>' } },
+      /"stripe".*verify: uses <<account_id>> which is not in credentialNames/,
+    );
+    const postgres = structuredClone(getTemplate('postgres')!);
+    rejects({ ...postgres, verify: { path: '/' } }, /"postgres".*verify: a database template/);
+  });
+
+  it('rate-limit rules without any header, or with an unknown reset format', () => {
+    rejects({ ...stripe(), rateLimit: { remaining: 'X-Left' } }, /"stripe".*rateLimit/);
+    rejects(
+      { ...stripe(), rateLimit: { reset: [{ header: 'X-Reset', format: 'minutes' }] } },
+      /"stripe".*rateLimit\.reset\.0\.format/,
+    );
+  });
+
   it('duplicate ids in a list', () => {
     expect(() => validateTemplates([stripe(), stripe()])).toThrow(/"stripe".*id: is not unique/);
   });

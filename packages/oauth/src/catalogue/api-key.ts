@@ -51,6 +51,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: bearer('secret_key'),
     instructions:
       'Stripe uses form-encoded bodies; list endpoints paginate with starting_after and has_more; amounts are in the smallest currency unit.',
+    verify: { path: '/account' },
   }),
   apiKeyTemplate({
     id: 'square-access-token',

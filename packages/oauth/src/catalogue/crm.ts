@@ -36,6 +36,8 @@ export const CRM_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/crm/v3/owners', query: { limit: '1' } },
+    rateLimit: { retryAfter: ['Retry-After'] },
   }),
   oauthTemplate({
     id: 'salesforce',

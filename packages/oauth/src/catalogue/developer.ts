@@ -36,6 +36,12 @@ export const DEVELOPER_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'none',
       accessTokenExpires: false,
     }),
+    verify: { path: '/user' },
+    rateLimit: {
+      retryAfter: ['Retry-After'],
+      reset: [{ header: 'X-RateLimit-Reset', format: 'epoch_seconds' }],
+      remaining: 'X-RateLimit-Remaining',
+    },
   }),
   oauthTemplate({
     id: 'gitlab',

@@ -21,10 +21,13 @@ export type {
   OAuthGrantType,
   OAuthSettings,
   PkceSupport,
+  RateLimitResetFormat,
+  RateLimitRules,
   RefreshTokenBehaviour,
   ScopeSeparator,
   TemplateCategory,
   TemplateKind,
+  VerifyRequest,
 } from './schema';
 export {
   integrationTemplateSchema,

@@ -101,6 +101,37 @@ export interface IntegrationTemplate {
   instructions?: string;
   /** Present exactly for OAuth templates. */
   oauth?: OAuthSettings;
+  /**
+   * The cheapest authenticated read that proves the credentials work (credential tests and
+   * connection health). Relative to `urlHost` + `urlPath`, so a stored secret only ever goes to
+   * the API it was stored for. Database templates verify with `SELECT 1` and declare none.
+   */
+  verify?: VerifyRequest;
+  /** Which response headers say when to retry, where the provider documents them. */
+  rateLimit?: RateLimitRules;
+}
+
+export interface VerifyRequest {
+  /** Defaults to GET. */
+  method?: 'GET' | 'POST';
+  /** Appended to `urlHost` + `urlPath`: `/account`, `/crm/v3/owners`. May hold placeholders. */
+  path: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** A JSON body (for POST-only endpoints such as GraphQL `{ viewer { id } }`). */
+  body?: unknown;
+}
+
+/** How a reset header counts: seconds since the epoch, milliseconds since, or seconds from now. */
+export type RateLimitResetFormat = 'epoch_seconds' | 'epoch_ms' | 'delta_seconds' | 'http_date';
+
+export interface RateLimitRules {
+  /** Headers holding delta-seconds or an HTTP date (`Retry-After`), first present wins. */
+  retryAfter?: string[];
+  /** Headers holding when the window resets, with how each counts (`X-RateLimit-Reset`). */
+  reset?: { header: string; format: RateLimitResetFormat }[];
+  /** The header holding the requests left in the window (`X-RateLimit-Remaining`). */
+  remaining?: string;
 }
 
 /** Credential names are snake_case so they are easy to write and to match (`stripe_secret_key`). */
@@ -154,6 +185,32 @@ const authSchemeSchema = z.discriminatedUnion('type', [
 ]);
 
 const scopeSeparators = [' ', ',', '+'] as const;
+
+const verifySchema = z.strictObject({
+  method: z.enum(['GET', 'POST']).optional(),
+  path: z.string().regex(/^\/[^?#]*$/, { message: 'must start with "/" (query goes in `query`)' }),
+  query: stringRecord.optional(),
+  headers: stringRecord.optional(),
+  body: z.unknown().optional(),
+});
+
+const headerName = z.string().regex(/^[A-Za-z0-9-]+$/, { message: 'must be an HTTP header name' });
+
+const rateLimitSchema = z
+  .strictObject({
+    retryAfter: z.array(headerName).min(1).optional(),
+    reset: z
+      .array(
+        z.strictObject({
+          header: headerName,
+          format: z.enum(['epoch_seconds', 'epoch_ms', 'delta_seconds', 'http_date']),
+        }),
+      )
+      .min(1)
+      .optional(),
+    remaining: headerName.optional(),
+  })
+  .refine((r) => r.retryAfter || r.reset, { message: 'needs retryAfter or reset headers' });
 
 const oauthSchema = z
   .strictObject({
@@ -219,6 +276,8 @@ export const integrationTemplateSchema = z
     headers: stringRecord.optional(),
     instructions: nonEmpty.optional(),
     oauth: oauthSchema.optional(),
+    verify: verifySchema.optional(),
+    rateLimit: rateLimitSchema.optional(),
   })
   .superRefine((t, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -231,6 +290,7 @@ export const integrationTemplateSchema = z
       if (t.urlHost.startsWith('http'))
         issue(['urlHost'], 'a database template needs a database URL scheme');
       if (t.oauth) issue(['oauth'], 'a database template cannot have OAuth settings');
+      if (t.verify) issue(['verify'], 'a database template verifies with SELECT 1');
     } else if (!isHttpsUrl(t.urlHost)) {
       issue(['urlHost'], 'must be an absolute https:// URL');
     } else if (new URL(t.urlHost.replace(PLACEHOLDER, 'x')).pathname !== '/') {
@@ -291,6 +351,7 @@ export const integrationTemplateSchema = z
       [['oauth', 'refreshUrl'], t.oauth?.refreshUrl],
       [['oauth', 'revokeUrl'], t.oauth?.revokeUrl],
       [['oauth', 'extraAuthorizeParams'], t.oauth?.extraAuthorizeParams ?? {}],
+      [['verify'], t.verify ?? {}],
     ];
     for (const [path, value] of placed) {
       for (const placeholder of listPlaceholders(value)) {
