@@ -28,7 +28,8 @@ const postgres = await startPostgres({
   dataDir: path.join(dataDir, 'postgres'),
   persistent: true,
   port: Number(env.LATCHKEY_PG_PORT ?? 54320),
-});
+  log: say,
+}).catch(exitWith('PostgreSQL did not start'));
 let databaseUrl = postgres.url;
 if (postgres.embedded) {
   await ensureDatabase(postgres.url, 'latchkey');
@@ -129,6 +130,14 @@ function startApp(
     void stopAll(1);
   });
   return child;
+}
+
+/** A service that cannot start ends `pnpm dev` with what went wrong, not a stack trace. */
+function exitWith(what: string) {
+  return (error: unknown): never => {
+    say(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  };
 }
 
 /** A local master key made on first start, kept (0600) so data stays readable across restarts. */

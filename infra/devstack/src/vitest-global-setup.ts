@@ -20,6 +20,7 @@ export default async function setup(project: TestProject) {
     // Directly under the temp dir: the embedded server runs as `postgres`, which must reach it.
     dataDir: path.join(os.tmpdir(), `latchkey-test-pg-${runId}`),
     persistent: false,
+    log: (line) => console.log(`[test services] ${line}`),
   });
   const templateDatabase = `latchkey_template_${runId}`;
   await ensureDatabase(postgres.url, templateDatabase);
