@@ -113,7 +113,8 @@ export function createLatchkeyMcpServer(client: LatchkeyClient): McpServer {
         'Latchkey runs API workflows against third-party services with credentials it keeps. ' +
         'Look at list_integrations (configured services) and list_templates (known providers), ' +
         'save a workflow with build_workflow, run it with execute_workflow and poll get_run; ' +
-        'list_runs shows past runs.',
+        "list_runs shows past runs. When a run needs an end user's own account, connect_link " +
+        'gives a URL to ask them to open.',
     },
   );
 
@@ -144,6 +145,40 @@ export function createLatchkeyMcpServer(client: LatchkeyClient): McpServer {
       annotations: { readOnlyHint: true },
     },
     ({ search, category }) => call(() => client.listTemplates({ search, category })),
+  );
+
+  server.registerTool(
+    'connect_link',
+    {
+      title: 'Create a connect link',
+      description:
+        "A short-lived URL to give one of the tenant's end users: opening it lets them connect " +
+        'their own account to an OAuth integration (their tokens are stored as their connection, ' +
+        'used by runs with their userId). Ask the user to open it when a run needs their account. ' +
+        'Whoever opens the link connects an account for that user until it expires: share it ' +
+        'with that user only. Returns the `url` and `expiresAt`.',
+      inputSchema: {
+        integrationId: idSchema.describe('An OAuth integration (see list_integrations)'),
+        userId: z
+          .string()
+          .min(1)
+          .max(256)
+          .describe("The end user's id in the tenant's own system, e.g. their email"),
+        returnUrl: z
+          .url({ protocol: /^https?$/ })
+          .max(2048)
+          .optional()
+          .describe('Where the browser goes once the account is connected'),
+        ttlMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .optional()
+          .describe('How long the link works, in minutes (default 30, at most 1440)'),
+      },
+    },
+    (input) => call(() => client.createConnectLink(input)),
   );
 
   server.registerTool(

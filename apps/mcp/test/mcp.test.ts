@@ -22,6 +22,7 @@ const ITEMS = [
 const STEPS = [{ id: 'get', integrationId: 'svc', method: 'GET', path: '/items' }];
 const TOOL_NAMES = [
   'build_workflow',
+  'connect_link',
   'execute_workflow',
   'get_run',
   'get_workflow',
