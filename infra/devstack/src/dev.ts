@@ -11,8 +11,8 @@ import { startTemporal } from './temporal';
 
 /**
  * `pnpm dev`: PostgreSQL (embedded unless DATABASE_URL), Temporal with its UI (dev server
- * unless TEMPORAL_ADDRESS), migrations, then the api, the worker and the web console's dev
- * server. Ctrl-C stops it all.
+ * unless TEMPORAL_ADDRESS), migrations, then the api, the worker, the MCP server and the web
+ * console's dev server. Ctrl-C stops it all.
  */
 const env = process.env;
 const dataDir = devDataDir(env);
@@ -80,9 +80,14 @@ await writeFile(
 );
 
 const webPort = Number(env.LATCHKEY_WEB_PORT ?? 5173);
+const mcpPort = Number(env.MCP_PORT ?? 3100);
 const children = [
   startApp('api', [path.join(REPO_ROOT, 'apps/api/src/main.ts')]),
   startApp('worker', [path.join(REPO_ROOT, 'apps/worker/src/main.ts')]),
+  // MCP over Streamable HTTP (for assistants, e.g. through mcp-remote), in front of the api.
+  startApp('mcp', [path.join(REPO_ROOT, 'apps/mcp/src/main.ts')], {
+    env: { LATCHKEY_API_URL: `http://127.0.0.1:${apiPort}`, MCP_PORT: String(mcpPort) },
+  }),
   // The console's dev server (hot reload) proxies /trpc, /oauth and /connect to the api.
   startApp('web', [path.join(REPO_ROOT, 'apps/web/node_modules/vite/bin/vite.js')], {
     cwd: path.join(REPO_ROOT, 'apps/web'),
@@ -95,6 +100,7 @@ say(`Console      http://127.0.0.1:${webPort}/   (sign in with an API key)`);
 say(
   `API          http://127.0.0.1:${apiPort}/trpc   (health: http://127.0.0.1:${apiPort}/healthz)`,
 );
+say(`MCP          http://127.0.0.1:${mcpPort}/mcp   (Authorization: Bearer <API key>)`);
 say(`Temporal     ${temporal.address}${temporal.uiUrl ? `   UI: ${temporal.uiUrl}` : ''}`);
 say(`PostgreSQL   ${redactUrl(databaseUrl)}${postgres.embedded ? ' (embedded)' : ''}`);
 say(`Data         ${dataDir}`);
