@@ -75,10 +75,8 @@ export async function initialiseCluster(options: EmbeddedServerOptions): Promise
       `--pwfile=${passwordFile}`,
       '--lc-messages=C',
     ]);
-    if (code !== 0) {
-      await rm(dataDir, { recursive: true, force: true }).catch(() => {});
-      throw new EmbeddedPostgresError(`initdb failed (exit ${code}):\n${log}`);
-    }
+    // initdb removes what it wrote when it fails; its output says why.
+    if (code !== 0) throw new EmbeddedPostgresError(`initdb failed (exit ${code}):\n${log}`);
   } finally {
     await rm(passwordFile, { force: true });
   }

@@ -70,7 +70,10 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
   const removeData = async () => {
     if (!options.persistent) await rm(places.dataDir, { recursive: true, force: true });
   };
-  await initialiseCluster(server);
+  await initialiseCluster(server).catch(async (error: unknown) => {
+    await removeData();
+    throw error;
+  });
   const running = startServer(server);
   const stop = async () => {
     await running.stop();
