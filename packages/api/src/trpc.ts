@@ -6,7 +6,7 @@ import type { Vault } from '@latchkey/vault';
 import type { Planner } from '@latchkey/workflow-engine';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { initTRPC, TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
+import { ZodError, type z } from 'zod';
 import { bearerToken } from './auth/api-key-secret';
 import { authenticateApiKey, type Caller, hasScope } from './auth/authenticate';
 import { toTRPCError } from './errors';
@@ -53,8 +53,30 @@ export function createContextFactory(deps: ApiDeps) {
     });
 }
 
-function describeZodIssues(error: ZodError): string {
-  return error.issues
+/** Zod's message for a union none of whose branches matched, when the schema gives none. */
+const UNION_DEFAULT_MESSAGE = 'Invalid input';
+
+/**
+ * A union's issue says only "Invalid input"; the branch that got furthest into the value (its
+ * issues have the longest paths) is the one the caller meant, so its issues are reported.
+ */
+function flattenIssues(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (
+      issue.code !== 'invalid_union' ||
+      issue.errors.length === 0 ||
+      issue.message !== UNION_DEFAULT_MESSAGE
+    ) {
+      return [issue];
+    }
+    const depth = (branch: z.core.$ZodIssue[]) => Math.max(...branch.map((i) => i.path.length));
+    const best = issue.errors.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+    return flattenIssues(best).map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
+  });
+}
+
+function describeZodIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
     .map((issue) => `${issue.path.length ? issue.path.join('.') : 'input'}: ${issue.message}`)
     .join('; ');
 }
@@ -71,7 +93,7 @@ export interface DeclaredContext {
 
 const t = initTRPC.context<DeclaredContext>().create({
   errorFormatter({ shape, error, ctx }) {
-    const zodError = error.cause instanceof ZodError ? error.cause : undefined;
+    const zodIssues = error.cause instanceof ZodError ? flattenIssues(error.cause.issues) : null;
     if (error.code === 'INTERNAL_SERVER_ERROR') {
       // Raw database or library errors never reach callers; the log has them.
       return {
@@ -82,13 +104,13 @@ const t = initTRPC.context<DeclaredContext>().create({
     }
     return {
       ...shape,
-      message: zodError ? `Invalid input: ${describeZodIssues(zodError)}` : shape.message,
+      message: zodIssues ? `Invalid input: ${describeZodIssues(zodIssues)}` : shape.message,
       data: {
         ...shape.data,
         // Stack traces stay in the server log: they name files and libraries callers need not see.
         stack: undefined,
-        fields: zodError
-          ? zodError.issues.map((i) => ({ path: i.path.map(String), message: i.message }))
+        fields: zodIssues
+          ? zodIssues.map((i) => ({ path: i.path.map(String), message: i.message }))
           : null,
       },
     };

@@ -13,6 +13,7 @@ import type {
   ConnectionUpsertInput,
   ConnectLink,
   ConnectLinkInput,
+  CredentialTest,
   ExecuteWorkflowInput,
   HealthStatus,
   Integration,
@@ -21,6 +22,7 @@ import type {
   IntegrationId,
   IntegrationList,
   IntegrationTemplateList,
+  IntegrationUpserted,
   IntegrationUpsertInput,
   Me,
   Run,
@@ -35,14 +37,30 @@ import type {
 } from './types';
 
 export interface LatchkeyClientOptions {
-  /** The api's base URL, e.g. `http://127.0.0.1:3000`; `/trpc` is appended unless present. */
-  endpoint: string;
-  /** A tenant API key, sent as `Authorization: Bearer <key>` and never put in error messages. */
-  apiKey: string;
+  /**
+   * The api's base URL, e.g. `http://127.0.0.1:3000`; `/trpc` is appended unless present.
+   * Defaults to `LATCHKEY_API_URL`, then `http://127.0.0.1:3000` (what `pnpm dev` serves).
+   */
+  endpoint?: string;
+  /**
+   * A tenant API key, sent as `Authorization: Bearer <key>` and never put in error messages.
+   * Defaults to `LATCHKEY_API_KEY`; one of the two is required.
+   */
+  apiKey?: string | undefined;
   /** A fetch to use instead of the global one (proxies, retries, tests). */
   fetch?: FetchLike;
   /** Extra headers for every request. An `authorization` header here is ignored: `apiKey` wins. */
   headers?: HeadersOption;
+}
+
+/** Where `pnpm dev` serves the api. */
+const DEFAULT_ENDPOINT = 'http://127.0.0.1:3000';
+
+/** An environment variable under Node; browsers have none. */
+function fromEnv(name: string): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  return env?.[name] || undefined;
 }
 
 /** Printable ASCII without spaces: anything else would be rejected by fetch, quoting the key. */
@@ -60,11 +78,14 @@ export class LatchkeyClient {
   readonly url: string;
   readonly #apiKey: string;
 
-  constructor(options: LatchkeyClientOptions) {
-    this.url = normalizeEndpoint(options?.endpoint);
-    const { apiKey, headers } = options;
+  constructor(options: LatchkeyClientOptions = {}) {
+    this.url = normalizeEndpoint(
+      options.endpoint ?? fromEnv('LATCHKEY_API_URL') ?? DEFAULT_ENDPOINT,
+    );
+    const { headers } = options;
+    const apiKey = options.apiKey ?? fromEnv('LATCHKEY_API_KEY');
     if (typeof apiKey !== 'string' || apiKey === '') {
-      throw new TypeError('LatchkeyClient: `apiKey` is required');
+      throw new TypeError('LatchkeyClient: `apiKey` is required (or set LATCHKEY_API_KEY)');
     }
     if (!HEADER_SAFE.test(apiKey)) {
       throw new TypeError(
@@ -114,14 +135,22 @@ export class LatchkeyClient {
   /**
    * Creates or updates an integration. Fields left out are kept; `credentials` are merged into
    * the stored ones unless `replaceCredentials` is set. Either `upsertIntegration({ id, ... })`
-   * or `upsertIntegration(id, { ... })` (the positional id wins).
+   * or `upsertIntegration(id, { ... })`; an `id` in the fields must then be the same. An
+   * integration as read can be passed back (its read-only fields are ignored).
    */
-  upsertIntegration(input: IntegrationUpsertInput): Promise<Integration>;
-  upsertIntegration(id: IntegrationId, input: IntegrationFields): Promise<Integration>;
+  upsertIntegration(input: IntegrationUpsertInput): Promise<IntegrationUpserted>;
+  upsertIntegration(id: IntegrationId, input: IntegrationFields): Promise<IntegrationUpserted>;
   upsertIntegration(
     idOrInput: IntegrationId | IntegrationUpsertInput,
     fields?: IntegrationFields,
-  ): Promise<Integration> {
+  ): Promise<IntegrationUpserted> {
+    if (typeof idOrInput === 'string' && fields?.id !== undefined && fields.id !== idOrInput) {
+      return Promise.reject(
+        new TypeError(
+          `LatchkeyClient.upsertIntegration: the id '${idOrInput}' and fields.id '${fields.id}' differ`,
+        ),
+      );
+    }
     const input: IntegrationUpsertInput =
       typeof idOrInput === 'string' ? { ...fields, id: idOrInput } : idOrInput;
     return this.#call(() => this.trpc.integrations.upsert.mutate(input));
@@ -134,6 +163,14 @@ export class LatchkeyClient {
 
   listIntegrations(): Promise<IntegrationList> {
     return this.#call(() => this.trpc.integrations.list.query());
+  }
+
+  /**
+   * Tests the stored credentials (or `userId`'s connection) with one cheap authenticated
+   * request: the outcome is kept as the health `getIntegration` shows.
+   */
+  testIntegration(id: IntegrationId, options: { userId?: string } = {}): Promise<CredentialTest> {
+    return this.#call(() => this.trpc.integrations.test.mutate({ id, ...options }));
   }
 
   /** Deletes an integration and every connection under it. */

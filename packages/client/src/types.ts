@@ -16,11 +16,15 @@ export type Me = Out['tenant']['me'];
 
 export type IntegrationUpsertInput = In['integrations']['upsert'];
 export type IntegrationId = IntegrationUpsertInput['id'];
-/** The second form of upsertIntegration: the fields without the id. */
-export type IntegrationFields = Omit<IntegrationUpsertInput, 'id'>;
+/** The second form of upsertIntegration: the fields, where an id may repeat the first argument. */
+export type IntegrationFields = Omit<IntegrationUpsertInput, 'id'> & { id?: IntegrationId };
 export type Integration = Out['integrations']['get'];
+/** An integration as written, with what the upsert decided (template detected, OAuth moved). */
+export type IntegrationUpserted = Out['integrations']['upsert'];
 export type IntegrationList = Out['integrations']['list'];
 export type IntegrationDeleted = Out['integrations']['delete'];
+/** What a credential test found: `ok`, `invalid_credentials`, `insufficient_scope`, ... */
+export type CredentialTest = Out['integrations']['test'];
 export type TemplateFilter = In['integrations']['templates'];
 export type IntegrationTemplateList = Out['integrations']['templates'];
 

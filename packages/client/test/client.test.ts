@@ -107,18 +107,21 @@ describe('LatchkeyClient', () => {
       expect(api.requests[0]?.url.pathname).toBe('/trpc/integrations.upsert');
     });
 
-    it('upsertIntegration(id, fields) puts the id in; the positional id wins', async () => {
+    it('upsertIntegration(id, fields) puts the id in; an id in the fields must agree', async () => {
       const api = fakeApi({ 'integrations.upsert': ok(integration) });
       const client = new LatchkeyClient({ endpoint, apiKey, fetch: api.fetch });
       await client.upsertIntegration('stripe', {
         name: 'Stripe',
         credentials: { secret_key: 'x' },
       });
-      // A JavaScript caller could pass an id in both places.
-      await client.upsertIntegration('stripe', { id: 'other' } as unknown as { name: string });
+      // The documentation's OAuth sample repeats the id in the fields.
+      await client.upsertIntegration('stripe', { id: 'stripe', name: 'S' });
+      await expect(client.upsertIntegration('stripe', { id: 'other' })).rejects.toThrow(
+        /the id 'stripe' and fields.id 'other' differ/,
+      );
       expect(api.requests.map((r) => r.input)).toEqual([
         { id: 'stripe', name: 'Stripe', credentials: { secret_key: 'x' } },
-        { id: 'stripe' },
+        { id: 'stripe', name: 'S' },
       ]);
     });
 

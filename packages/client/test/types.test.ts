@@ -21,8 +21,13 @@ describe('types inferred from the router', () => {
       userId: string;
     }>();
     expectTypeOf<IntegrationUpsertInput['id']>().toEqualTypeOf<string>();
+    // A flat map (an unset `process.env.X` is allowed and dropped), or the hint list a read
+    // returns, passed back unchanged.
     expectTypeOf<IntegrationUpsertInput['credentials']>().toEqualTypeOf<
-      Record<string, string | number> | undefined
+      | Record<string, string | number | undefined>
+      | { name: string; hint: string }[]
+      | null
+      | undefined
     >();
   });
 
@@ -51,8 +56,8 @@ describe('types inferred from the router', () => {
     const check = (client: LatchkeyClient) => {
       // @ts-expect-error id must be a string
       void client.upsertIntegration({ id: 123 });
-      // @ts-expect-error the second form takes the fields without the id
-      void client.upsertIntegration('stripe', { id: 'stripe' });
+      // @ts-expect-error the id in the second form's fields is a string too
+      void client.upsertIntegration('stripe', { id: 1 });
       // @ts-expect-error unknown auth type
       void client.upsertIntegration('stripe', { auth: { type: 'magic' } });
       // @ts-expect-error a header scheme needs the header name

@@ -2,6 +2,7 @@ import { API_KEY_SCOPES } from '@latchkey/db';
 import { z } from 'zod';
 import { createApiKey, listTenantApiKeys, revokeTenantApiKey } from '../services/tenants';
 import { actorOf, router, scopedProcedure } from '../trpc';
+import { strictObject } from '../validation/strict';
 
 const adminProcedure = scopedProcedure('admin');
 
@@ -11,7 +12,7 @@ export const apiKeysRouter = router({
   /** Returns the key once; afterwards only its prefix is ever shown. */
   create: adminProcedure
     .input(
-      z.object({
+      strictObject({
         name: z.string().trim().min(1).max(100),
         scopes: z.array(z.enum(API_KEY_SCOPES)).min(1),
       }),
@@ -24,7 +25,7 @@ export const apiKeysRouter = router({
       }),
     ),
 
-  revoke: adminProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+  revoke: adminProcedure.input(strictObject({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
     await revokeTenantApiKey(ctx.db, {
       tenantId: ctx.caller.tenantId,
       id: input.id,

@@ -1,11 +1,14 @@
 import { listAudit } from '@latchkey/db';
 import { z } from 'zod';
 import { router, scopedProcedure } from '../trpc';
+import { strictObject } from '../validation/strict';
 
 export const auditRouter = router({
   list: scopedProcedure('admin')
     .input(
-      z.object({ limit: z.number().int().min(1).max(1000).default(100) }).default({ limit: 100 }),
+      strictObject({ limit: z.number().int().min(1).max(1000).default(100) }).default({
+        limit: 100,
+      }),
     )
     .query(async ({ ctx, input }) => {
       const rows = await listAudit(ctx.db, ctx.caller.tenantId, { limit: input.limit });

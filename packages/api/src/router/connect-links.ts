@@ -6,6 +6,7 @@ import {
 } from '../services/connect-links';
 import { actorOf, router, scopedProcedure } from '../trpc';
 import { httpUrlSchema, integrationIdSchema, userIdSchema } from '../validation/fields';
+import { strictObject } from '../validation/strict';
 
 export const connectLinksRouter = router({
   /**
@@ -14,7 +15,7 @@ export const connectLinksRouter = router({
    */
   create: scopedProcedure('integrations')
     .input(
-      z.object({
+      strictObject({
         integrationId: integrationIdSchema,
         userId: userIdSchema,
         returnUrl: httpUrlSchema.optional(),

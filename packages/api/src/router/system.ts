@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { type SmokeResult, smokeWorkflowId, TenantAttribute } from '@latchkey/temporal';
 import { z } from 'zod';
 import { router, scopedProcedure } from '../trpc';
+import { strictObject } from '../validation/strict';
 
 export const systemRouter = router({
   /** Proves api -> Temporal -> worker -> result: runs the smoke workflow and waits for it. */
   smoke: scopedProcedure('admin')
-    .input(z.object({ message: z.string().max(1000).default('ping') }).default({ message: 'ping' }))
+    .input(
+      strictObject({ message: z.string().max(1000).default('ping') }).default({ message: 'ping' }),
+    )
     .mutation(async ({ ctx, input }) => {
       const client = await ctx.temporal();
       const started = Date.now();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { buildWorkflow, deleteWorkflow, getWorkflow, listWorkflows } from '../services/workflows';
 import { actorOf, router, scopedProcedure } from '../trpc';
+import { strictObject } from '../validation/strict';
 import {
   workflowBuildSchema,
   workflowIdSchema,
@@ -17,8 +18,10 @@ export const workflowsRouter = router({
     .input(workflowRefSchema)
     .query(({ ctx, input }) => getWorkflow(ctx.db, ctx.caller.tenantId, input.id, input.version)),
   list: procedure.query(({ ctx }) => listWorkflows(ctx.db, ctx.caller.tenantId)),
-  delete: procedure.input(z.object({ id: workflowIdSchema })).mutation(async ({ ctx, input }) => {
-    const versions = await deleteWorkflow(ctx.db, actorOf(ctx.caller), input.id);
-    return { id: input.id, deleted: true as const, versions };
-  }),
+  delete: procedure
+    .input(strictObject({ id: workflowIdSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const versions = await deleteWorkflow(ctx.db, actorOf(ctx.caller), input.id);
+      return { id: input.id, deleted: true as const, versions };
+    }),
 });

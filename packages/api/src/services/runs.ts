@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import {
   appendAudit,
   type Db,
@@ -115,13 +116,38 @@ async function definitionFor(
   if (!inline)
     throw new InvalidInputError('workflowId', 'give exactly one of workflowId or workflow');
   const checked = await checkDefinition(db, tenantId, inline);
-  return {
-    id: inline.id ?? 'inline',
-    version: 0,
+  const definition = {
     steps: checked.steps,
     inputSchema: inline.inputSchema ?? null,
     responseSchema: inline.responseSchema ?? null,
   };
+  return {
+    id: inline.id ?? 'inline',
+    version: await storedVersionOf(db, tenantId, inline, definition),
+    ...definition,
+  };
+}
+
+/**
+ * A workflow passed back as `workflows.build` returned it names its stored version; the run
+ * records that version only if the definition is still exactly the stored one (otherwise it
+ * is an inline variant, version 0).
+ */
+async function storedVersionOf(
+  db: Db,
+  tenantId: string,
+  inline: { id?: string; version?: number; integrationIds: string[] },
+  definition: Omit<Definition, 'id' | 'version'>,
+): Promise<number> {
+  if (!inline.id || !inline.version) return 0;
+  const row = await findWorkflow(db, tenantId, inline.id, inline.version);
+  if (!row) return 0;
+  const same =
+    isDeepStrictEqual(row.steps, definition.steps) &&
+    isDeepStrictEqual(row.input_schema, definition.inputSchema) &&
+    isDeepStrictEqual(row.response_schema, definition.responseSchema) &&
+    isDeepStrictEqual(row.integration_ids, inline.integrationIds);
+  return same ? row.version : 0;
 }
 
 /**

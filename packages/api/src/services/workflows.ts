@@ -64,8 +64,10 @@ export async function integrationInfos(
       auth: (row.auth as AuthScheme | null) ?? undefined,
       templateAuth: template?.auth,
       credentialNames: [
-        ...Object.keys(row.credential_hints),
-        ...Object.keys(template?.credentialDefaults ?? {}),
+        ...new Set([
+          ...Object.keys(row.credential_hints),
+          ...Object.keys(template?.credentialDefaults ?? {}),
+        ]),
       ],
       connectionCredentialNames: [
         ...new Set(connections.flatMap((c) => Object.keys(c.credential_hints))),

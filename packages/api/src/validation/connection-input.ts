@@ -5,8 +5,9 @@ import {
   integrationIdSchema,
   userIdSchema,
 } from './fields';
+import { strictObject } from './strict';
 
-export const connectionKeySchema = z.object({
+export const connectionKeySchema = strictObject({
   integrationId: integrationIdSchema,
   userId: userIdSchema,
 });
@@ -23,6 +24,7 @@ export const connectionUpsertSchema = connectionKeySchema.extend({
 
 export type ConnectionUpsertInput = z.infer<typeof connectionUpsertSchema>;
 
-export const connectionListSchema = z
-  .object({ integrationId: integrationIdSchema.optional(), userId: userIdSchema.optional() })
-  .default({});
+export const connectionListSchema = strictObject({
+  integrationId: integrationIdSchema.optional(),
+  userId: userIdSchema.optional(),
+}).default({});

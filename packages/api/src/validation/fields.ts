@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictObject } from './strict';
 
 /** Integration ids appear in URLs, Temporal ids and runtime credential prefixes (`stripe_key`). */
 export const integrationIdSchema = z
@@ -32,14 +33,17 @@ export const credentialNameSchema = z
 
 /**
  * A flat map of names to strings or numbers (numbers become strings: ports, account ids).
- * Nested objects are refused so every value can be masked, encoded and redacted alike.
+ * Nested objects are refused so every value can be masked, encoded and redacted alike. An
+ * `undefined` value (`process.env.X` that is not set) is dropped, as JSON would drop it.
  */
 export const credentialsInputSchema = z
   .record(
     credentialNameSchema,
-    z.union([z.string(), z.number().finite()], {
-      error: 'credential values must be strings or numbers (a flat map, no nesting)',
-    }),
+    z
+      .union([z.string(), z.number().finite()], {
+        error: 'credential values must be strings or numbers (a flat map, no nesting)',
+      })
+      .optional(),
   )
   .superRefine((value, ctx) => {
     const names = Object.keys(value);
@@ -48,7 +52,8 @@ export const credentialsInputSchema = z
     }
     for (const name of names) {
       const raw = value[name];
-      const text = typeof raw === 'number' ? String(raw) : (raw ?? '');
+      if (raw === undefined) continue;
+      const text = typeof raw === 'number' ? String(raw) : raw;
       if (Buffer.byteLength(text) > MAX_CREDENTIAL_BYTES) {
         ctx.addIssue({
           code: 'custom',
@@ -61,29 +66,34 @@ export const credentialsInputSchema = z
       }
     }
   })
-  .transform((value) => Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)])));
+  .transform(
+    (value): Record<string, string> =>
+      Object.fromEntries(
+        Object.entries(value).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+      ),
+  );
 
 export const authSchemeSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('none') }),
-  z.object({
+  strictObject({ type: z.literal('none') }),
+  strictObject({
     type: z.literal('header'),
     name: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a valid header name'),
     prefix: z.string().max(64).optional(),
     credential: credentialNameSchema.optional(),
   }),
-  z.object({
+  strictObject({
     type: z.literal('query'),
     name: z.string().min(1).max(128),
     credential: credentialNameSchema.optional(),
   }),
-  z.object({ type: z.literal('bearer'), credential: credentialNameSchema.optional() }),
-  z.object({
+  strictObject({ type: z.literal('bearer'), credential: credentialNameSchema.optional() }),
+  strictObject({
     type: z.literal('basic'),
     username: credentialNameSchema.optional(),
     password: credentialNameSchema.optional(),
   }),
-  z.object({ type: z.literal('oauth2'), credential: credentialNameSchema.optional() }),
-  z.object({ type: z.literal('database') }),
+  strictObject({ type: z.literal('oauth2'), credential: credentialNameSchema.optional() }),
+  strictObject({ type: z.literal('database') }),
 ]);
 
 export type AuthSchemeInput = z.infer<typeof authSchemeSchema>;
