@@ -39,10 +39,11 @@ export function createOAuthCallbackHandler(deps: ApiDeps, redirects: OAuthRedire
     try {
       const { connection, returnUrl } = await completeConnect(deps, url);
       const target = returnUrl ?? redirects.successUrl;
-      const params = {
+      const params: Record<string, string> = {
         integrationId: connection.integrationId,
-        userId: connection.userId,
         status: connection.status,
+        // The integration's own connection has no user to report.
+        ...(connection.userId !== null ? { userId: connection.userId } : {}),
       };
       if (target) redirect(res, withQuery(target, params));
       else

@@ -61,7 +61,10 @@ describe('integrations and connections over HTTP with the typed client', () => {
     );
     expect(created).toMatchObject({
       id: 'stripe',
-      name: 'stripe',
+      // No templateId given: the host says Stripe, and the response says so.
+      name: 'Stripe',
+      templateId: 'stripe',
+      applied: { templateId: 'stripe', templateSource: 'urlHost' },
       urlHost: 'https://api.stripe.com',
       urlPath: '/v1',
       auth: { type: 'bearer', credential: 'secret_key' },

@@ -159,7 +159,7 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
 
   it('gets machine-to-machine tokens with the client credentials grant', async () => {
     const connection = await acme.trpc.oauth.clientCredentials.mutate({ integrationId: 'crm' });
-    expect(connection).toMatchObject({ userId: 'service', status: 'active' });
+    expect(connection).toMatchObject({ userId: null, status: 'active' });
     expect(connection.credentials.map((c) => c.name)).toEqual(['access_token']);
   });
 

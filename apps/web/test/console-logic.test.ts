@@ -42,6 +42,8 @@ const integration = (overrides: Partial<Integration> = {}): Integration => ({
     clientSecret: { set: true, hint: 'ab…cdef' },
   },
   version: 3,
+  connection: null,
+  health: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
   ...overrides,

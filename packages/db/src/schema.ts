@@ -68,6 +68,27 @@ export const AUTH_SCHEME_TYPES = [
 ] as const;
 export type AuthSchemeType = (typeof AUTH_SCHEME_TYPES)[number];
 
+/** The outcomes of a credential test (`integrations.test`). */
+export const CREDENTIAL_TEST_OUTCOMES = [
+  'ok',
+  'invalid_credentials',
+  'insufficient_scope',
+  'unreachable',
+  'unexpected_status',
+] as const;
+export type CredentialTestOutcome = (typeof CREDENTIAL_TEST_OUTCOMES)[number];
+
+/** The last credential test of an integration or a connection. Never holds a secret. */
+export interface CredentialHealth {
+  outcome: CredentialTestOutcome;
+  /** The HTTP status the verification request got, when it got one. */
+  status?: number;
+  /** Redacted, for a human. */
+  message: string;
+  /** ISO 8601. */
+  checkedAt: string;
+}
+
 export interface IntegrationsTable {
   tenant_id: string;
   id: string;
@@ -85,6 +106,8 @@ export interface IntegrationsTable {
   /** OAuth client settings without the secret (client id, scopes, endpoints). */
   oauth: NullableJson<Record<string, unknown>>;
   encrypted_oauth_client_secret: Buffer | null;
+  /** The last test of the integration's own credentials. */
+  health: NullableJson<CredentialHealth>;
   /** Bumped on every write; writers compare it to avoid lost updates. */
   version: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;
@@ -99,6 +122,13 @@ export const CONNECTION_STATUSES = [
 ] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
+/**
+ * The user id of an integration's own connection: OAuth tokens given with the integration
+ * itself rather than by an end user, used by runs that name no user. API user ids are never
+ * empty, so no end user can claim it.
+ */
+export const INTEGRATION_OWN_USER = '';
+
 export interface ConnectionsTable {
   id: Generated<string>;
   tenant_id: string;
@@ -112,6 +142,8 @@ export interface ConnectionsTable {
   last_refresh_at: Timestamp | null;
   last_error: string | null;
   consecutive_failures: ColumnType<number, number | undefined, number>;
+  /** The last credential test of this connection. */
+  health: NullableJson<CredentialHealth>;
   /** Bumped on every write; writers compare it to avoid lost updates. */
   version: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;

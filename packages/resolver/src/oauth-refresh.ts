@@ -5,6 +5,7 @@ import {
   type Db,
   type DbExecutor,
   findIntegrationForRequest,
+  INTEGRATION_OWN_USER,
   type Integration,
   type IntegrationForRequest,
   updateConnection,
@@ -35,9 +36,12 @@ export class ReauthRequiredError extends Error {
     readonly userId: string,
     readonly reason: string,
   ) {
+    const whose =
+      userId === INTEGRATION_OWN_USER
+        ? `the integration's own connection to '${integrationId}'`
+        : `the connection of user '${userId}' to '${integrationId}'`;
     super(
-      `the connection of user '${userId}' to '${integrationId}' needs to be reconnected (${reason}): ` +
-        'start the OAuth flow again (oauth.authorizeUrl)',
+      `${whose} needs to be reconnected (${reason}): start the OAuth flow again (oauth.authorizeUrl)`,
     );
   }
 }
@@ -89,24 +93,24 @@ export async function ensureFreshToken(
     forceIfVersion?: number;
   },
 ): Promise<FreshnessCheck> {
-  if (!input.userId) return { version: null };
+  const userId = input.userId ?? INTEGRATION_OWN_USER;
   const found = await findIntegrationForRequest(
     deps.db,
     input.tenantId,
     input.integrationId,
-    input.userId,
+    userId,
   );
   const seen = found?.connection;
   if (!found || !seen || !found.integration.oauth) return { version: null, found };
   const { integration } = found;
   if (seen.status === 'needs_reauth') {
-    throw new ReauthRequiredError(input.integrationId, input.userId, 'marked needs_reauth');
+    throw new ReauthRequiredError(input.integrationId, userId, 'marked needs_reauth');
   }
   if (seen.status === 'insufficient_scope') {
     const missing = scopesMissing(requiredScopes(integration), seen.granted_scopes);
     throw new ReauthRequiredError(
       input.integrationId,
-      input.userId,
+      userId,
       `missing scopes: ${missing.join(', ')}`,
     );
   }

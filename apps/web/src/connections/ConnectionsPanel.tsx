@@ -47,8 +47,8 @@ export function ConnectionsPanel({ integration }: { integration: Integration }) 
             </thead>
             <tbody>
               {connections.data.map((connection) => (
-                <tr key={connection.id} data-user={connection.userId}>
-                  <td>{connection.userId}</td>
+                <tr key={connection.id} data-user={connection.userId ?? ''}>
+                  <td>{connection.userId ?? 'the integration itself'}</td>
                   <td>
                     <StatusBadge status={connection.status} />
                   </td>
@@ -67,8 +67,8 @@ export function ConnectionsPanel({ integration }: { integration: Integration }) 
                           type="button"
                           className="button-secondary"
                           disabled={reconnect.isPending}
-                          aria-label={`Reconnect ${connection.userId}`}
-                          onClick={() => reconnect.mutate(connection.userId)}
+                          aria-label={`Reconnect ${connection.userId ?? 'the integration'}`}
+                          onClick={() => reconnect.mutate(connection.userId ?? undefined)}
                         >
                           Reconnect
                         </button>

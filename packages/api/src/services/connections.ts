@@ -5,9 +5,11 @@ import {
   type ConnectionStatus,
   type ConnectionWrite,
   type Db,
+  type DbExecutor,
   deleteConnection as deleteConnectionRow,
   findConnection,
   findIntegration,
+  INTEGRATION_OWN_USER,
   insertConnection,
   listConnections as listConnectionRows,
   updateConnection,
@@ -15,7 +17,6 @@ import {
 import { changeBag, hintList, openBag, sealBag } from '@latchkey/resolver';
 import type { SealContext, Vault } from '@latchkey/vault';
 import { ConflictError, NotFoundError } from '../errors';
-import type { ConnectionUpsertInput } from '../validation/connection-input';
 import type { Actor } from './actor';
 import { type RefresherDeps, startRefresher, stopRefresher } from './refresher';
 
@@ -36,7 +37,8 @@ export function connectionView(row: Connection) {
   return {
     id: row.id,
     integrationId: row.integration_id,
-    userId: row.user_id,
+    /** null for the integration's own connection (tokens given with the integration). */
+    userId: row.user_id === INTEGRATION_OWN_USER ? null : row.user_id,
     credentials: hintList(row.credential_hints),
     status: row.status,
     /** False for long-lived tokens: nothing will try to refresh them. */
@@ -54,78 +56,135 @@ export function connectionView(row: Connection) {
 
 export type ConnectionView = ReturnType<typeof connectionView>;
 
+export interface ConnectionChange {
+  integrationId: string;
+  userId: string;
+  credentials?: Record<string, string>;
+  removeCredentials?: string[];
+  replaceCredentials?: boolean;
+  expiresAt?: Date | null;
+  grantedScopes?: string[];
+}
+
+/** For flows that know more than a caller can say: the status and the audit action. */
+export interface ConnectionWriteOptions {
+  status?: ConnectionStatus;
+  action?: string;
+  details?: Record<string, unknown>;
+}
+
+/** A connection change sealed and ready to write; built outside any transaction. */
+export interface SealedConnectionChange {
+  existing: Connection | undefined;
+  id: string;
+  change: ConnectionChange;
+  values: ConnectionWrite;
+  diff: { set: string[]; removed: string[] };
+  options: ConnectionWriteOptions;
+}
+
+/** Reads the stored connection and seals the change against it (no transaction held). */
+export async function sealConnectionChange(
+  deps: Pick<ConnectionServiceDeps, 'db' | 'vault'>,
+  tenantId: string,
+  change: ConnectionChange,
+  options: ConnectionWriteOptions = {},
+): Promise<SealedConnectionChange> {
+  const existing = await findConnection(deps.db, tenantId, change.integrationId, change.userId);
+  const id = existing?.id ?? randomUUID();
+  const ctx = connectionContext(tenantId, id, change.userId);
+  const stored = await openBag(deps.vault, ctx, existing?.encrypted_credentials ?? null);
+  const { bag, diff } = changeBag(stored, {
+    set: change.credentials,
+    remove: change.removeCredentials,
+    replace: change.replaceCredentials,
+  });
+  const sealed = await sealBag(deps.vault, ctx, bag);
+  const values: ConnectionWrite = {
+    encrypted_credentials: sealed.sealed,
+    credential_hints: JSON.stringify(sealed.hints),
+    // New credentials by hand mean the user (re)connected: the connection is usable again.
+    status: options.status ?? (diff.set.length > 0 ? 'active' : (existing?.status ?? 'active')),
+    expires_at: change.expiresAt === undefined ? (existing?.expires_at ?? null) : change.expiresAt,
+    granted_scopes: change.grantedScopes ?? existing?.granted_scopes ?? [],
+  };
+  return { existing, id, change, values, diff, options };
+}
+
+/**
+ * Writes a sealed change and its audit event in the caller's transaction; undefined when a
+ * concurrent writer got there first (seal again and retry).
+ */
+export async function writeConnectionChange(
+  trx: DbExecutor,
+  actor: Actor,
+  sealed: SealedConnectionChange,
+): Promise<Connection | undefined> {
+  const { existing, id, change, values, diff, options } = sealed;
+  const written = existing
+    ? await updateConnection(trx, actor.tenantId, id, existing.version, values)
+    : await insertConnection(trx, {
+        id,
+        tenantId: actor.tenantId,
+        integrationId: change.integrationId,
+        userId: change.userId,
+        ...values,
+      });
+  if (!written) return undefined;
+  await appendAudit(trx, {
+    tenantId: actor.tenantId,
+    actor: actor.actor,
+    action: options.action ?? (existing ? 'connection.update' : 'connection.create'),
+    targetKind: 'connection',
+    targetId: id,
+    userId: change.userId,
+    details: {
+      integrationId: change.integrationId,
+      credentialsSet: diff.set,
+      credentialsRemoved: diff.removed,
+      ...options.details,
+    },
+  });
+  return written;
+}
+
+/** After commit: a connection with a new refresh token gets its proactive refresher. */
+export async function afterConnectionWrite(
+  deps: RefresherDeps,
+  sealed: SealedConnectionChange,
+  row: Connection,
+): Promise<ConnectionView> {
+  const view = connectionView(row);
+  if (view.refreshes && sealed.diff.set.includes('refresh_token')) {
+    await startRefresher(deps, {
+      tenantId: row.tenant_id,
+      connectionId: row.id,
+      integrationId: row.integration_id,
+      userId: row.user_id,
+    });
+  }
+  return view;
+}
+
 const MAX_ATTEMPTS = 3;
 
 /** Creates or updates one end user's connection under an integration of the same tenant. */
 export async function upsertConnection(
   deps: ConnectionServiceDeps,
   actor: Actor,
-  input: ConnectionUpsertInput,
-  /** For flows that know more than a caller can say: the status and the audit action. */
-  options: { status?: ConnectionStatus; action?: string; details?: Record<string, unknown> } = {},
+  input: ConnectionChange,
+  options: ConnectionWriteOptions = {},
 ): Promise<ConnectionView> {
   const { tenantId } = actor;
   if (!(await findIntegration(deps.db, tenantId, input.integrationId))) {
     throw new NotFoundError(`No integration '${input.integrationId}'`);
   }
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const existing = await findConnection(deps.db, tenantId, input.integrationId, input.userId);
-    const id = existing?.id ?? randomUUID();
-    const ctx = connectionContext(tenantId, id, input.userId);
-    const stored = await openBag(deps.vault, ctx, existing?.encrypted_credentials ?? null);
-    const { bag, diff } = changeBag(stored, {
-      set: input.credentials,
-      remove: input.removeCredentials,
-      replace: input.replaceCredentials,
-    });
-    const sealed = await sealBag(deps.vault, ctx, bag);
-    const values: ConnectionWrite = {
-      encrypted_credentials: sealed.sealed,
-      credential_hints: JSON.stringify(sealed.hints),
-      // New credentials by hand mean the user (re)connected: the connection is usable again.
-      status: options.status ?? (diff.set.length > 0 ? 'active' : (existing?.status ?? 'active')),
-      expires_at: input.expiresAt === undefined ? (existing?.expires_at ?? null) : input.expiresAt,
-      granted_scopes: input.grantedScopes ?? existing?.granted_scopes ?? [],
-    };
-    const row = await deps.db.transaction().execute(async (trx) => {
-      const written = existing
-        ? await updateConnection(trx, tenantId, id, existing.version, values)
-        : await insertConnection(trx, {
-            id,
-            tenantId,
-            integrationId: input.integrationId,
-            userId: input.userId,
-            ...values,
-          });
-      if (!written) return undefined;
-      await appendAudit(trx, {
-        tenantId,
-        actor: actor.actor,
-        action: options.action ?? (existing ? 'connection.update' : 'connection.create'),
-        targetKind: 'connection',
-        targetId: id,
-        userId: input.userId,
-        details: {
-          integrationId: input.integrationId,
-          credentialsSet: diff.set,
-          credentialsRemoved: diff.removed,
-          ...options.details,
-        },
-      });
-      return written;
-    });
-    if (row) {
-      const view = connectionView(row);
-      if (view.refreshes && diff.set.includes('refresh_token')) {
-        await startRefresher(deps, {
-          tenantId,
-          connectionId: row.id,
-          integrationId: row.integration_id,
-          userId: row.user_id,
-        });
-      }
-      return view;
-    }
+    const sealed = await sealConnectionChange(deps, tenantId, input, options);
+    const row = await deps.db
+      .transaction()
+      .execute((trx) => writeConnectionChange(trx, actor, sealed));
+    if (row) return afterConnectionWrite(deps, sealed, row);
   }
   throw new ConflictError('this connection is being changed concurrently; try again');
 }

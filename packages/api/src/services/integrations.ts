@@ -1,25 +1,37 @@
+import type { AuthScheme } from '@latchkey/credential-mapper';
 import {
   appendAudit,
+  type Connection,
   type Db,
   deleteIntegration as deleteIntegrationRow,
+  findConnection,
   findIntegration,
+  INTEGRATION_OWN_USER,
   type Integration,
   type IntegrationWrite,
   insertIntegration,
   listConnectionIds,
+  listConnections as listConnectionRows,
   listIntegrations as listIntegrationRows,
   updateIntegration,
 } from '@latchkey/db';
-import { getTemplate, type IntegrationTemplate } from '@latchkey/oauth';
+import { detectTemplate, getTemplate, type IntegrationTemplate, TEMPLATES } from '@latchkey/oauth';
 import { changeBag, hintList, openBag, sealBag } from '@latchkey/resolver';
 import { maskSecret, type SealContext, type Vault } from '@latchkey/vault';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { splitUrl } from '../validation/fields';
 import type { IntegrationUpsertInput, OAuthSettingsInput } from '../validation/integration-input';
 import type { Actor } from './actor';
+import {
+  afterConnectionWrite,
+  connectionView,
+  sealConnectionChange,
+  writeConnectionChange,
+} from './connections';
+import { type OAuthCredentials, splitOAuthCredentials } from './oauth-credentials';
 import { type RefresherDeps, stopRefresher } from './refresher';
 
-export interface IntegrationServiceDeps {
+export interface IntegrationServiceDeps extends RefresherDeps {
   db: Db;
   vault: Pick<Vault, 'sealJson' | 'openJson' | 'seal'>;
 }
@@ -38,17 +50,24 @@ const clientSecretContext = (tenantId: string, id: string): SealContext => ({
   userId: null,
 });
 
-type StoredOAuth = Omit<OAuthSettingsInput, 'clientSecret'> & { clientSecretHint?: string };
+type StoredOAuth = Partial<Omit<OAuthSettingsInput, 'clientSecret'>> & {
+  clientSecretHint?: string;
+};
+
+/** An upsert after OAuth values given in `credentials` were moved into `oauth`. */
+type UpsertInput = Omit<IntegrationUpsertInput, 'oauth'> & {
+  oauth?: Partial<OAuthSettingsInput> | null;
+};
 
 /** What callers see: credential names with masked hints, never a value. */
-export function integrationView(row: Integration) {
+export function integrationView(row: Integration, ownConnection?: Connection) {
   const oauth = row.oauth as StoredOAuth | null;
   return {
     id: row.id,
     name: row.name,
     urlHost: row.url_host,
     urlPath: row.url_path,
-    auth: row.auth,
+    auth: row.auth as AuthScheme | null,
     templateId: row.template_id,
     instructions: row.instructions,
     docsUrl: row.docs_url,
@@ -66,6 +85,10 @@ export function integrationView(row: Integration) {
             : null,
         }
       : null,
+    /** The integration's own OAuth tokens (given in `credentials` or connected without a user). */
+    connection: ownConnection ? connectionView(ownConnection) : null,
+    /** The last credential test of the stored credentials (`integrations.test`). */
+    health: row.health,
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -86,26 +109,69 @@ function resolveTemplate(templateId: string | null | undefined): IntegrationTemp
   return template;
 }
 
+/** Where the template came from: given, kept from the stored row, or detected on create. */
+interface TemplateChoice {
+  templateId: string | null;
+  source: 'input' | 'stored' | 'urlHost' | 'id' | null;
+  /** Templates that matched a detection without a single winner. */
+  ambiguous: string[];
+}
+
+function chooseTemplate(input: IntegrationUpsertInput, existing?: Integration): TemplateChoice {
+  if (input.templateId !== undefined) {
+    return {
+      templateId: input.templateId,
+      source: input.templateId ? 'input' : null,
+      ambiguous: [],
+    };
+  }
+  if (existing) {
+    return {
+      templateId: existing.template_id,
+      source: existing.template_id ? 'stored' : null,
+      ambiguous: [],
+    };
+  }
+  const detected = detectTemplate(TEMPLATES, {
+    urlHost: input.urlHost,
+    id: input.id,
+    credentialNames: Object.keys(input.credentials ?? {}),
+  });
+  if (detected.template) {
+    return { templateId: detected.template.id, source: detected.from ?? null, ambiguous: [] };
+  }
+  return {
+    templateId: null,
+    source: null,
+    ambiguous: detected.candidates.length > 1 ? detected.candidates : [],
+  };
+}
+
+/** `https://api.stripe.com/v1` as urlHost: the path part joins urlPath. */
+function splitHostAndPath(urlHost: string, urlPath: string | undefined) {
+  const split = splitUrl(urlHost);
+  if (!split.path || split.path === '/') return { urlHost, urlPath };
+  const rest = urlPath && urlPath !== '/' ? urlPath.replace(/^\/?/, '/') : '';
+  return { urlHost: split.host, urlPath: `${split.path.replace(/\/+$/, '')}${rest}` };
+}
+
 /** The row's non-secret columns after applying the input over what is stored (or the template). */
-function mergeFields(input: IntegrationUpsertInput, existing: Integration | undefined) {
-  const templateId =
-    input.templateId === undefined ? (existing?.template_id ?? null) : input.templateId;
-  const template = resolveTemplate(input.templateId);
-  let urlHost = input.urlHost ?? existing?.url_host ?? template?.urlHost;
-  let urlPath = input.urlPath ?? existing?.url_path ?? template?.urlPath ?? '';
+function mergeFields(
+  input: IntegrationUpsertInput,
+  existing: Integration | undefined,
+  choice: TemplateChoice,
+) {
+  const template = resolveTemplate(choice.templateId);
+  const given =
+    input.urlHost !== undefined ? splitHostAndPath(input.urlHost, input.urlPath) : input;
+  const urlHost = given.urlHost ?? existing?.url_host ?? template?.urlHost;
+  const urlPath = given.urlPath ?? existing?.url_path ?? template?.urlPath ?? '';
   if (!urlHost) {
     throw new InvalidInputError(
       'urlHost',
-      'required to create an integration (or give a templateId)',
+      'required to create an integration (or give a templateId)' +
+        (choice.ambiguous.length ? `; templates that match: ${choice.ambiguous.join(', ')}` : ''),
     );
-  }
-  if (input.urlHost !== undefined && input.urlPath === undefined) {
-    // `https://api.stripe.com/v1` given as the host: keep the path part as urlPath.
-    const split = splitUrl(urlHost);
-    if (split.path && split.path !== '/') {
-      urlHost = split.host;
-      urlPath = split.path;
-    }
   }
   const pick = <T>(given: T | undefined, stored: T | undefined, fallback: T): T =>
     given !== undefined ? given : stored !== undefined ? stored : fallback;
@@ -113,8 +179,12 @@ function mergeFields(input: IntegrationUpsertInput, existing: Integration | unde
     name: input.name ?? existing?.name ?? template?.name ?? input.id,
     url_host: urlHost,
     url_path: urlPath,
-    auth: pick(input.auth, existing?.auth ?? undefined, template?.auth ?? null),
-    template_id: templateId,
+    auth: pick(
+      input.auth,
+      (existing?.auth as AuthScheme | null) ?? undefined,
+      template?.auth ?? null,
+    ),
+    template_id: choice.templateId,
     instructions: pick(
       input.instructions,
       existing?.instructions ?? undefined,
@@ -129,7 +199,7 @@ function mergeFields(input: IntegrationUpsertInput, existing: Integration | unde
 async function mergeOAuth(
   deps: IntegrationServiceDeps,
   tenantId: string,
-  input: IntegrationUpsertInput,
+  input: UpsertInput,
   existing: Integration | undefined,
   template: IntegrationTemplate | undefined,
 ) {
@@ -154,7 +224,7 @@ async function mergeOAuth(
         extraAuthorizeParams: template.oauth.extraAuthorizeParams,
       }
     : {};
-  const oauth: StoredOAuth = { ...defaults, ...stored, ...settings };
+  const oauth: StoredOAuth = { ...defaults, ...stored, ...definedOnly(settings) };
   let sealedSecret = existing?.encrypted_oauth_client_secret ?? null;
   if (clientSecret !== undefined) {
     sealedSecret = await deps.vault.seal(clientSecretContext(tenantId, input.id), clientSecret);
@@ -163,23 +233,60 @@ async function mergeOAuth(
   return { oauth, sealedSecret, changed: input.oauth !== undefined };
 }
 
+/** Settings given as undefined (absent or null in the input) keep what is stored. */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * On an OAuth integration, `client_id`/`client_secret`/tokens given in `credentials` become the
+ * OAuth client and the integration's own connection; `oauth` settings given beside them win.
+ */
+function oauthFromCredentials(
+  input: IntegrationUpsertInput,
+  isOAuth: boolean,
+): { input: UpsertInput; split?: OAuthCredentials } {
+  if (!isOAuth || !input.credentials) return { input };
+  const split = splitOAuthCredentials(input.credentials);
+  if (split.taken.length === 0) return { input };
+  const fromCredentials = definedOnly({
+    clientId: split.clientId,
+    clientSecret: split.clientSecret,
+    scopes: split.scopes,
+  });
+  const oauth =
+    Object.keys(fromCredentials).length > 0 || input.oauth
+      ? { ...fromCredentials, ...definedOnly(input.oauth ?? {}) }
+      : input.oauth;
+  return { input: { ...input, credentials: split.rest, oauth }, split };
+}
+
 const MAX_ATTEMPTS = 3;
+
+/** A concurrent writer won the race: seal again from what it wrote and retry. */
+class LostRace extends Error {}
 
 /**
  * Creates or updates an integration. Fields not given are kept; credentials not mentioned
  * are kept unless `replaceCredentials` or `removeCredentials` says otherwise. Sealing happens
- * before the write; the row and its audit event are written in one transaction, and a
- * concurrent writer makes us re-read and re-apply rather than overwrite.
+ * before the write; the row, its own connection (OAuth tokens given in `credentials`) and
+ * their audit events are written in one transaction, and a concurrent writer makes us re-read
+ * and re-apply rather than overwrite.
  */
 export async function upsertIntegration(
   deps: IntegrationServiceDeps,
   actor: Actor,
-  input: IntegrationUpsertInput,
-): Promise<IntegrationView> {
+  given: IntegrationUpsertInput,
+) {
   const { tenantId } = actor;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const existing = await findIntegration(deps.db, tenantId, input.id);
-    const { template, ...fields } = mergeFields(input, existing);
+    const existing = await findIntegration(deps.db, tenantId, given.id);
+    const choice = chooseTemplate(given, existing);
+    const { template, ...fields } = mergeFields(given, existing, choice);
+    const isOAuth = Boolean(
+      template?.oauth || given.oauth || existing?.oauth || fields.auth?.type === 'oauth2',
+    );
+    const { input, split } = oauthFromCredentials(given, isOAuth);
     const ctx = credentialsContext(tenantId, input.id);
     const stored = await openBag(deps.vault, ctx, existing?.encrypted_credentials ?? null);
     const { bag, diff } = changeBag(stored, {
@@ -189,6 +296,20 @@ export async function upsertIntegration(
     });
     const sealed = await sealBag(deps.vault, ctx, bag);
     const oauth = await mergeOAuth(deps, tenantId, input, existing, template);
+    const ownConnection = split?.tokens
+      ? await sealConnectionChange(
+          deps,
+          tenantId,
+          {
+            integrationId: input.id,
+            userId: INTEGRATION_OWN_USER,
+            credentials: split.tokens,
+            expiresAt: split.expiresAt ?? null,
+            grantedScopes: split.scopes ?? oauth.oauth?.scopes,
+          },
+          { action: 'connection.tokens_given' },
+        )
+      : undefined;
     const values: IntegrationWrite = {
       ...fields,
       auth: fields.auth === null ? null : JSON.stringify(fields.auth),
@@ -197,30 +318,57 @@ export async function upsertIntegration(
       oauth: oauth.oauth === null ? null : JSON.stringify(oauth.oauth),
       encrypted_oauth_client_secret: oauth.sealedSecret,
     };
-    const row = await deps.db.transaction().execute(async (trx) => {
-      const written = existing
-        ? await updateIntegration(trx, tenantId, input.id, existing.version, values)
-        : await insertIntegration(trx, tenantId, input.id, values);
-      if (!written) return undefined;
-      await appendAudit(trx, {
-        tenantId,
-        actor: actor.actor,
-        action: existing ? 'integration.update' : 'integration.create',
-        targetKind: 'integration',
-        targetId: input.id,
-        details: {
-          credentialsSet: diff.set,
-          credentialsRemoved: diff.removed,
-          oauthChanged: oauth.changed,
-          clientSecretSet: input.oauth?.clientSecret !== undefined,
-          templateId: fields.template_id,
-        },
+    const written = await deps.db
+      .transaction()
+      .execute(async (trx) => {
+        const row = existing
+          ? await updateIntegration(trx, tenantId, input.id, existing.version, values)
+          : await insertIntegration(trx, tenantId, input.id, values);
+        if (!row) throw new LostRace();
+        await appendAudit(trx, {
+          tenantId,
+          actor: actor.actor,
+          action: existing ? 'integration.update' : 'integration.create',
+          targetKind: 'integration',
+          targetId: input.id,
+          details: {
+            credentialsSet: diff.set,
+            credentialsRemoved: diff.removed,
+            oauthChanged: oauth.changed,
+            clientSecretSet: input.oauth?.clientSecret !== undefined,
+            oauthFromCredentials: split?.taken ?? [],
+            templateId: fields.template_id,
+            templateSource: choice.source,
+          },
+        });
+        const connection = ownConnection
+          ? await writeConnectionChange(trx, actor, ownConnection)
+          : await findConnection(trx, tenantId, input.id, INTEGRATION_OWN_USER);
+        if (ownConnection && !connection) throw new LostRace();
+        return { row, connection };
+      })
+      .catch((error: unknown) => {
+        if (error instanceof LostRace) return undefined;
+        throw error;
       });
-      return written;
-    });
-    if (row) return integrationView(row);
+    if (!written) continue;
+    if (ownConnection && written.connection) {
+      await afterConnectionWrite(deps, ownConnection, written.connection);
+    }
+    return {
+      ...integrationView(written.row, written.connection),
+      /** What this upsert decided on the caller's behalf. */
+      applied: {
+        templateId: fields.template_id,
+        templateSource: choice.source,
+        /** Several templates matched the host or id: give `templateId` to pick one. */
+        ambiguousTemplates: choice.ambiguous,
+        /** Credentials taken as the OAuth client and the integration's own tokens. */
+        oauthFromCredentials: split?.taken ?? [],
+      },
+    };
   }
-  throw new ConflictError(`integration '${input.id}' is being changed concurrently; try again`);
+  throw new ConflictError(`integration '${given.id}' is being changed concurrently; try again`);
 }
 
 export async function getIntegration(
@@ -230,11 +378,16 @@ export async function getIntegration(
 ): Promise<IntegrationView> {
   const row = await findIntegration(db, tenantId, id);
   if (!row) throw new NotFoundError(`No integration '${id}'`);
-  return integrationView(row);
+  return integrationView(row, await findConnection(db, tenantId, id, INTEGRATION_OWN_USER));
 }
 
 export async function listIntegrations(db: Db, tenantId: string): Promise<IntegrationView[]> {
-  return (await listIntegrationRows(db, tenantId)).map(integrationView);
+  const [rows, own] = await Promise.all([
+    listIntegrationRows(db, tenantId),
+    listConnectionRows(db, tenantId, { userId: INTEGRATION_OWN_USER }),
+  ]);
+  const ownById = new Map(own.map((c) => [c.integration_id, c]));
+  return rows.map((row) => integrationView(row, ownById.get(row.id)));
 }
 
 /**

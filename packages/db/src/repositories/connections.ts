@@ -1,5 +1,5 @@
 import type { DbExecutor as Executor } from '../client';
-import type { Connection, ConnectionStatus } from '../schema';
+import type { Connection, ConnectionStatus, CredentialHealth } from '../schema';
 
 export interface ConnectionWrite {
   encrypted_credentials: Buffer | null;
@@ -101,4 +101,22 @@ export async function deleteConnection(
     .where('user_id', '=', userId)
     .returningAll()
     .executeTakeFirst();
+}
+
+/**
+ * Keeps the last credential test of a connection. The version stays: it orders token
+ * refreshes, and a test changes no token.
+ */
+export async function recordConnectionHealth(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  health: CredentialHealth,
+): Promise<void> {
+  await db
+    .updateTable('connections')
+    .set({ health: JSON.stringify(health) })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .execute();
 }

@@ -1,7 +1,12 @@
 import { CompiledQuery } from 'kysely';
 import type { DbExecutor as Executor } from '../client';
 import { executePrepared, preparedStatement } from '../prepared';
-import type { Connection, Integration } from '../schema';
+import {
+  type Connection,
+  type CredentialHealth,
+  INTEGRATION_OWN_USER,
+  type Integration,
+} from '../schema';
 
 /** The columns a writer sets; ids and timestamps are handled here. */
 export interface IntegrationWrite {
@@ -102,7 +107,8 @@ export interface IntegrationForRequest {
 }
 
 /**
- * One round trip for what a request needs: the integration and, if any, the user's connection.
+ * One round trip for what a request needs: the integration and, if any, the user's connection
+ * (without a user, the integration's own connection).
  * Every step on an OAuth integration reads it (to refresh a token in time): prepared.
  */
 export async function findIntegrationForRequest(
@@ -120,7 +126,7 @@ export async function findIntegrationForRequest(
         join
           .onRef('c.tenant_id', '=', 'i.tenant_id')
           .onRef('c.integration_id', '=', 'i.id')
-          .on('c.user_id', '=', userId ?? ''),
+          .on('c.user_id', '=', userId ?? INTEGRATION_OWN_USER),
       )
       .select([
         // Every column, named: a prepared statement cannot read `i.*`.
@@ -137,6 +143,7 @@ export async function findIntegrationForRequest(
         'i.credential_hints',
         'i.oauth',
         'i.encrypted_oauth_client_secret',
+        'i.health',
         'i.version',
         'i.created_at',
         'i.updated_at',
@@ -166,7 +173,7 @@ export async function findIntegrationForRequest(
   return {
     integration,
     connection:
-      userId && c_id && c_user_id
+      c_id && c_user_id !== null
         ? {
             id: c_id,
             user_id: c_user_id,
@@ -219,7 +226,11 @@ export async function findCredentialsForRequest(
   userId: string | null,
 ): Promise<CredentialsForRequest | undefined> {
   const { rows } = await db.executeQuery<CredentialsRow>(
-    CompiledQuery.raw(CREDENTIALS_FOR_REQUEST, [tenantId, integrationId, userId]),
+    CompiledQuery.raw(CREDENTIALS_FOR_REQUEST, [
+      tenantId,
+      integrationId,
+      userId ?? INTEGRATION_OWN_USER,
+    ]),
   );
   const row = rows[0];
   if (!row) return undefined;
@@ -227,8 +238,26 @@ export async function findCredentialsForRequest(
   return {
     integration,
     connection:
-      userId && c_id && c_user_id
+      c_id && c_user_id !== null
         ? { id: c_id, user_id: c_user_id, encrypted_credentials: c_encrypted_credentials }
         : undefined,
   };
+}
+
+/**
+ * Keeps the last credential test of an integration's own credentials. Not a configuration
+ * change: the version stays, so a concurrent upsert is not refused because of a test.
+ */
+export async function recordIntegrationHealth(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  health: CredentialHealth,
+): Promise<void> {
+  await db
+    .updateTable('integrations')
+    .set({ health: JSON.stringify(health) })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .execute();
 }

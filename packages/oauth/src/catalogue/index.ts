@@ -14,6 +14,12 @@ import { validateTemplates } from './schema';
 import { SOCIAL_TEMPLATES } from './social';
 import { ZOHO_TEMPLATES } from './zoho';
 
+export {
+  type DetectionHint,
+  detectTemplate,
+  OAUTH_CREDENTIAL_NAMES,
+  type TemplateDetection,
+} from './detect';
 export { joinScopes } from './helpers';
 export type {
   ClientAuthMethod,
