@@ -1,6 +1,7 @@
 import type { SmokeActivities, SmokeInput, SmokeResult } from '@latchkey/temporal';
 import { createRefresherActivities } from './activities/refresher-activities';
 import { createRunActivities, type RunActivityDeps } from './activities/run-activities';
+import { createVerifyActivities } from './activities/verify-activities';
 
 export interface ActivityDeps extends RunActivityDeps {
   /** Names this worker in results, so tests can tell which worker ran an activity. */
@@ -21,5 +22,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createSmokeActivities(deps.identity),
     ...createRunActivities(deps),
     ...createRefresherActivities(deps),
+    ...createVerifyActivities(deps),
   };
 }

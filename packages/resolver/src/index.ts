@@ -28,4 +28,5 @@ export {
   type RuntimeCredentialDeps,
   sealRuntimeCredentials,
 } from './runtime-credentials';
+export { type Verification, verificationFor } from './verification';
 export { type ConnectionEvent, sendWebhook, signWebhook, type WebhookTarget } from './webhook';

@@ -22,3 +22,4 @@ export function smokeWorkflowId(suffix: string): string {
 
 export * from './refresher-contracts';
 export * from './run-contracts';
+export * from './verify-contracts';

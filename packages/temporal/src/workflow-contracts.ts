@@ -21,3 +21,9 @@ export type {
   StepStats,
 } from './run-contracts';
 export { FATAL_STEP_ERROR, RESPONSE_SCHEMA_ERROR } from './run-contracts';
+export type {
+  VerifyActivities,
+  VerifyCredentialsInput,
+  VerifyCredentialsResult,
+  VerifyOutcome,
+} from './verify-contracts';

@@ -2,3 +2,4 @@
 export { connectionRefresherWorkflow } from './refresher';
 export { runWorkflow } from './run';
 export { smokeWorkflow } from './smoke';
+export { verifyCredentialsWorkflow } from './verify';

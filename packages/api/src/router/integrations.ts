@@ -1,5 +1,6 @@
 import { listTemplates } from '@latchkey/oauth';
 import { z } from 'zod';
+import { testIntegration } from '../services/credential-test';
 import {
   deleteIntegration,
   getIntegration,
@@ -7,11 +8,12 @@ import {
   upsertIntegration,
 } from '../services/integrations';
 import { actorOf, router, scopedProcedure } from '../trpc';
-import { integrationIdSchema } from '../validation/fields';
+import { integrationIdSchema, userIdSchema } from '../validation/fields';
 import { integrationUpsertSchema } from '../validation/integration-input';
+import { strictObject } from '../validation/strict';
 
 const procedure = scopedProcedure('integrations');
-const byId = z.object({ id: integrationIdSchema });
+const byId = strictObject({ id: integrationIdSchema });
 
 export const integrationsRouter = router({
   upsert: procedure
@@ -21,6 +23,13 @@ export const integrationsRouter = router({
     .input(byId)
     .query(({ ctx, input }) => getIntegration(ctx.db, ctx.caller.tenantId, input.id)),
   list: procedure.query(({ ctx }) => listIntegrations(ctx.db, ctx.caller.tenantId)),
+  /**
+   * One cheap authenticated request with the stored credentials (or one user's connection):
+   * `ok`, `invalid_credentials`, `insufficient_scope`, `unreachable` or `unexpected_status`.
+   */
+  test: procedure
+    .input(strictObject({ id: integrationIdSchema, userId: userIdSchema.optional() }))
+    .mutation(({ ctx, input }) => testIntegration(ctx, actorOf(ctx.caller), input)),
   delete: procedure.input(byId).mutation(async ({ ctx, input }) => {
     await deleteIntegration(ctx, actorOf(ctx.caller), input.id);
     return { id: input.id, deleted: true as const };

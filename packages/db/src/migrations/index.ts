@@ -5,6 +5,7 @@ import * as runKeys from './2026_11_25_0003_run_keys';
 import * as oauthReturnUrl from './2026_11_25_0004_oauth_return_url';
 import * as runFinishedNotify from './2026_11_25_0005_run_finished_notify';
 import * as unfinishedRunsIndex from './2026_12_05_0006_unfinished_runs_index';
+import * as credentialHealth from './2026_12_06_0007_credential_health';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0004_oauth_return_url': oauthReturnUrl,
   '2026_11_25_0005_run_finished_notify': runFinishedNotify,
   '2026_12_05_0006_unfinished_runs_index': unfinishedRunsIndex,
+  '2026_12_06_0007_credential_health': credentialHealth,
 };

@@ -1,4 +1,4 @@
-import type { AuthScheme } from '@latchkey/credential-mapper';
+import type { AuthScheme, JsonValue } from '@latchkey/credential-mapper';
 import { listPlaceholders } from '@latchkey/credential-mapper';
 import { z } from 'zod';
 
@@ -119,7 +119,7 @@ export interface VerifyRequest {
   query?: Record<string, string>;
   headers?: Record<string, string>;
   /** A JSON body (for POST-only endpoints such as GraphQL `{ viewer { id } }`). */
-  body?: unknown;
+  body?: JsonValue;
 }
 
 /** How a reset header counts: seconds since the epoch, milliseconds since, or seconds from now. */
@@ -191,7 +191,7 @@ const verifySchema = z.strictObject({
   path: z.string().regex(/^\/[^?#]*$/, { message: 'must start with "/" (query goes in `query`)' }),
   query: stringRecord.optional(),
   headers: stringRecord.optional(),
-  body: z.unknown().optional(),
+  body: z.json().optional(),
 });
 
 const headerName = z.string().regex(/^[A-Za-z0-9-]+$/, { message: 'must be an HTTP header name' });
