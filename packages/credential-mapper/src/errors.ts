@@ -85,9 +85,14 @@ export function unresolvedCredential(
   candidates: readonly string[],
   location: string,
 ): CredentialMappingError {
+  // An OAuth token is not something to type in: say how an integration gets one.
+  const hint =
+    location === 'auth:oauth2'
+      ? '; connect the account first (oauth.authorizeUrl or a connect link), or give tokens in credentials'
+      : '';
   return new CredentialMappingError(
     'UNRESOLVED_CREDENTIAL',
-    `No credential for "${name}" needed by ${location} (credentials available: ${list(candidates)})`,
+    `No credential for "${name}" needed by ${location} (credentials available: ${list(candidates)})${hint}`,
     { placeholder: name, candidates, location },
   );
 }

@@ -7,7 +7,8 @@ import { CREDENTIAL_SOURCES } from './types';
  *
  * Normalising a name: split into lowercase tokens on anything that is not a letter or digit and
  * on camelCase boundaries; drop a leading `x` token (`X-Api-Key` -> `api key`); drop a leading
- * copy of the integration id (`stripe_secret_key` -> `secret key` for integration `stripe`). The
+ * copy of the integration id, or of a word of it (`stripe_secret_key` -> `secret key` for
+ * integration `stripe`, `my-stripe` or `stripe-dev-42`). The
  * comparison key is the tokens joined without separators, so case, `-`, `_` and spaces do not
  * matter. Both placeholder names and credential names are normalised this way.
  */
@@ -90,10 +91,33 @@ function dropLeading(tokens: string[], prefix: readonly string[]): string[] | un
   return prefix.every((token, i) => tokens[i] === token) ? tokens.slice(prefix.length) : undefined;
 }
 
+/**
+ * Prefixes a credential name may carry for its integration: the whole id, then each run of
+ * its words that names something (`my-stripe` and `stripe-dev-42` both give `stripe`, so the
+ * documentation's `stripe_secret_key` works in either). Short, numeric and generic words are
+ * not prefixes on their own.
+ */
+function ownerPrefixes(integrationId: string): string[][] {
+  const words = tokenize(integrationId);
+  const runs: string[][] = [];
+  for (let length = words.length - 1; length >= 1; length--) {
+    for (let start = 0; start + length <= words.length; start++) {
+      const run = words.slice(start, start + length);
+      const text = run.join('');
+      if (text.length >= 3 && !/^\d+$/.test(text) && !GENERIC_WORDS.has(text)) runs.push(run);
+    }
+  }
+  return [words, ...runs];
+}
+
 export function normaliseName(name: string, integrationId = ''): NormalisedName {
   let tokens = tokenize(name);
   tokens = dropLeading(tokens, ['x']) ?? tokens;
-  const unprefixed = dropLeading(tokens, tokenize(integrationId));
+  let unprefixed: string[] | undefined;
+  for (const prefix of ownerPrefixes(integrationId)) {
+    unprefixed = dropLeading(tokens, prefix);
+    if (unprefixed) break;
+  }
   const prefixed = unprefixed !== undefined;
   if (unprefixed) tokens = dropLeading(unprefixed, ['x']) ?? unprefixed;
   return { tokens, key: keyOf(tokens), prefixed };

@@ -41,6 +41,22 @@ describe('tokenize and normaliseName', () => {
     expect(normaliseName('stripe-dev-42_token', 'stripe-dev-42').key).toBe('token');
   });
 
+  it('drops a word of the integration id that names the provider (the documentation’s my-stripe)', () => {
+    expect(normaliseName('stripe_secret_key', 'my-stripe')).toEqual({
+      tokens: ['secret', 'key'],
+      key: 'secretkey',
+      prefixed: true,
+    });
+    expect(normaliseName('stripe_secret_key', 'stripe-dev-42').key).toBe('secretkey');
+    expect(normaliseName('hubspot_api_key', 'hubspot-crm').key).toBe('apikey');
+    // Short, numeric and generic words are no prefix: `my_token` stays as it is.
+    expect(normaliseName('my_token', 'my-stripe').key).toBe('mytoken');
+    expect(normaliseName('42_token', 'stripe-dev-42').key).toBe('42token');
+    expect(normaliseName('key_id', 'key-store').key).toBe('keyid');
+    // Another provider's name is not ours.
+    expect(normaliseName('hubspot_api_key', 'my-stripe').key).toBe('hubspotapikey');
+  });
+
   it('alias groups cover the names of the issue', () => {
     for (const name of ['api_key', 'apikey', 'key', 'token', 'api_token', 'access_key', 'APIKey']) {
       expect(aliasGroupOf(name)).toBe('api_key');
