@@ -132,6 +132,22 @@ export function createLatchkeyMcpServer(client: LatchkeyClient): McpServer {
   );
 
   server.registerTool(
+    'test_integration',
+    {
+      title: 'Test an integration',
+      description:
+        "Checks an integration's stored credentials (or one end user's connection, with userId) " +
+        'with one cheap authenticated request to the provider: ok, invalid_credentials, ' +
+        'insufficient_scope, unreachable or unexpected_status. Never shows a secret.',
+      inputSchema: {
+        id: idSchema.describe('The integration id'),
+        userId: z.string().min(1).max(256).optional().describe("An end user's id"),
+      },
+    },
+    ({ id, userId }) => call(() => client.testIntegration(id, userId ? { userId } : {})),
+  );
+
+  server.registerTool(
     'list_templates',
     {
       title: 'List integration templates',

@@ -30,6 +30,7 @@ const TOOL_NAMES = [
   'list_runs',
   'list_templates',
   'list_workflows',
+  'test_integration',
 ];
 const STDIO_ENTRY = fileURLToPath(new URL('../src/stdio.ts', import.meta.url));
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -81,6 +82,8 @@ describe('the Latchkey MCP server', () => {
       }
       // A careless API that echoes the caller's credential back.
       if (req.path === '/whoami') return json(res, 200, { auth: req.headers.authorization });
+      // Stripe's verification request, for test_integration.
+      if (req.path === '/v1/account') return json(res, 200, { id: 'acct_1' });
       if (req.path !== '/items') return json(res, 404, { message: 'no such path' });
       json(res, 200, ITEMS);
     });
@@ -219,6 +222,26 @@ describe('the Latchkey MCP server', () => {
     // The worker masks it already; the MCP layer would too (see tools.test.ts).
     expect(JSON.stringify(view.output)).toMatch(/Bearer \[(REDACTED|redacted)\]/);
     expect(JSON.stringify(run.structuredContent)).not.toContain(RUNTIME_KEY);
+  });
+
+  it('tests an integration’s credentials, and says why one cannot be tested', async () => {
+    const latchkey = new LatchkeyClient({ endpoint: apiUrl, apiKey });
+    await latchkey.upsertIntegration({
+      id: 'stripe-svc',
+      templateId: 'stripe',
+      urlHost: svc.url,
+      credentials: { secret_key: STORED_KEY },
+    });
+    const client = await connectHttp(apiKey);
+    const tested = await callTool(client, 'test_integration', { id: 'stripe-svc' });
+    expect(parsed(tested)).toMatchObject({
+      outcome: 'ok',
+      status: 200,
+      request: 'GET /v1/account',
+    });
+    const untestable = await callTool(client, 'test_integration', { id: 'svc' });
+    expect(untestable.isError).toBe(true);
+    expect(textOf(untestable)).toMatch(/^PRECONDITION_FAILED: .*no verification request/);
   });
 
   it('turns api errors into tool errors with the code and message', async () => {

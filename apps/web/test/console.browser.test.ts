@@ -173,6 +173,16 @@ describe('the web console in a real browser, against the real api, Temporal and 
     expect(await page.getByLabel('New value for secret_key').inputValue()).toBe('');
     await expectNoSecretInPage();
     await shot(page, 'integration-stripe');
+
+    // The built-in credential test: the template's verification request, in the worker.
+    const testSection = page.getByRole('region', { name: 'Credential test' });
+    await expect.poll(() => testSection.textContent()).toContain('not tested yet');
+    await testSection.getByRole('button', { name: 'Test' }).click();
+    await expect.poll(() => testSection.textContent()).toContain('GET /v1/account answered 200');
+    expect(await testSection.locator('.badge').textContent()).toBe('ok');
+    expect(stripe.requests.map((r) => r.path)).toContain('/v1/account');
+    await expectNoSecretInPage();
+    await shot(page, 'integration-credential-test');
   });
 
   it('connects an OAuth integration through the provider login and consent pages', async () => {

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { queries } from '../api/queries';
 import type { Connection, Integration } from '../api/types';
+import { HealthSummary, useCredentialTest } from '../integrations/CredentialTest';
 import { EmptyState, ErrorMessage, Loading } from '../ui/feedback';
 import { formatDateTime, formatRelative } from '../ui/format';
 import { StatusBadge } from '../ui/StatusBadge';
@@ -15,12 +16,13 @@ const NEEDS_RECONNECT: Connection['status'][] = ['needs_reauth', 'insufficient_s
 export function ConnectionsPanel({ integration }: { integration: Integration }) {
   const connections = useQuery(queries.connections(integration.id));
   const reconnect = useStartConnect(integration.id);
+  const test = useCredentialTest(integration.id);
   const usesOAuth = integration.oauth !== null;
 
   return (
     <section aria-labelledby="connections-heading" className="stack">
       <h2 id="connections-heading">Connections</h2>
-      <ErrorMessage error={connections.error ?? reconnect.error} />
+      <ErrorMessage error={connections.error ?? reconnect.error ?? test.error} />
       {connections.isPending ? <Loading what="connections" /> : null}
       {connections.data?.length === 0 ? (
         <EmptyState title="No one is connected yet.">
@@ -42,6 +44,7 @@ export function ConnectionsPanel({ integration }: { integration: Integration }) 
                 <th scope="col">Scopes</th>
                 <th scope="col">Token expires</th>
                 <th scope="col">Last error</th>
+                <th scope="col">Credential test</th>
                 {usesOAuth ? <th scope="col">Action</th> : null}
               </tr>
             </thead>
@@ -60,6 +63,18 @@ export function ConnectionsPanel({ integration }: { integration: Integration }) 
                     {connection.refreshes ? ' (refreshed automatically)' : ''}
                   </td>
                   <td>{connection.lastError ?? '—'}</td>
+                  <td>
+                    <HealthSummary health={connection.health} />{' '}
+                    <button
+                      type="button"
+                      className="button-quiet"
+                      disabled={test.isPending}
+                      aria-label={`Test ${connection.userId ?? 'the integration'}`}
+                      onClick={() => test.mutate(connection.userId ?? undefined)}
+                    >
+                      Test
+                    </button>
+                  </td>
                   {usesOAuth ? (
                     <td>
                       {NEEDS_RECONNECT.includes(connection.status) ? (

@@ -10,6 +10,7 @@ import {
 import { paths } from '../paths';
 import { Link, navigate, useLocation } from '../router';
 import { ErrorMessage, Loading, Notice } from '../ui/feedback';
+import { CredentialTest } from './CredentialTest';
 import { DeleteIntegration } from './DeleteIntegration';
 import { IntegrationForm } from './IntegrationForm';
 
@@ -60,6 +61,7 @@ export function IntegrationPage({ id }: { id: string }) {
             {data.templateId ? ` · from the ${data.templateId} template` : ''} · version{' '}
             {data.version}
           </p>
+          <CredentialTest integration={data} />
           <ConnectionsPanel integration={data} />
           <section aria-labelledby="settings-heading" className="stack">
             <h2 id="settings-heading">Settings</h2>

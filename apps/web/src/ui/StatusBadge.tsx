@@ -10,6 +10,11 @@ const TONES: Record<string, Tone> = {
   error: 'bad',
   failed: 'bad',
   cancelled: 'muted',
+  // Credential test outcomes.
+  ok: 'ok',
+  invalid_credentials: 'bad',
+  unreachable: 'warn',
+  unexpected_status: 'warn',
 };
 
 /** A run or connection status; the text carries the meaning, the colour only repeats it. */

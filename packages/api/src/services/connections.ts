@@ -48,6 +48,8 @@ export function connectionView(row: Connection) {
     lastRefreshAt: row.last_refresh_at,
     lastError: row.last_error,
     consecutiveFailures: row.consecutive_failures,
+    /** The last credential test of this connection (`integrations.test` with its user). */
+    health: row.health,
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
