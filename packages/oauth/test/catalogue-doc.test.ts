@@ -28,6 +28,31 @@ function authLabel(t: IntegrationTemplate): string {
   }
 }
 
+/** `GET /users/me`, with its query; databases verify with `SELECT 1`. */
+function verifyLabel(t: IntegrationTemplate): string {
+  if (templateKind(t) === 'database') return '`SELECT 1`';
+  if (!t.verify) return '—';
+  const query = new URLSearchParams(t.verify.query ?? {}).toString();
+  return `\`${t.verify.method ?? 'GET'} ${t.verify.path || '(base)'}${query ? `?${query}` : ''}\``;
+}
+
+const FORMAT_LABEL = {
+  epoch_seconds: 'epoch s',
+  epoch_ms: 'epoch ms',
+  delta_seconds: 'seconds',
+  http_date: 'date',
+} as const;
+
+/** The headers that say when to retry, in the order they are read. */
+function rateLimitLabel(t: IntegrationTemplate): string {
+  const r = t.rateLimit;
+  if (!r) return '—';
+  return [
+    ...(r.retryAfter ?? []).map((h) => `\`${h}\``),
+    ...(r.reset ?? []).map((h) => `\`${h.header}\` (${FORMAT_LABEL[h.format]})`),
+  ].join(', ');
+}
+
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 const width = (text: string) => [...text].length;
 
@@ -64,7 +89,8 @@ function renderCatalogue(): string {
     '<!-- Generated from src/catalogue by test/catalogue-doc.test.ts; do not edit by hand.',
     '     Regenerate: UPDATE_CATALOGUE=1 pnpm vitest run --project @latchkey/oauth catalogue-doc -->',
     '',
-    `${TEMPLATES.length} templates: ${count('oauth2')} OAuth 2.0, ${count('api_key')} API key, ${count('database')} database.`,
+    `${TEMPLATES.length} templates: ${count('oauth2')} OAuth 2.0, ${count('api_key')} API key, ${count('database')} database;`,
+    `${TEMPLATES.filter((t) => t.verify).length} declare a verification request and ${TEMPLATES.filter((t) => t.rateLimit).length} their rate-limit headers.`,
     'Creating an integration from a template fills in everything but the secrets. For OAuth',
     'templates the tokens come from the flow; "Credentials" lists what else the user supplies',
     '(host placeholders, tenant ids). Refresh: `rotating` = every refresh returns a new refresh',
@@ -73,6 +99,12 @@ function renderCatalogue(): string {
     '`Notion-Version`) or give defaults for non-secret credentials (`credentialDefaults`, e.g.',
     'Mailgun’s Basic user `api`, a database port); the fields are described in',
     '`src/catalogue/schema.ts`.',
+    '',
+    '"verify" is the cheapest authenticated read that proves the credentials work (relative to the',
+    'base URL; credential tests and connection health send it). "retry" lists the response headers',
+    'the HTTP step reads for its retry delay on 429 and 503, in order: `Retry-After`-style headers',
+    '(seconds or an HTTP date), then reset headers and how they count (epoch seconds, epoch',
+    'milliseconds, seconds from now, or a date).',
     '',
   ];
   const credentials = (t: IntegrationTemplate) =>
@@ -84,8 +116,10 @@ function renderCatalogue(): string {
     authLabel(t),
     `\`${t.urlHost}${t.urlPath}\``,
     credentials(t),
+    verifyLabel(t),
+    rateLimitLabel(t),
   ];
-  const head = ['id', 'name', 'category', 'auth', 'base URL', 'credentials'];
+  const head = ['id', 'name', 'category', 'auth', 'base URL', 'credentials', 'verify', 'retry'];
   for (const kind of kinds) {
     const list = TEMPLATES.filter((t) => templateKind(t) === kind);
     const title = { oauth2: 'OAuth 2.0', api_key: 'API key', database: 'Database' }[kind];

@@ -1,4 +1,4 @@
-import { listPlaceholders, mapRequest } from '@latchkey/credential-mapper';
+import { type JsonValue, listPlaceholders, mapRequest } from '@latchkey/credential-mapper';
 import { describe, expect, it } from 'vitest';
 import {
   getTemplate,
@@ -271,6 +271,42 @@ describe('a template needs nothing but its credentials (credential mapper round 
           : [];
     expect(authNames.length).toBeGreaterThan(0);
     for (const name of authNames) expect(placed.map((e) => e.credential)).toContain(name);
+  });
+});
+
+describe('every verification request can be built from the declared credentials', () => {
+  const withVerify = TEMPLATES.filter((t) => t.verify);
+  const dummy = (name: string) => `dummy${name.replace(/_/g, '')}`;
+
+  it.each(withVerify.map((t) => [t.id, t] as const))('%s', (_id, t: IntegrationTemplate) => {
+    const verify = t.verify!;
+    const credentials = Object.fromEntries(t.credentialNames.map((n) => [n, dummy(n)]));
+    const out = mapRequest({
+      integration: { id: t.id, urlHost: t.urlHost, urlPath: t.urlPath, credentials },
+      templateAuth: t.auth,
+      connectionCredentials: t.oauth ? { access_token: 'dummyaccesstoken' } : undefined,
+      request: {
+        method: verify.method ?? 'GET',
+        path: verify.path,
+        query: verify.query,
+        headers: { ...t.headers, ...verify.headers },
+        body: verify.body as JsonValue | undefined,
+      },
+    });
+    expect(out.kind).toBe('http');
+    if (out.kind !== 'http') return;
+    const url = new URL(out.url);
+    const base = new URL(
+      (t.urlHost + t.urlPath).replace(/<<([^<>]+)>>/g, (_m, name: string) => dummy(name)),
+    );
+    // It stays on the template's own API: same origin, below the base path.
+    expect(url.origin).toBe(base.origin);
+    expect(url.pathname.startsWith(base.pathname.replace(/\/$/, ''))).toBe(true);
+    expect(out.url).not.toContain('<<');
+    expect(out.method).toBe(verify.method ?? 'GET');
+    if (verify.body !== undefined) expect(JSON.parse(out.body ?? 'null')).toEqual(verify.body);
+    // The credential went with it.
+    expect(out.secrets.length).toBeGreaterThan(0);
   });
 });
 

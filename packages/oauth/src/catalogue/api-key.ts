@@ -1,42 +1,8 @@
-import type { AuthScheme } from '@latchkey/credential-mapper';
-import { listPlaceholders } from '@latchkey/credential-mapper';
 import { SHOPIFY_API_VERSION } from './commerce';
-import { GITHUB_HEADERS } from './developer';
+import { GITHUB_HEADERS, GITHUB_RATE_LIMIT } from './developer';
+import { apiKeyTemplate, basic, bearer, header, query, RETRY_AFTER, resetRule } from './helpers';
 import { NOTION_VERSION } from './productivity';
 import type { IntegrationTemplate } from './schema';
-
-const bearer = (credential: string): AuthScheme => ({ type: 'bearer', credential });
-const header = (name: string, credential: string, prefix?: string): AuthScheme =>
-  prefix ? { type: 'header', name, prefix, credential } : { type: 'header', name, credential };
-const query = (name: string, credential: string): AuthScheme => ({
-  type: 'query',
-  name,
-  credential,
-});
-const basic = (username: string, password: string): AuthScheme => ({
-  type: 'basic',
-  username,
-  password,
-});
-
-/**
- * A key-based template. `credentialNames` is derived: the credentials the auth scheme names,
- * then every placeholder of the host, path and headers (account subdomains, app ids).
- */
-function apiKeyTemplate(t: Omit<IntegrationTemplate, 'oauth' | 'credentialNames'>) {
-  const auth = t.auth;
-  const fromAuth =
-    auth.type === 'basic'
-      ? [auth.username, auth.password]
-      : 'credential' in auth
-        ? [auth.credential]
-        : [];
-  const names = [
-    ...fromAuth.filter((n): n is string => !!n),
-    ...listPlaceholders([t.urlHost, t.urlPath, t.headers ?? {}]),
-  ];
-  return { ...t, credentialNames: [...new Set(names)] } satisfies IntegrationTemplate;
-}
 
 /** APIs used with a key, token or username/password: the user supplies the secret, nothing else. */
 export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
@@ -63,6 +29,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: bearer('access_token'),
     instructions:
       'Personal access token from the Developer Console. Sandbox: connect.squareupsandbox.com.',
+    verify: { path: '/locations' },
   }),
   apiKeyTemplate({
     id: 'paddle',
@@ -73,6 +40,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '',
     auth: bearer('api_key'),
     instructions: 'Sandbox: sandbox-api.paddle.com. Lists page with meta.pagination.next.',
+    verify: { path: '/products', query: { per_page: '1' } },
   }),
   apiKeyTemplate({
     id: 'shopify-custom-app',
@@ -85,6 +53,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: header('X-Shopify-Access-Token', 'admin_api_access_token'),
     instructions:
       'shop is the store subdomain; the Admin API access token of a custom app (shpat_...).',
+    verify: { path: '/shop.json' },
+    rateLimit: RETRY_AFTER,
   }),
   apiKeyTemplate({
     id: 'woocommerce',
@@ -96,6 +66,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: basic('consumer_key', 'consumer_secret'),
     instructions:
       'store_domain is the shop’s host (shop.example.com). Lists page with page/per_page.',
+    verify: { path: '/products', query: { per_page: '1' } },
   }),
   apiKeyTemplate({
     id: 'bigcommerce',
@@ -107,6 +78,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: header('X-Auth-Token', 'access_token'),
     instructions:
       'store_hash is in the API path shown with the store API account. Catalog: GET /catalog/products.',
+    verify: { path: '/catalog/products', query: { limit: '1' } },
   }),
 
   // Email and marketing
@@ -119,6 +91,10 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/v3',
     auth: bearer('api_key'),
     instructions: 'Send with POST /mail/send (personalizations, from, subject, content).',
+    verify: { path: '/scopes' },
+    rateLimit: resetRule('X-RateLimit-Reset', 'epoch_seconds', {
+      remaining: 'X-RateLimit-Remaining',
+    }),
   }),
   apiKeyTemplate({
     id: 'mailgun',
@@ -131,6 +107,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     credentialDefaults: { username: 'api' },
     instructions:
       'Basic auth with the literal user "api" and the API key. Send with POST /{domain}/messages (form-encoded). EU domains use api.eu.mailgun.net.',
+    verify: { path: '/domains', query: { limit: '1' } },
   }),
   apiKeyTemplate({
     id: 'postmark',
@@ -143,6 +120,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     headers: { Accept: 'application/json' },
     instructions:
       'Send with POST /email. Account-level endpoints take X-Postmark-Account-Token instead.',
+    verify: { path: '/server' },
   }),
   apiKeyTemplate({
     id: 'resend',
@@ -153,6 +131,11 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '',
     auth: bearer('api_key'),
     instructions: 'Send with POST /emails {from, to, subject, html}.',
+    verify: { path: '/domains' },
+    rateLimit: resetRule('ratelimit-reset', 'delta_seconds', {
+      remaining: 'ratelimit-remaining',
+      retryAfter: true,
+    }),
   }),
   apiKeyTemplate({
     id: 'brevo',
@@ -163,6 +146,10 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/v3',
     auth: header('api-key', 'api_key'),
     instructions: 'Transactional email: POST /smtp/email; contacts: GET /contacts.',
+    verify: { path: '/account' },
+    rateLimit: resetRule('x-sib-ratelimit-reset', 'delta_seconds', {
+      remaining: 'x-sib-ratelimit-remaining',
+    }),
   }),
   apiKeyTemplate({
     id: 'klaviyo',
@@ -175,6 +162,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     headers: { revision: '2025-07-15', Accept: 'application/vnd.api+json' },
     instructions:
       'JSON:API style; the revision header pins the API version. Pages with links.next.',
+    verify: { path: '/accounts' },
+    rateLimit: RETRY_AFTER,
   }),
   apiKeyTemplate({
     id: 'mailchimp-api-key',
@@ -186,6 +175,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: basic('username', 'api_key'),
     credentialDefaults: { username: 'anystring' },
     instructions: 'dc is the suffix of the API key (…-us6 → us6); Basic auth takes any username.',
+    verify: { path: '/ping' },
   }),
   apiKeyTemplate({
     id: 'activecampaign',
@@ -196,6 +186,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/api/3',
     auth: header('Api-Token', 'api_key'),
     instructions: 'account and the key are under Settings → Developer. Contacts: GET /contacts.',
+    verify: { path: '/users/me' },
   }),
   apiKeyTemplate({
     id: 'kit',
@@ -206,6 +197,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/v4',
     auth: header('X-Kit-Api-Key', 'api_key'),
     instructions: 'Subscribers: GET /subscribers; pages with after cursors.',
+    verify: { path: '/account' },
   }),
 
   // Communication
@@ -219,6 +211,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: basic('account_sid', 'auth_token'),
     instructions:
       'Resources live under /Accounts/{AccountSid}/ (e.g. Messages.json); bodies are form-encoded. An API key SID and secret also work as the Basic pair.',
+    verify: { path: '/Accounts/<<account_sid>>.json' },
   }),
   apiKeyTemplate({
     id: 'slack-bot-token',
@@ -230,6 +223,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: bearer('bot_token'),
     instructions:
       'A bot token (xoxb-...) from an installed app. Errors come back as 200 with "ok": false.',
+    verify: { path: '/auth.test' },
+    rateLimit: RETRY_AFTER,
   }),
 
   // CRM, support and productivity
@@ -243,6 +238,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: bearer('private_app_token'),
     instructions:
       'CRM objects: /crm/v3/objects/{contacts|companies|deals}; pages with paging.next.after.',
+    verify: { path: '/account-info/v3/details' },
+    rateLimit: RETRY_AFTER,
   }),
   apiKeyTemplate({
     id: 'pipedrive-api-token',
@@ -254,6 +251,11 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: query('api_token', 'api_token'),
     instructions:
       'The personal API token goes in the api_token query parameter. Deals: GET /deals.',
+    verify: { path: '/users/me' },
+    rateLimit: resetRule('x-ratelimit-reset', 'delta_seconds', {
+      remaining: 'x-ratelimit-remaining',
+      retryAfter: true,
+    }),
   }),
   apiKeyTemplate({
     id: 'intercom-access-token',
@@ -264,6 +266,10 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '',
     auth: bearer('access_token'),
     instructions: 'The access token of a private app in the Developer Hub.',
+    verify: { path: '/me' },
+    rateLimit: resetRule('X-RateLimit-Reset', 'epoch_seconds', {
+      remaining: 'X-RateLimit-Remaining',
+    }),
   }),
   apiKeyTemplate({
     id: 'zendesk-api-token',
@@ -274,6 +280,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/api/v2',
     auth: basic('username', 'api_token'),
     instructions: 'username is the agent email followed by /token (agent@example.com/token).',
+    verify: { path: '/users/me' },
+    rateLimit: RETRY_AFTER,
   }),
   apiKeyTemplate({
     id: 'freshdesk',
@@ -286,6 +294,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     credentialDefaults: { password: 'X' },
     instructions:
       'Basic auth with the API key as user and any password ("X"). Tickets: GET /tickets.',
+    verify: { path: '/agents/me' },
+    rateLimit: { retryAfter: ['Retry-After'], remaining: 'X-RateLimit-Remaining' },
   }),
   apiKeyTemplate({
     id: 'jira-api-token',
@@ -297,6 +307,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: basic('email', 'api_token'),
     instructions:
       'site is the <site>.atlassian.net name; Basic auth with the account email and an API token.',
+    verify: { path: '/myself' },
+    rateLimit: RETRY_AFTER,
   }),
   apiKeyTemplate({
     id: 'confluence-api-token',
@@ -308,6 +320,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: basic('email', 'api_token'),
     instructions:
       'site is the <site>.atlassian.net name; Basic auth with the account email and an API token.',
+    verify: { path: '/spaces', query: { limit: '1' } },
+    rateLimit: RETRY_AFTER,
   }),
   apiKeyTemplate({
     id: 'notion-internal',
@@ -320,6 +334,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     headers: { 'Notion-Version': NOTION_VERSION },
     instructions:
       'Internal integration secret (ntn_...); share pages with the integration to make them visible.',
+    verify: { path: '/users/me' },
+    rateLimit: RETRY_AFTER,
   }),
   apiKeyTemplate({
     id: 'airtable-pat',
@@ -331,6 +347,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: bearer('personal_access_token'),
     instructions:
       'Records: GET /{baseId}/{tableIdOrName}; pages with offset; 5 requests/s per base.',
+    verify: { path: '/meta/whoami' },
   }),
   apiKeyTemplate({
     id: 'asana-pat',
@@ -340,6 +357,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlHost: 'https://app.asana.com',
     urlPath: '/api/1.0',
     auth: bearer('personal_access_token'),
+    verify: { path: '/users/me' },
+    rateLimit: RETRY_AFTER,
   }),
   apiKeyTemplate({
     id: 'monday-api-token',
@@ -351,6 +370,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: header('Authorization', 'api_token'),
     instructions:
       'GraphQL: POST {"query": "..."}; the token goes in Authorization without a prefix.',
+    verify: { method: 'POST', path: '', body: { query: '{ me { id } }' } },
   }),
   apiKeyTemplate({
     id: 'clickup-api-token',
@@ -361,6 +381,10 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/api/v2',
     auth: header('Authorization', 'personal_token'),
     instructions: 'Personal tokens (pk_...) go in Authorization without a prefix.',
+    verify: { path: '/user' },
+    rateLimit: resetRule('X-RateLimit-Reset', 'epoch_seconds', {
+      remaining: 'X-RateLimit-Remaining',
+    }),
   }),
   apiKeyTemplate({
     id: 'calendly-pat',
@@ -370,6 +394,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlHost: 'https://api.calendly.com',
     urlPath: '',
     auth: bearer('personal_access_token'),
+    verify: { path: '/users/me' },
   }),
   apiKeyTemplate({
     id: 'figma-pat',
@@ -379,6 +404,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlHost: 'https://api.figma.com',
     urlPath: '/v1',
     auth: header('X-Figma-Token', 'personal_access_token'),
+    verify: { path: '/me' },
+    rateLimit: RETRY_AFTER,
   }),
 
   // Developer platforms
@@ -392,6 +419,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: bearer('personal_access_token'),
     headers: GITHUB_HEADERS,
     instructions: 'Fine-grained or classic token. Lists page through the Link header.',
+    verify: { path: '/user' },
+    rateLimit: GITHUB_RATE_LIMIT,
   }),
   apiKeyTemplate({
     id: 'gitlab-pat',
@@ -402,6 +431,11 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/api/v4',
     auth: header('PRIVATE-TOKEN', 'personal_access_token'),
     instructions: 'Self-managed instances use their own host.',
+    verify: { path: '/user' },
+    rateLimit: resetRule('RateLimit-Reset', 'epoch_seconds', {
+      remaining: 'RateLimit-Remaining',
+      retryAfter: true,
+    }),
   }),
   apiKeyTemplate({
     id: 'linear-api-key',
@@ -413,6 +447,10 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: header('Authorization', 'api_key'),
     instructions:
       'Personal API keys go in Authorization without a prefix. GraphQL: POST {"query": "..."}.',
+    verify: { method: 'POST', path: '', body: { query: '{ viewer { id } }' } },
+    rateLimit: resetRule('X-RateLimit-Requests-Reset', 'epoch_ms', {
+      remaining: 'X-RateLimit-Requests-Remaining',
+    }),
   }),
   apiKeyTemplate({
     id: 'cloudflare',
@@ -423,6 +461,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/client/v4',
     auth: bearer('api_token'),
     instructions: 'Zones: GET /zones; results wrap in {success, errors, result, result_info}.',
+    verify: { path: '/user/tokens/verify' },
+    rateLimit: RETRY_AFTER,
   }),
   apiKeyTemplate({
     id: 'vercel',
@@ -434,6 +474,10 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: bearer('access_token'),
     instructions:
       'Team resources need ?teamId=. Projects: GET /v9/projects; deployments: GET /v6/deployments.',
+    verify: { path: '/v2/user' },
+    rateLimit: resetRule('X-RateLimit-Reset', 'epoch_seconds', {
+      remaining: 'X-RateLimit-Remaining',
+    }),
   }),
   apiKeyTemplate({
     id: 'sentry',
@@ -445,6 +489,11 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: bearer('auth_token'),
     instructions:
       'Issues: GET /projects/{org}/{project}/issues/; pages through the Link header. EU: de.sentry.io.',
+    verify: { path: '/organizations/' },
+    rateLimit: resetRule('X-Sentry-Rate-Limit-Reset', 'epoch_seconds', {
+      remaining: 'X-Sentry-Rate-Limit-Remaining',
+      retryAfter: true,
+    }),
   }),
   apiKeyTemplate({
     id: 'datadog',
@@ -457,6 +506,10 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     headers: { 'DD-APPLICATION-KEY': '<<application_key>>' },
     instructions:
       'Reads need the application key too. Other sites use their host (api.datadoghq.eu, api.us5.datadoghq.com, ...).',
+    verify: { path: '/v1/validate' },
+    rateLimit: resetRule('X-RateLimit-Reset', 'delta_seconds', {
+      remaining: 'X-RateLimit-Remaining',
+    }),
   }),
   apiKeyTemplate({
     id: 'algolia',
@@ -468,6 +521,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: header('X-Algolia-API-Key', 'api_key'),
     headers: { 'X-Algolia-Application-Id': '<<app_id>>' },
     instructions: 'Search: POST /indexes/{indexName}/query {"query": "..."}.',
+    verify: { path: '/indexes' },
   }),
 
   // AI
@@ -480,6 +534,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/v1',
     auth: bearer('api_key'),
     instructions: 'Responses: POST /responses; chat completions: POST /chat/completions.',
+    verify: { path: '/models' },
   }),
   apiKeyTemplate({
     id: 'anthropic',
@@ -491,6 +546,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: header('x-api-key', 'api_key'),
     headers: { 'anthropic-version': '2023-06-01' },
     instructions: 'Messages: POST /messages {model, max_tokens, messages}.',
+    verify: { path: '/models' },
+    rateLimit: RETRY_AFTER,
   }),
   apiKeyTemplate({
     id: 'google-gemini',
@@ -501,6 +558,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/v1beta',
     auth: header('x-goog-api-key', 'api_key'),
     instructions: 'Generate: POST /models/{model}:generateContent.',
+    verify: { path: '/models', query: { pageSize: '1' } },
   }),
   apiKeyTemplate({
     id: 'mistral',
@@ -510,6 +568,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlHost: 'https://api.mistral.ai',
     urlPath: '/v1',
     auth: bearer('api_key'),
+    verify: { path: '/models' },
   }),
   apiKeyTemplate({
     id: 'cohere',
@@ -529,6 +588,8 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/openai/v1',
     auth: bearer('api_key'),
     instructions: 'OpenAI-compatible: POST /chat/completions.',
+    verify: { path: '/models' },
+    rateLimit: RETRY_AFTER,
   }),
   apiKeyTemplate({
     id: 'openrouter',
@@ -539,6 +600,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/api/v1',
     auth: bearer('api_key'),
     instructions: 'OpenAI-compatible: POST /chat/completions with provider/model names.',
+    verify: { path: '/key' },
   }),
   apiKeyTemplate({
     id: 'perplexity',
@@ -559,6 +621,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/v1',
     auth: header('xi-api-key', 'api_key'),
     instructions: 'Text to speech: POST /text-to-speech/{voice_id} (returns audio).',
+    verify: { path: '/user' },
   }),
   apiKeyTemplate({
     id: 'deepl',
@@ -570,6 +633,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: header('Authorization', 'auth_key', 'DeepL-Auth-Key'),
     instructions:
       'Free-plan keys (ending in :fx) use api-free.deepl.com. Translate: POST /translate.',
+    verify: { path: '/usage' },
   }),
   apiKeyTemplate({
     id: 'replicate',
@@ -581,6 +645,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: bearer('api_token'),
     instructions:
       'Predictions are asynchronous: POST /predictions, then poll GET /predictions/{id}.',
+    verify: { path: '/account' },
   }),
 
   // Data and search
@@ -593,6 +658,7 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '',
     auth: query('api_key', 'api_key'),
     instructions: 'Search: GET /search?engine=google&q=....',
+    verify: { path: '/account' },
   }),
   apiKeyTemplate({
     id: 'google-maps',
@@ -614,5 +680,6 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/data/2.5',
     auth: query('appid', 'api_key'),
     instructions: 'Current weather: GET /weather?q={city}&units=metric.',
+    verify: { path: '/weather', query: { q: 'London' } },
   }),
 ];

@@ -1,4 +1,4 @@
-import { oauthSettings, oauthTemplate } from './helpers';
+import { oauthSettings, oauthTemplate, RETRY_AFTER } from './helpers';
 import type { IntegrationTemplate } from './schema';
 
 /**
@@ -39,6 +39,8 @@ export const ATLASSIAN_TEMPLATES: IntegrationTemplate[] = [
       'read:jira-user': 'Read user information',
       'manage:jira-project': 'Manage project settings',
     }),
+    verify: { path: '/myself' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'jira-service-management',
@@ -58,6 +60,8 @@ export const ATLASSIAN_TEMPLATES: IntegrationTemplate[] = [
         'read:jira-work': 'Read issues',
       },
     ),
+    verify: { path: '/servicedesk', query: { limit: '1' } },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'confluence',
@@ -77,5 +81,7 @@ export const ATLASSIAN_TEMPLATES: IntegrationTemplate[] = [
         'search:confluence': 'Search content (v1 search API)',
       },
     ),
+    verify: { path: '/spaces', query: { limit: '1' } },
+    rateLimit: RETRY_AFTER,
   }),
 ];

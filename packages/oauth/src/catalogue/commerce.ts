@@ -1,4 +1,4 @@
-import { oauthSettings, oauthTemplate, tokenHeader } from './helpers';
+import { oauthSettings, oauthTemplate, RETRY_AFTER, tokenHeader } from './helpers';
 import type { IntegrationTemplate } from './schema';
 
 /** The Shopify Admin API version (quarterly releases, each supported for a year). */
@@ -33,6 +33,8 @@ export const COMMERCE_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'none',
       accessTokenExpires: false,
     }),
+    verify: { path: '/shop.json' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'stripe-connect',
@@ -51,6 +53,7 @@ export const COMMERCE_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: false,
     }),
+    verify: { path: '/account' },
   }),
   oauthTemplate({
     id: 'square',
@@ -78,6 +81,7 @@ export const COMMERCE_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/locations' },
   }),
   oauthTemplate({
     id: 'paypal',
@@ -98,6 +102,7 @@ export const COMMERCE_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/v1/identity/oauth2/userinfo', query: { schema: 'paypalv1.1' } },
   }),
   oauthTemplate({
     id: 'ebay',
@@ -153,5 +158,6 @@ export const COMMERCE_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/application/users/me' },
   }),
 ];

@@ -1,5 +1,11 @@
-import { oauthSettings, oauthTemplate } from './helpers';
+import { oauthSettings, oauthTemplate, RETRY_AFTER, resetRule } from './helpers';
 import type { IntegrationTemplate } from './schema';
+
+/** Discord: Retry-After on 429s, else the bucket's reset in seconds from now. */
+const DISCORD_RATE_LIMIT = resetRule('X-RateLimit-Reset-After', 'delta_seconds', {
+  remaining: 'X-RateLimit-Remaining',
+  retryAfter: true,
+});
 
 /** Chat, video, telephony and email marketing (OAuth). */
 export const COMMUNICATION_TEMPLATES: IntegrationTemplate[] = [
@@ -29,6 +35,8 @@ export const COMMUNICATION_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'none',
       accessTokenExpires: false,
     }),
+    verify: { path: '/auth.test' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'discord',
@@ -54,6 +62,8 @@ export const COMMUNICATION_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/users/@me' },
+    rateLimit: DISCORD_RATE_LIMIT,
   }),
   oauthTemplate({
     id: 'zoom',
@@ -73,6 +83,8 @@ export const COMMUNICATION_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/users/me' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'webex',
@@ -95,6 +107,8 @@ export const COMMUNICATION_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/people/me' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'ringcentral',
@@ -114,6 +128,8 @@ export const COMMUNICATION_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/account/~/extension/~' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'aircall',
@@ -130,6 +146,10 @@ export const COMMUNICATION_TEMPLATES: IntegrationTemplate[] = [
       scopes: { public_api: 'Access the Public API' },
       refreshTokens: 'none',
       accessTokenExpires: false,
+    }),
+    verify: { path: '/users', query: { per_page: '1' } },
+    rateLimit: resetRule('X-AircallApi-Reset', 'epoch_seconds', {
+      remaining: 'X-AircallApi-Remaining',
     }),
   }),
   oauthTemplate({
@@ -148,6 +168,7 @@ export const COMMUNICATION_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'none',
       accessTokenExpires: false,
     }),
+    verify: { path: '/ping' },
   }),
   oauthTemplate({
     id: 'constant-contact',
@@ -172,5 +193,6 @@ export const COMMUNICATION_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/account/summary' },
   }),
 ];

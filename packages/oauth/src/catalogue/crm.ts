@@ -1,4 +1,4 @@
-import { oauthSettings, oauthTemplate } from './helpers';
+import { oauthSettings, oauthTemplate, RETRY_AFTER, resetRule } from './helpers';
 import type { IntegrationTemplate } from './schema';
 
 /** CRM and customer-support tools (OAuth). */
@@ -65,6 +65,7 @@ export const CRM_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/limits' },
   }),
   oauthTemplate({
     id: 'pipedrive',
@@ -83,6 +84,11 @@ export const CRM_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/users/me' },
+    rateLimit: resetRule('x-ratelimit-reset', 'delta_seconds', {
+      remaining: 'x-ratelimit-remaining',
+      retryAfter: true,
+    }),
   }),
   oauthTemplate({
     id: 'attio',
@@ -99,6 +105,8 @@ export const CRM_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'none',
       accessTokenExpires: false,
     }),
+    verify: { path: '/self' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'intercom',
@@ -115,6 +123,10 @@ export const CRM_TEMPLATES: IntegrationTemplate[] = [
       tokenUrl: 'https://api.intercom.io/auth/eagle/token',
       refreshTokens: 'none',
       accessTokenExpires: false,
+    }),
+    verify: { path: '/me' },
+    rateLimit: resetRule('X-RateLimit-Reset', 'epoch_seconds', {
+      remaining: 'X-RateLimit-Remaining',
     }),
   }),
   oauthTemplate({
@@ -138,6 +150,8 @@ export const CRM_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/users/me' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'front',
@@ -154,6 +168,8 @@ export const CRM_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/me' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'help-scout',
@@ -169,5 +185,10 @@ export const CRM_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/users/me' },
+    rateLimit: {
+      retryAfter: ['X-RateLimit-Retry-After'],
+      remaining: 'X-RateLimit-Remaining-Minute',
+    },
   }),
 ];

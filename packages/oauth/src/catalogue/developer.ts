@@ -1,4 +1,4 @@
-import { oauthSettings, oauthTemplate } from './helpers';
+import { oauthSettings, oauthTemplate, resetRule } from './helpers';
 import type { IntegrationTemplate } from './schema';
 
 /** Headers GitHub asks every REST client to send. */
@@ -6,6 +6,12 @@ export const GITHUB_HEADERS = {
   Accept: 'application/vnd.github+json',
   'X-GitHub-Api-Version': '2022-11-28',
 };
+
+/** GitHub's primary and secondary rate limits (Retry-After first, then the reset time). */
+export const GITHUB_RATE_LIMIT = resetRule('X-RateLimit-Reset', 'epoch_seconds', {
+  remaining: 'X-RateLimit-Remaining',
+  retryAfter: true,
+});
 
 /** Developer platforms (OAuth). */
 export const DEVELOPER_TEMPLATES: IntegrationTemplate[] = [
@@ -37,11 +43,7 @@ export const DEVELOPER_TEMPLATES: IntegrationTemplate[] = [
       accessTokenExpires: false,
     }),
     verify: { path: '/user' },
-    rateLimit: {
-      retryAfter: ['Retry-After'],
-      reset: [{ header: 'X-RateLimit-Reset', format: 'epoch_seconds' }],
-      remaining: 'X-RateLimit-Remaining',
-    },
+    rateLimit: GITHUB_RATE_LIMIT,
   }),
   oauthTemplate({
     id: 'gitlab',
@@ -67,6 +69,11 @@ export const DEVELOPER_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/user' },
+    rateLimit: resetRule('RateLimit-Reset', 'epoch_seconds', {
+      remaining: 'RateLimit-Remaining',
+      retryAfter: true,
+    }),
   }),
   oauthTemplate({
     id: 'bitbucket',
@@ -89,6 +96,7 @@ export const DEVELOPER_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/user' },
   }),
   oauthTemplate({
     id: 'heroku',
@@ -112,6 +120,7 @@ export const DEVELOPER_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/account' },
   }),
   oauthTemplate({
     id: 'digitalocean',
@@ -130,6 +139,11 @@ export const DEVELOPER_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/account' },
+    rateLimit: resetRule('RateLimit-Reset', 'epoch_seconds', {
+      remaining: 'RateLimit-Remaining',
+      retryAfter: true,
+    }),
   }),
   oauthTemplate({
     id: 'netlify',
@@ -144,6 +158,10 @@ export const DEVELOPER_TEMPLATES: IntegrationTemplate[] = [
       tokenUrl: 'https://api.netlify.com/oauth/token',
       refreshTokens: 'none',
       accessTokenExpires: false,
+    }),
+    verify: { path: '/user' },
+    rateLimit: resetRule('X-RateLimit-Reset', 'epoch_seconds', {
+      remaining: 'X-RateLimit-Remaining',
     }),
   }),
   oauthTemplate({
@@ -171,6 +189,10 @@ export const DEVELOPER_TEMPLATES: IntegrationTemplate[] = [
       pkce: 'supported',
       refreshTokens: 'rotating',
       accessTokenExpires: true,
+    }),
+    verify: { method: 'POST', path: '', body: { query: '{ viewer { id } }' } },
+    rateLimit: resetRule('X-RateLimit-Requests-Reset', 'epoch_ms', {
+      remaining: 'X-RateLimit-Requests-Remaining',
     }),
   }),
 ];

@@ -1,4 +1,4 @@
-import { oauthSettings, oauthTemplate } from './helpers';
+import { oauthSettings, oauthTemplate, RETRY_AFTER } from './helpers';
 import type { IntegrationTemplate } from './schema';
 
 /** Accounting, payroll and invoicing (OAuth). */
@@ -39,6 +39,8 @@ export const FINANCE_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/Organisation' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'quickbooks',
@@ -66,6 +68,7 @@ export const FINANCE_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/companyinfo/<<realm_id>>' },
   }),
   oauthTemplate({
     id: 'freshbooks',
@@ -89,6 +92,7 @@ export const FINANCE_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/auth/api/v1/users/me' },
   }),
   oauthTemplate({
     id: 'gusto',
@@ -106,5 +110,6 @@ export const FINANCE_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/token_info' },
   }),
 ];

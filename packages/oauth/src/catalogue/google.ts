@@ -1,5 +1,5 @@
 import { oauthSettings, oauthTemplate } from './helpers';
-import type { IntegrationTemplate, OAuthSettings, TemplateCategory } from './schema';
+import type { IntegrationTemplate, OAuthSettings, TemplateCategory, VerifyRequest } from './schema';
 
 /**
  * Google: one OAuth client serves every Google API; each product template has its own API host
@@ -36,6 +36,7 @@ interface GoogleProduct {
   /** Keys of `scopes` requested by default. */
   defaultScopes: string[];
   instructions?: string;
+  verify?: VerifyRequest;
 }
 
 function googleProduct(p: GoogleProduct): IntegrationTemplate {
@@ -78,6 +79,7 @@ export const GOOGLE_TEMPLATES: IntegrationTemplate[] = [
     defaultScopes: ['drive'],
     instructions:
       'List with GET /files?q=...&pageToken=...; uploads go to https://www.googleapis.com/upload/drive/v3/files.',
+    verify: { path: '/about', query: { fields: 'user' } },
   }),
   googleProduct({
     id: 'gmail',
@@ -96,6 +98,7 @@ export const GOOGLE_TEMPLATES: IntegrationTemplate[] = [
     defaultScopes: ['gmail.modify'],
     instructions:
       'Paths are per user: /users/me/messages; sending takes a base64url RFC 2822 message in "raw".',
+    verify: { path: '/users/me/profile' },
   }),
   googleProduct({
     id: 'google-calendar',
@@ -112,6 +115,7 @@ export const GOOGLE_TEMPLATES: IntegrationTemplate[] = [
     defaultScopes: ['calendar'],
     instructions:
       'Events: /calendars/primary/events (timeMin/timeMax in RFC 3339, singleEvents=true to expand recurrences).',
+    verify: { path: '/users/me/calendarList', query: { maxResults: '1' } },
   }),
   googleProduct({
     id: 'google-docs',
@@ -164,6 +168,7 @@ export const GOOGLE_TEMPLATES: IntegrationTemplate[] = [
     urlPath: '/tasks/v1',
     scopes: { tasks: 'Read and write tasks', 'tasks.readonly': 'Read tasks' },
     defaultScopes: ['tasks'],
+    verify: { path: '/users/@me/lists', query: { maxResults: '1' } },
   }),
   googleProduct({
     id: 'google-contacts',
@@ -180,6 +185,7 @@ export const GOOGLE_TEMPLATES: IntegrationTemplate[] = [
     defaultScopes: ['contacts'],
     instructions:
       'List with GET /people/me/connections?personFields=names,emailAddresses (personFields is required).',
+    verify: { path: '/people/me', query: { personFields: 'names' } },
   }),
   googleProduct({
     id: 'youtube',
@@ -196,6 +202,7 @@ export const GOOGLE_TEMPLATES: IntegrationTemplate[] = [
     },
     defaultScopes: ['youtube.readonly'],
     instructions: 'Most list calls need part=snippet (and mine=true for the signed-in channel).',
+    verify: { path: '/channels', query: { part: 'id', mine: 'true' } },
   }),
   googleProduct({
     id: 'google-analytics',
@@ -226,6 +233,7 @@ export const GOOGLE_TEMPLATES: IntegrationTemplate[] = [
     defaultScopes: ['webmasters.readonly'],
     instructions:
       'Search analytics: POST /sites/{siteUrl, URL-encoded}/searchAnalytics/query with startDate/endDate.',
+    verify: { path: '/sites' },
   }),
   googleProduct({
     id: 'google-bigquery',
@@ -241,6 +249,7 @@ export const GOOGLE_TEMPLATES: IntegrationTemplate[] = [
     defaultScopes: ['bigquery'],
     instructions:
       'Run SQL with POST /projects/{projectId}/queries {"query": "...", "useLegacySql": false}.',
+    verify: { path: '/projects', query: { maxResults: '1' } },
   }),
   googleProduct({
     id: 'google-admin',
@@ -256,5 +265,6 @@ export const GOOGLE_TEMPLATES: IntegrationTemplate[] = [
     },
     defaultScopes: ['admin.directory.user.readonly', 'admin.directory.group.readonly'],
     instructions: 'Needs a Workspace admin; list users with GET /users?customer=my_customer.',
+    verify: { path: '/users', query: { customer: 'my_customer', maxResults: '1' } },
   }),
 ];

@@ -1,5 +1,11 @@
 import type { AuthScheme } from '@latchkey/credential-mapper';
-import type { IntegrationTemplate, OAuthSettings } from './schema';
+import { listPlaceholders } from '@latchkey/credential-mapper';
+import type {
+  IntegrationTemplate,
+  OAuthSettings,
+  RateLimitResetFormat,
+  RateLimitRules,
+} from './schema';
 
 /**
  * OAuth settings with the common case filled in: space-separated scopes, no PKCE, client secret in
@@ -56,4 +62,66 @@ export function tokenHeader(name: string, prefix?: string): AuthScheme {
 /** Joins scopes with the provider's separator (the template's default scopes when none given). */
 export function joinScopes(oauth: OAuthSettings, scopes: readonly string[] = oauth.defaultScopes) {
   return scopes.join(oauth.scopeSeparator);
+}
+
+/** `Authorization: Bearer <credential>`. */
+export const bearer = (credential: string): AuthScheme => ({ type: 'bearer', credential });
+
+/** The credential in a header, optionally after a prefix (`Authorization: Token <key>`). */
+export const header = (name: string, credential: string, prefix?: string): AuthScheme =>
+  prefix ? { type: 'header', name, prefix, credential } : { type: 'header', name, credential };
+
+/** The credential in a query parameter (`?api_key=<key>`). */
+export const query = (name: string, credential: string): AuthScheme => ({
+  type: 'query',
+  name,
+  credential,
+});
+
+/** HTTP Basic with two credential names ('' for an empty user or password). */
+export const basic = (username: string, password: string): AuthScheme => ({
+  type: 'basic',
+  username,
+  password,
+});
+
+/**
+ * A key-based template. `credentialNames` is derived: the credentials the auth scheme names,
+ * then every placeholder of the host, path, headers and verification request (account
+ * subdomains, app ids).
+ */
+export function apiKeyTemplate(
+  t: Omit<IntegrationTemplate, 'oauth' | 'credentialNames'>,
+): IntegrationTemplate {
+  const auth = t.auth;
+  const fromAuth =
+    auth.type === 'basic'
+      ? [auth.username, auth.password]
+      : 'credential' in auth
+        ? [auth.credential]
+        : [];
+  const names = [
+    ...fromAuth.filter((n): n is string => !!n),
+    ...listPlaceholders([t.urlHost, t.urlPath, t.headers ?? {}, t.verify ?? {}]),
+  ];
+  return { ...t, credentialNames: [...new Set(names)] };
+}
+
+/** The provider documents only `Retry-After` (delta-seconds or an HTTP date) on 429s. */
+export const RETRY_AFTER: RateLimitRules = { retryAfter: ['Retry-After'] };
+
+/**
+ * A provider's reset header and how it counts, the remaining-requests header if documented,
+ * and `Retry-After` checked first when the provider sends that too.
+ */
+export function resetRule(
+  header: string,
+  format: RateLimitResetFormat,
+  options: { remaining?: string; retryAfter?: boolean } = {},
+): RateLimitRules {
+  return {
+    ...(options.retryAfter ? { retryAfter: ['Retry-After'] } : {}),
+    reset: [{ header, format }],
+    ...(options.remaining ? { remaining: options.remaining } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-import { oauthSettings, oauthTemplate } from './helpers';
+import { oauthSettings, oauthTemplate, RETRY_AFTER } from './helpers';
 import type { IntegrationTemplate, TemplateCategory } from './schema';
 
 /**
@@ -30,6 +30,9 @@ function graphProduct(p: GraphProduct): IntegrationTemplate {
     urlHost: 'https://graph.microsoft.com',
     urlPath: '/v1.0',
     instructions: `${p.instructions} Lists page with @odata.nextLink.`,
+    // User.Read is in every template's scopes.
+    verify: { path: '/me', query: { $select: 'id' } },
+    rateLimit: RETRY_AFTER,
     oauth: oauthSettings({
       authorizeUrl: `${MICROSOFT_LOGIN}/authorize`,
       tokenUrl: `${MICROSOFT_LOGIN}/token`,

@@ -1,4 +1,4 @@
-import { oauthSettings, oauthTemplate, tokenHeader } from './helpers';
+import { oauthSettings, oauthTemplate, RETRY_AFTER, resetRule, tokenHeader } from './helpers';
 import type { IntegrationTemplate } from './schema';
 
 /** Work management, documents, storage, scheduling, forms and design tools (OAuth). */
@@ -26,6 +26,8 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/users/me' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'airtable',
@@ -51,6 +53,7 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/meta/whoami' },
   }),
   oauthTemplate({
     id: 'asana',
@@ -75,6 +78,8 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/users/me' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'monday',
@@ -99,6 +104,7 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'none',
       accessTokenExpires: false,
     }),
+    verify: { method: 'POST', path: '', body: { query: '{ me { id } }' } },
   }),
   oauthTemplate({
     id: 'clickup',
@@ -114,6 +120,10 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       tokenUrl: 'https://api.clickup.com/api/v2/oauth/token',
       refreshTokens: 'none',
       accessTokenExpires: false,
+    }),
+    verify: { path: '/user' },
+    rateLimit: resetRule('X-RateLimit-Reset', 'epoch_seconds', {
+      remaining: 'X-RateLimit-Remaining',
     }),
   }),
   oauthTemplate({
@@ -137,6 +147,7 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'none',
       accessTokenExpires: false,
     }),
+    verify: { path: '/projects', query: { limit: '1' } },
   }),
   oauthTemplate({
     id: 'dropbox',
@@ -169,6 +180,8 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { method: 'POST', path: '/users/get_current_account' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'box',
@@ -190,6 +203,8 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/users/me' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'calendly',
@@ -208,6 +223,7 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/users/me' },
   }),
   oauthTemplate({
     id: 'miro',
@@ -226,6 +242,7 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/boards', query: { limit: '1' } },
   }),
   oauthTemplate({
     id: 'figma',
@@ -252,6 +269,8 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/me' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'typeform',
@@ -276,6 +295,7 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/me' },
   }),
   oauthTemplate({
     id: 'webflow',
@@ -299,6 +319,8 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'none',
       accessTokenExpires: false,
     }),
+    verify: { path: '/token/introspect' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'smartsheet',
@@ -321,6 +343,7 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/users/me' },
   }),
   oauthTemplate({
     id: 'basecamp',
@@ -339,6 +362,7 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/projects.json' },
   }),
   oauthTemplate({
     id: 'canva',
@@ -366,6 +390,8 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/users/me' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'surveymonkey',
@@ -382,6 +408,7 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'none',
       accessTokenExpires: false,
     }),
+    verify: { path: '/users/me' },
   }),
   oauthTemplate({
     id: 'docusign',
@@ -406,5 +433,6 @@ export const PRODUCTIVITY_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '' },
   }),
 ];

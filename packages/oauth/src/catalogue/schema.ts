@@ -114,7 +114,10 @@ export interface IntegrationTemplate {
 export interface VerifyRequest {
   /** Defaults to GET. */
   method?: 'GET' | 'POST';
-  /** Appended to `urlHost` + `urlPath`: `/account`, `/crm/v3/owners`. May hold placeholders. */
+  /**
+   * Appended to `urlHost` + `urlPath`: `/account`, `/crm/v3/owners`; '' for the base URL itself
+   * (GraphQL endpoints). May hold placeholders.
+   */
   path: string;
   query?: Record<string, string>;
   headers?: Record<string, string>;
@@ -188,7 +191,10 @@ const scopeSeparators = [' ', ',', '+'] as const;
 
 const verifySchema = z.strictObject({
   method: z.enum(['GET', 'POST']).optional(),
-  path: z.string().regex(/^\/[^?#]*$/, { message: 'must start with "/" (query goes in `query`)' }),
+  // '' is the base URL itself (a GraphQL endpoint such as Linear's /graphql).
+  path: z
+    .string()
+    .regex(/^(?:\/[^?#]*)?$/, { message: 'must start with "/" (query goes in `query`)' }),
   query: stringRecord.optional(),
   headers: stringRecord.optional(),
   body: z.json().optional(),

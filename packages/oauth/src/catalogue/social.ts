@@ -1,4 +1,4 @@
-import { oauthSettings, oauthTemplate } from './helpers';
+import { oauthSettings, oauthTemplate, RETRY_AFTER, resetRule } from './helpers';
 import type { IntegrationTemplate } from './schema';
 
 /** The Graph API version used for Facebook's endpoints (versions live about two years). */
@@ -31,6 +31,10 @@ export const SOCIAL_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/users/me' },
+    rateLimit: resetRule('x-rate-limit-reset', 'epoch_seconds', {
+      remaining: 'x-rate-limit-remaining',
+    }),
   }),
   oauthTemplate({
     id: 'linkedin',
@@ -56,6 +60,7 @@ export const SOCIAL_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'none',
       accessTokenExpires: true,
     }),
+    verify: { path: '/userinfo' },
   }),
   oauthTemplate({
     id: 'reddit',
@@ -82,6 +87,10 @@ export const SOCIAL_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/api/v1/me' },
+    rateLimit: resetRule('X-Ratelimit-Reset', 'delta_seconds', {
+      remaining: 'X-Ratelimit-Remaining',
+    }),
   }),
   oauthTemplate({
     id: 'facebook',
@@ -106,6 +115,7 @@ export const SOCIAL_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'none',
       accessTokenExpires: true,
     }),
+    verify: { path: '/me', query: { fields: 'id' } },
   }),
   oauthTemplate({
     id: 'pinterest',
@@ -132,6 +142,7 @@ export const SOCIAL_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/user_account' },
   }),
   oauthTemplate({
     id: 'strava',
@@ -156,6 +167,7 @@ export const SOCIAL_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'rotating',
       accessTokenExpires: true,
     }),
+    verify: { path: '/athlete' },
   }),
   oauthTemplate({
     id: 'spotify',
@@ -182,6 +194,8 @@ export const SOCIAL_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/me' },
+    rateLimit: RETRY_AFTER,
   }),
   oauthTemplate({
     id: 'twitch',
@@ -207,5 +221,7 @@ export const SOCIAL_TEMPLATES: IntegrationTemplate[] = [
       refreshTokens: 'static',
       accessTokenExpires: true,
     }),
+    verify: { path: '/users' },
+    rateLimit: resetRule('Ratelimit-Reset', 'epoch_seconds', { remaining: 'Ratelimit-Remaining' }),
   }),
 ];

@@ -1,5 +1,5 @@
 import { oauthSettings, oauthTemplate, tokenHeader } from './helpers';
-import type { IntegrationTemplate, TemplateCategory } from './schema';
+import type { IntegrationTemplate, TemplateCategory, VerifyRequest } from './schema';
 
 /**
  * Zoho: one accounts server for every Zoho product; comma-separated scopes; access_type=offline
@@ -21,6 +21,7 @@ interface ZohoProduct {
   urlPath: string;
   scopes: Record<string, string>;
   instructions: string;
+  verify: VerifyRequest;
 }
 
 function zohoProduct(p: ZohoProduct): IntegrationTemplate {
@@ -58,6 +59,7 @@ export const ZOHO_TEMPLATES: IntegrationTemplate[] = [
     },
     instructions:
       'Records: GET /{module}?fields=...; search with GET /{module}/search?criteria=....',
+    verify: { path: '/users', query: { type: 'CurrentUser' } },
   }),
   zohoProduct({
     id: 'zoho-books',
@@ -69,6 +71,7 @@ export const ZOHO_TEMPLATES: IntegrationTemplate[] = [
     scopes: { 'ZohoBooks.fullaccess.all': 'Full access to Zoho Books' },
     instructions:
       'Every call needs ?organization_id= (list organizations with GET /organizations).',
+    verify: { path: '/organizations' },
   }),
   zohoProduct({
     id: 'zoho-desk',
@@ -82,5 +85,6 @@ export const ZOHO_TEMPLATES: IntegrationTemplate[] = [
       'Desk.basic.READ': 'Read organizations and departments',
     },
     instructions: 'Every call needs an orgId header (GET /organizations lists them).',
+    verify: { path: '/organizations' },
   }),
 ];
