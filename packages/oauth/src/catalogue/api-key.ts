@@ -211,7 +211,9 @@ export const API_KEY_TEMPLATES: IntegrationTemplate[] = [
     auth: basic('account_sid', 'auth_token'),
     instructions:
       'Resources live under /Accounts/{AccountSid}/ (e.g. Messages.json); bodies are form-encoded. An API key SID and secret also work as the Basic pair.',
-    verify: { path: '/Accounts/<<account_sid>>.json' },
+    // Lists the account (and its subaccounts); a credential used in the path would not also
+    // go in the Basic header.
+    verify: { path: '/Accounts.json' },
   }),
   apiKeyTemplate({
     id: 'slack-bot-token',

@@ -1,3 +1,4 @@
+import { AI_TEMPLATES } from './ai';
 import { API_KEY_TEMPLATES } from './api-key';
 import { ATLASSIAN_TEMPLATES } from './atlassian';
 import { COMMERCE_TEMPLATES } from './commerce';
@@ -7,8 +8,10 @@ import { DATABASE_TEMPLATES } from './database';
 import { DEVELOPER_TEMPLATES } from './developer';
 import { FINANCE_TEMPLATES } from './finance';
 import { GOOGLE_TEMPLATES } from './google';
+import { MARKETING_TEMPLATES } from './marketing';
 import { MICROSOFT_TEMPLATES } from './microsoft';
 import { PRODUCTIVITY_TEMPLATES } from './productivity';
+import { SALES_SUPPORT_TEMPLATES } from './sales-support';
 import type { IntegrationTemplate, TemplateKind } from './schema';
 import { validateTemplates } from './schema';
 import { SOCIAL_TEMPLATES } from './social';
@@ -60,6 +63,9 @@ export const TEMPLATES: readonly IntegrationTemplate[] = validateTemplates([
   ...COMMERCE_TEMPLATES,
   ...FINANCE_TEMPLATES,
   ...API_KEY_TEMPLATES,
+  ...AI_TEMPLATES,
+  ...MARKETING_TEMPLATES,
+  ...SALES_SUPPORT_TEMPLATES,
   ...DATABASE_TEMPLATES,
 ]);
 

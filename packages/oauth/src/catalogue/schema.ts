@@ -125,7 +125,10 @@ export interface VerifyRequest {
   body?: JsonValue;
 }
 
-/** How a reset header counts: seconds since the epoch, milliseconds since, or seconds from now. */
+/**
+ * How a reset header counts: seconds since the epoch, milliseconds since, seconds from now, or a
+ * date (an HTTP date, or an ISO 8601 timestamp as Mastodon and Jira send).
+ */
 export type RateLimitResetFormat = 'epoch_seconds' | 'epoch_ms' | 'delta_seconds' | 'http_date';
 
 export interface RateLimitRules {
@@ -168,7 +171,8 @@ const authSchemeSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('none') }),
   z.strictObject({
     type: z.literal('header'),
-    name: z.string().regex(/^[A-Za-z0-9-]+$/, { message: 'must be an HTTP header name' }),
+    // RFC 9110 token characters that providers use: letters, digits, '-' and '_' (Chatwoot).
+    name: z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'must be an HTTP header name' }),
     prefix: nonEmpty.optional(),
     credential: credentialName.optional(),
   }),
