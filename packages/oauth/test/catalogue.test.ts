@@ -328,7 +328,7 @@ describe('getTemplate and listTemplates', () => {
   });
 
   it('filters by category and kind', () => {
-    const databases = listTemplates({ category: 'database' });
+    const databases = listTemplates({ category: 'database', kind: 'database' });
     expect(databases.map((t) => t.id)).toEqual(['postgres', 'mysql']);
     const oauthCrm = listTemplates({ category: 'crm', kind: 'oauth2' });
     expect(oauthCrm.map((t) => t.id)).toContain('hubspot');

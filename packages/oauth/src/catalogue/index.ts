@@ -1,11 +1,13 @@
 import { AI_TEMPLATES } from './ai';
 import { API_KEY_TEMPLATES } from './api-key';
 import { ATLASSIAN_TEMPLATES } from './atlassian';
+import { CLOUD_TEMPLATES } from './cloud';
 import { COMMERCE_TEMPLATES } from './commerce';
 import { COMMUNICATION_TEMPLATES } from './communication';
 import { CRM_TEMPLATES } from './crm';
 import { DATABASE_TEMPLATES } from './database';
 import { DEVELOPER_TEMPLATES } from './developer';
+import { DEVTOOLS_TEMPLATES } from './devtools';
 import { FINANCE_TEMPLATES } from './finance';
 import { GOOGLE_TEMPLATES } from './google';
 import { MARKETING_TEMPLATES } from './marketing';
@@ -66,6 +68,8 @@ export const TEMPLATES: readonly IntegrationTemplate[] = validateTemplates([
   ...AI_TEMPLATES,
   ...MARKETING_TEMPLATES,
   ...SALES_SUPPORT_TEMPLATES,
+  ...DEVTOOLS_TEMPLATES,
+  ...CLOUD_TEMPLATES,
   ...DATABASE_TEMPLATES,
 ]);
 
