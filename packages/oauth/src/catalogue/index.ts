@@ -12,11 +12,14 @@ import { FINANCE_TEMPLATES } from './finance';
 import { GOOGLE_TEMPLATES } from './google';
 import { MARKETING_TEMPLATES } from './marketing';
 import { MICROSOFT_TEMPLATES } from './microsoft';
+import { PAYMENTS_TEMPLATES } from './payments';
+import { PEOPLE_TEMPLATES } from './people';
 import { PRODUCTIVITY_TEMPLATES } from './productivity';
 import { SALES_SUPPORT_TEMPLATES } from './sales-support';
 import type { IntegrationTemplate, TemplateKind } from './schema';
 import { validateTemplates } from './schema';
 import { SOCIAL_TEMPLATES } from './social';
+import { WORK_TEMPLATES } from './work';
 import { ZOHO_TEMPLATES } from './zoho';
 
 export {
@@ -70,6 +73,9 @@ export const TEMPLATES: readonly IntegrationTemplate[] = validateTemplates([
   ...SALES_SUPPORT_TEMPLATES,
   ...DEVTOOLS_TEMPLATES,
   ...CLOUD_TEMPLATES,
+  ...PAYMENTS_TEMPLATES,
+  ...WORK_TEMPLATES,
+  ...PEOPLE_TEMPLATES,
   ...DATABASE_TEMPLATES,
 ]);
 
