@@ -2,7 +2,7 @@ import { oauthSettings, oauthTemplate, RETRY_AFTER, resetRule } from './helpers'
 import type { IntegrationTemplate } from './schema';
 
 /** Discord: Retry-After on 429s, else the bucket's reset in seconds from now. */
-const DISCORD_RATE_LIMIT = resetRule('X-RateLimit-Reset-After', 'delta_seconds', {
+export const DISCORD_RATE_LIMIT = resetRule('X-RateLimit-Reset-After', 'delta_seconds', {
   remaining: 'X-RateLimit-Remaining',
   retryAfter: true,
 });

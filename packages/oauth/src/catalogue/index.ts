@@ -5,12 +5,15 @@ import { CLOUD_TEMPLATES } from './cloud';
 import { COMMERCE_TEMPLATES } from './commerce';
 import { COMMUNICATION_TEMPLATES } from './communication';
 import { CRM_TEMPLATES } from './crm';
+import { DATA_TEMPLATES } from './data';
 import { DATABASE_TEMPLATES } from './database';
 import { DEVELOPER_TEMPLATES } from './developer';
 import { DEVTOOLS_TEMPLATES } from './devtools';
 import { FINANCE_TEMPLATES } from './finance';
 import { GOOGLE_TEMPLATES } from './google';
 import { MARKETING_TEMPLATES } from './marketing';
+import { MEDIA_TEMPLATES } from './media';
+import { MESSAGING_TEMPLATES } from './messaging';
 import { MICROSOFT_TEMPLATES } from './microsoft';
 import { PAYMENTS_TEMPLATES } from './payments';
 import { PEOPLE_TEMPLATES } from './people';
@@ -76,6 +79,9 @@ export const TEMPLATES: readonly IntegrationTemplate[] = validateTemplates([
   ...PAYMENTS_TEMPLATES,
   ...WORK_TEMPLATES,
   ...PEOPLE_TEMPLATES,
+  ...MESSAGING_TEMPLATES,
+  ...MEDIA_TEMPLATES,
+  ...DATA_TEMPLATES,
   ...DATABASE_TEMPLATES,
 ]);
 
