@@ -84,4 +84,25 @@ export const ATLASSIAN_TEMPLATES: IntegrationTemplate[] = [
     verify: { path: '/spaces', query: { limit: '1' } },
     rateLimit: RETRY_AFTER,
   }),
+  oauthTemplate({
+    id: 'jira-software',
+    name: 'Jira Software (boards and sprints)',
+    category: 'productivity',
+    docsUrl: 'https://developer.atlassian.com/cloud/jira/software/rest/intro/',
+    urlHost: 'https://api.atlassian.com',
+    urlPath: '/ex/jira/<<cloud_id>>/rest/agile/1.0',
+    credentialNames: ['cloud_id'],
+    instructions: `${CLOUD_ID_HINT} Boards: GET /board; sprints: GET /board/{boardId}/sprint.`,
+    oauth: atlassianOAuth(
+      ['read:board-scope:jira-software', 'read:sprint:jira-software', 'read:jira-work'],
+      {
+        'read:board-scope:jira-software': 'Read boards',
+        'read:sprint:jira-software': 'Read sprints',
+        'write:sprint:jira-software': 'Create and update sprints',
+        'read:jira-work': 'Read issues',
+      },
+    ),
+    verify: { path: '/board', query: { maxResults: '1' } },
+    rateLimit: RETRY_AFTER,
+  }),
 ];

@@ -37,6 +37,9 @@ interface GoogleProduct {
   defaultScopes: string[];
   instructions?: string;
   verify?: VerifyRequest;
+  /** Fixed headers, e.g. Google Ads' developer-token (its placeholder is a credential). */
+  headers?: Record<string, string>;
+  credentialNames?: string[];
 }
 
 function googleProduct(p: GoogleProduct): IntegrationTemplate {
@@ -266,5 +269,152 @@ export const GOOGLE_TEMPLATES: IntegrationTemplate[] = [
     defaultScopes: ['admin.directory.user.readonly', 'admin.directory.group.readonly'],
     instructions: 'Needs a Workspace admin; list users with GET /users?customer=my_customer.',
     verify: { path: '/users', query: { customer: 'my_customer', maxResults: '1' } },
+  }),
+  googleProduct({
+    id: 'google-sign-in',
+    name: 'Sign in with Google (OpenID Connect)',
+    category: 'productivity',
+    docsUrl: 'https://developers.google.com/identity/openid-connect/openid-connect',
+    urlHost: 'https://openidconnect.googleapis.com',
+    urlPath: '/v1',
+    scopes: {
+      'userinfo.email': 'Read the email address',
+      'userinfo.profile': 'Read the name and picture',
+    },
+    defaultScopes: ['userinfo.email', 'userinfo.profile'],
+    instructions: 'The user profile: GET /userinfo.',
+    verify: { path: '/userinfo' },
+  }),
+  googleProduct({
+    id: 'google-chat',
+    name: 'Google Chat',
+    category: 'communication',
+    docsUrl: 'https://developers.google.com/workspace/chat/api/reference/rest',
+    urlHost: 'https://chat.googleapis.com',
+    urlPath: '/v1',
+    scopes: {
+      'chat.spaces.readonly': 'List and read spaces',
+      'chat.messages': 'Read and send messages',
+      'chat.messages.create': 'Send messages only',
+    },
+    defaultScopes: ['chat.spaces.readonly', 'chat.messages'],
+    instructions: 'Post: POST /spaces/{space}/messages {text}.',
+    verify: { path: '/spaces', query: { pageSize: '1' } },
+  }),
+  googleProduct({
+    id: 'google-meet',
+    name: 'Google Meet',
+    category: 'communication',
+    docsUrl: 'https://developers.google.com/workspace/meet/api/reference/rest',
+    urlHost: 'https://meet.googleapis.com',
+    urlPath: '/v2',
+    scopes: {
+      'meetings.space.created': 'Create and manage meeting spaces the app created',
+      'meetings.space.readonly': 'Read meeting spaces and conference records',
+    },
+    defaultScopes: ['meetings.space.created', 'meetings.space.readonly'],
+    instructions: 'Create a meeting: POST /spaces; past meetings: GET /conferenceRecords.',
+    verify: { path: '/conferenceRecords', query: { pageSize: '1' } },
+  }),
+  googleProduct({
+    id: 'google-classroom',
+    name: 'Google Classroom',
+    category: 'productivity',
+    docsUrl: 'https://developers.google.com/workspace/classroom/reference/rest',
+    urlHost: 'https://classroom.googleapis.com',
+    urlPath: '/v1',
+    scopes: {
+      'classroom.courses.readonly': 'Read courses',
+      'classroom.rosters.readonly': 'Read rosters',
+      'classroom.coursework.students.readonly': 'Read coursework and grades',
+    },
+    defaultScopes: ['classroom.courses.readonly', 'classroom.rosters.readonly'],
+    instructions: 'Courses: GET /courses; students: GET /courses/{id}/students.',
+    verify: { path: '/courses', query: { pageSize: '1' } },
+  }),
+  googleProduct({
+    id: 'google-tag-manager',
+    name: 'Google Tag Manager',
+    category: 'analytics',
+    docsUrl: 'https://developers.google.com/tag-platform/tag-manager/api/reference/rest',
+    urlHost: 'https://tagmanager.googleapis.com',
+    urlPath: '/tagmanager/v2',
+    scopes: {
+      'tagmanager.readonly': 'Read containers and tags',
+      'tagmanager.edit.containers': 'Edit containers',
+    },
+    defaultScopes: ['tagmanager.readonly'],
+    instructions: 'Accounts: GET /accounts; containers: GET /accounts/{id}/containers.',
+    verify: { path: '/accounts' },
+  }),
+  googleProduct({
+    id: 'google-analytics-admin',
+    name: 'Google Analytics Admin API',
+    category: 'analytics',
+    docsUrl: 'https://developers.google.com/analytics/devguides/config/admin/v1/rest',
+    urlHost: 'https://analyticsadmin.googleapis.com',
+    urlPath: '/v1beta',
+    scopes: {
+      'analytics.readonly': 'Read Analytics configuration',
+      'analytics.edit': 'Edit Analytics configuration',
+    },
+    defaultScopes: ['analytics.readonly'],
+    instructions: 'Accounts and properties: GET /accountSummaries.',
+    verify: { path: '/accountSummaries', query: { pageSize: '1' } },
+  }),
+  googleProduct({
+    id: 'google-ads',
+    name: 'Google Ads',
+    category: 'marketing',
+    docsUrl: 'https://developers.google.com/google-ads/api/rest/overview',
+    urlHost: 'https://googleads.googleapis.com',
+    urlPath: '/v20',
+    credentialNames: ['developer_token'],
+    headers: { 'developer-token': '<<developer_token>>' },
+    scopes: { adwords: 'Manage Google Ads accounts' },
+    defaultScopes: ['adwords'],
+    instructions:
+      'developer_token comes from the Google Ads API Center; manager accounts also send login-customer-id. Reports: POST /customers/{id}/googleAds:search {query}.',
+    verify: { path: '/customers:listAccessibleCustomers' },
+  }),
+  googleProduct({
+    id: 'google-cloud-storage',
+    name: 'Google Cloud Storage',
+    category: 'storage',
+    docsUrl: 'https://cloud.google.com/storage/docs/json_api',
+    urlHost: 'https://storage.googleapis.com',
+    urlPath: '/storage/v1',
+    scopes: {
+      'devstorage.read_only': 'Read buckets and objects',
+      'devstorage.read_write': 'Read and write buckets and objects',
+    },
+    defaultScopes: ['devstorage.read_write'],
+    instructions:
+      'Objects: GET /b/{bucket}/o; downloads add ?alt=media; uploads go to /upload/storage/v1.',
+  }),
+  googleProduct({
+    id: 'google-translate',
+    name: 'Google Cloud Translation',
+    category: 'ai',
+    docsUrl: 'https://cloud.google.com/translate/docs/reference/rest',
+    urlHost: 'https://translation.googleapis.com',
+    urlPath: '/language/translate/v2',
+    scopes: { 'cloud-translation': 'Use Cloud Translation' },
+    defaultScopes: ['cloud-translation'],
+    instructions:
+      'Translate: POST the base URL with {q, target}; bill to a project with x-goog-user-project.',
+    verify: { path: '/languages' },
+  }),
+  googleProduct({
+    id: 'blogger',
+    name: 'Blogger',
+    category: 'social',
+    docsUrl: 'https://developers.google.com/blogger/docs/3.0/reference',
+    urlHost: 'https://www.googleapis.com',
+    urlPath: '/blogger/v3',
+    scopes: { blogger: 'Manage blogs', 'blogger.readonly': 'Read blogs' },
+    defaultScopes: ['blogger'],
+    instructions: 'Blogs: GET /users/self/blogs; posts: POST /blogs/{blogId}/posts.',
+    verify: { path: '/users/self' },
   }),
 ];

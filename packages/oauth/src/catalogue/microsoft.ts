@@ -113,4 +113,60 @@ export const MICROSOFT_TEMPLATES: IntegrationTemplate[] = [
     scopes: { 'Tasks.ReadWrite': 'Read and write tasks' },
     instructions: 'Lists: GET /me/todo/lists; tasks under /me/todo/lists/{id}/tasks.',
   }),
+  graphProduct({
+    id: 'onenote',
+    name: 'OneNote',
+    category: 'productivity',
+    docsUrl: 'https://learn.microsoft.com/en-us/graph/api/resources/onenote-api-overview',
+    scopes: { 'Notes.ReadWrite': 'Read and write notebooks' },
+    instructions:
+      'Notebooks: GET /me/onenote/notebooks; pages: POST /me/onenote/sections/{id}/pages (HTML).',
+  }),
+  graphProduct({
+    id: 'microsoft-planner',
+    name: 'Microsoft Planner',
+    category: 'productivity',
+    docsUrl: 'https://learn.microsoft.com/en-us/graph/api/resources/planner-overview',
+    scopes: {
+      'Tasks.ReadWrite': 'Read and write tasks and plans',
+      'Group.Read.All': 'Read the groups that own plans',
+    },
+    instructions: 'Tasks: GET /me/planner/tasks; plans: GET /groups/{id}/planner/plans.',
+  }),
+  graphProduct({
+    id: 'excel-online',
+    name: 'Excel (Microsoft 365)',
+    category: 'productivity',
+    docsUrl: 'https://learn.microsoft.com/en-us/graph/api/resources/excel',
+    scopes: { 'Files.ReadWrite': 'Read and write the user’s files' },
+    instructions:
+      "Workbooks are drive items: GET /me/drive/items/{id}/workbook/worksheets/{name}/range(address='A1:C10').",
+  }),
+  graphProduct({
+    id: 'outlook-contacts',
+    name: 'Outlook Contacts (Microsoft 365)',
+    category: 'crm',
+    docsUrl: 'https://learn.microsoft.com/en-us/graph/api/resources/contact',
+    scopes: { 'Contacts.ReadWrite': 'Read and write contacts' },
+    instructions: 'Contacts: GET /me/contacts; create: POST /me/contacts.',
+  }),
+  graphProduct({
+    id: 'microsoft-entra-id',
+    name: 'Microsoft Entra ID (users and groups)',
+    category: 'productivity',
+    docsUrl: 'https://learn.microsoft.com/en-us/graph/api/resources/users',
+    scopes: {
+      'User.Read.All': 'Read all users (admin consent)',
+      'Group.Read.All': 'Read all groups (admin consent)',
+    },
+    instructions: 'Users: GET /users?$select=id,displayName,mail; groups: GET /groups.',
+  }),
+  graphProduct({
+    id: 'microsoft-bookings',
+    name: 'Microsoft Bookings',
+    category: 'scheduling',
+    docsUrl: 'https://learn.microsoft.com/en-us/graph/api/resources/booking-api-overview',
+    scopes: { 'Bookings.ReadWrite.All': 'Read and write bookings' },
+    instructions: 'Businesses: GET /solutions/bookingBusinesses; appointments under each business.',
+  }),
 ];
