@@ -34,10 +34,31 @@ describe('catalogue contents', () => {
     for (const id of ids) expect(id).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
   });
 
-  it('has at least 60 OAuth and 20 API-key templates, and the database ones', () => {
-    expect(byKind('oauth2').length).toBeGreaterThanOrEqual(60);
-    expect(byKind('api_key').length).toBeGreaterThanOrEqual(20);
-    expect(byKind('database').map((t) => t.id)).toEqual(['postgres', 'mysql']);
+  it('has at least 400 templates: OAuth, API key and databases', () => {
+    expect(TEMPLATES.length).toBeGreaterThanOrEqual(400);
+    expect(byKind('oauth2').length).toBeGreaterThanOrEqual(100);
+    expect(byKind('api_key').length).toBeGreaterThanOrEqual(200);
+    expect(byKind('database').map((t) => t.id)).toEqual(
+      expect.arrayContaining(['postgres', 'mysql', 'supabase-postgres', 'neon', 'cockroachdb']),
+    );
+    // Basic auth and the client credentials grant are represented.
+    expect(TEMPLATES.filter((t) => t.auth.type === 'basic').length).toBeGreaterThanOrEqual(30);
+    expect(
+      TEMPLATES.filter((t) => t.oauth?.grantTypes.includes('client_credentials')).length,
+    ).toBeGreaterThanOrEqual(2);
+  });
+
+  it('at least 300 templates declare a verification request and 100 their rate-limit headers', () => {
+    expect(TEMPLATES.filter((t) => t.verify).length).toBeGreaterThanOrEqual(300);
+    expect(TEMPLATES.filter((t) => t.rateLimit).length).toBeGreaterThanOrEqual(100);
+  });
+
+  it('managed PostgreSQL templates require TLS and keep the credential names of postgres', () => {
+    const postgres = getTemplate('postgres')!;
+    for (const t of byKind('database').filter((t) => t.urlHost.startsWith('postgresql://'))) {
+      expect(t.credentialNames, t.id).toEqual(postgres.credentialNames);
+      if (t.id !== 'postgres') expect(t.urlPath, t.id).toBe('/<<database>>?sslmode=require');
+    }
   });
 
   it('covers the providers the issue names', () => {
@@ -237,6 +258,15 @@ describe('catalogue contents', () => {
   });
 });
 
+/** The credentials a template's auth scheme sends (the access token for OAuth templates). */
+function authCredentials(t: IntegrationTemplate): string[] {
+  if (t.oauth) return ['access_token'];
+  if (t.auth.type === 'basic') {
+    return [t.auth.username, t.auth.password].filter((n): n is string => !!n);
+  }
+  return 'credential' in t.auth && t.auth.credential ? [t.auth.credential] : [];
+}
+
 describe('a template needs nothing but its credentials (credential mapper round trip)', () => {
   const fakeValue = (name: string) => (name === 'port' ? '5432' : `val${name.replace(/_/g, '')}`);
 
@@ -262,13 +292,7 @@ describe('a template needs nothing but its credentials (credential mapper round 
       (e) => e.placedIn.startsWith('header:') || e.placedIn.startsWith('query:'),
     );
     expect(placed.length).toBeGreaterThan(0);
-    const authNames = t.oauth
-      ? ['access_token']
-      : t.auth.type === 'basic'
-        ? [t.auth.username, t.auth.password].filter((n): n is string => !!n)
-        : 'credential' in t.auth && t.auth.credential
-          ? [t.auth.credential]
-          : [];
+    const authNames = authCredentials(t);
     expect(authNames.length).toBeGreaterThan(0);
     for (const name of authNames) expect(placed.map((e) => e.credential)).toContain(name);
   });
@@ -305,8 +329,11 @@ describe('every verification request can be built from the declared credentials'
     expect(out.url).not.toContain('<<');
     expect(out.method).toBe(verify.method ?? 'GET');
     if (verify.body !== undefined) expect(JSON.parse(out.body ?? 'null')).toEqual(verify.body);
-    // The credential went with it.
-    expect(out.secrets.length).toBeGreaterThan(0);
+    // The credentials went with it, where the auth scheme puts them.
+    const placed = out.explanation
+      .filter((e) => e.placedIn.startsWith('header:') || e.placedIn.startsWith('query:'))
+      .map((e) => e.credential);
+    for (const name of authCredentials(t)) expect(placed, name).toContain(name);
   });
 });
 
@@ -329,7 +356,8 @@ describe('getTemplate and listTemplates', () => {
 
   it('filters by category and kind', () => {
     const databases = listTemplates({ category: 'database', kind: 'database' });
-    expect(databases.map((t) => t.id)).toEqual(['postgres', 'mysql']);
+    expect(databases.map((t) => t.id).slice(0, 2)).toEqual(['postgres', 'mysql']);
+    expect(databases.every((t) => t.auth.type === 'database')).toBe(true);
     const oauthCrm = listTemplates({ category: 'crm', kind: 'oauth2' });
     expect(oauthCrm.map((t) => t.id)).toContain('hubspot');
     expect(oauthCrm.every((t) => t.oauth)).toBe(true);
