@@ -19,6 +19,7 @@ export {
 export {
   IntegrationNotFoundError,
   type ResolveDeps,
+  type ResolvedRequest,
   type ResolveInput,
   resolveRequest,
 } from './resolve';

@@ -7,7 +7,7 @@ import {
   type Variables,
 } from '@latchkey/credential-mapper';
 import { type CredentialsForRequest, type Db, findCredentialsForRequest } from '@latchkey/db';
-import { getTemplate } from '@latchkey/oauth';
+import { getTemplate, type RateLimitRules } from '@latchkey/oauth';
 import type { Vault } from '@latchkey/vault';
 
 export interface ResolveDeps {
@@ -31,6 +31,15 @@ export interface ResolveInput {
   prefetched?: CredentialsForRequest;
 }
 
+/**
+ * The mapped request, with what the integration's catalogue template says about the provider
+ * beyond the request itself: its id, and the headers that carry the retry time.
+ */
+export type ResolvedRequest = MappedRequest & {
+  templateId?: string;
+  rateLimit?: RateLimitRules;
+};
+
 export class IntegrationNotFoundError extends Error {
   override readonly name = 'IntegrationNotFoundError';
   constructor(readonly integrationId: string) {
@@ -46,7 +55,7 @@ export class IntegrationNotFoundError extends Error {
 export async function resolveRequest(
   deps: ResolveDeps,
   input: ResolveInput,
-): Promise<MappedRequest> {
+): Promise<ResolvedRequest> {
   const found =
     input.prefetched ??
     (await findCredentialsForRequest(
@@ -87,7 +96,7 @@ export async function resolveRequest(
   const request: RequestTemplate | undefined = template?.headers
     ? { ...input.request, headers: { ...template.headers, ...input.request?.headers } }
     : input.request;
-  return mapRequest({
+  const mapped = mapRequest({
     integration: {
       id: integration.id,
       urlHost: integration.url_host,
@@ -104,4 +113,6 @@ export async function resolveRequest(
     variables: input.variables,
     templateAuth: template?.auth,
   });
+  if (!template) return mapped;
+  return { ...mapped, templateId: template.id, rateLimit: template.rateLimit };
 }

@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '@latchkey/devstack/test-db';
+import { getTemplate } from '@latchkey/oauth';
 import { createVault, generateMasterKey, parseMasterKeys, type Vault } from '@latchkey/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntegrationNotFoundError, resolveRequest } from '../src';
@@ -21,6 +22,12 @@ describe('resolveRequest: database read, vault open, mapper', () => {
       urlPath: '/v1',
       auth: { type: 'bearer', credential: 'secret_key' },
       credentials: { secret_key: 'sk_test_stored_value_123456' },
+    });
+    await seedIntegration(testDb.db, vault, acme, {
+      id: 'gh',
+      urlHost: 'https://api.github.com',
+      templateId: 'github-pat',
+      credentials: { personal_access_token: 'ghp_stored_value_0123456789' },
     });
     await seedIntegration(testDb.db, vault, acme, {
       id: 'crm',
@@ -120,6 +127,24 @@ describe('resolveRequest: database read, vault open, mapper', () => {
     expect(decodeURIComponent(url.password)).toBe('p@ss/w:rd');
     expect(url.pathname).toBe('/sales');
     expect(url.hostname).toBe('db.internal');
+  });
+
+  it("carries the template's id and rate-limit rules, for the step's retry delay", async () => {
+    const mapped = await resolveRequest(
+      { db: testDb.db, vault },
+      { tenantId: acme, integrationId: 'gh', request: { path: '/user' } },
+    );
+    expect(mapped.templateId).toBe('github-pat');
+    expect(mapped.rateLimit).toEqual(getTemplate('github-pat')?.rateLimit);
+    expect(mapped.rateLimit?.reset).toEqual([
+      { header: 'X-RateLimit-Reset', format: 'epoch_seconds' },
+    ]);
+    const plain = await resolveRequest(
+      { db: testDb.db, vault },
+      { tenantId: acme, integrationId: 'stripe' },
+    );
+    expect(plain.templateId).toBeUndefined();
+    expect(plain.rateLimit).toBeUndefined();
   });
 
   it("never resolves another tenant's integration", async () => {

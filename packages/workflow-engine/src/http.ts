@@ -1,6 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 import type { MappedHttpRequest } from '@latchkey/credential-mapper';
 import { excerpt, StepError, stepPrefix } from './errors';
+import {
+  MAX_RETRY_DELAY_MS,
+  parseRetryAfterValue,
+  type RetryDelayRules,
+  retryDelayFromHeaders,
+} from './retry-delay';
 
 /**
  * Invariants:
@@ -20,6 +26,8 @@ export interface HttpExecuteOptions {
   maxResponseBytes?: number;
   /** Default 5. */
   maxRedirects?: number;
+  /** The provider's rate-limit headers (its catalogue template's `rateLimit`), for the retry delay. */
+  rateLimit?: RetryDelayRules;
 }
 
 export interface HttpResult {
@@ -34,15 +42,13 @@ export interface HttpResult {
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_RETRY_AFTER_MS = 1000;
-export const MAX_RETRY_AFTER_MS = 60_000;
+export const MAX_RETRY_AFTER_MS = MAX_RETRY_DELAY_MS;
 
 /** `Retry-After` in milliseconds: delay-seconds or an HTTP date; undefined when unparseable. */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()) {
   const text = value?.trim();
-  if (!text) return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const ms = text ? parseRetryAfterValue(text, now) : undefined;
+  return ms === undefined ? undefined : Math.max(0, Math.round(ms));
 }
 
 const clampRetryAfter = (ms: number | undefined) =>
@@ -203,7 +209,11 @@ export async function executeHttp(
     const status = response.status;
     if (status >= 400) {
       const kind = classifyStatus(status);
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+      const retryAfter = retryDelayFromHeaders({
+        status,
+        headers: response.headers,
+        rules: opts.rateLimit,
+      });
       const reason = response.statusText || STATUS_CODES[status] || '';
       // Redact before cutting: a cut through a secret would leave a prefix no redactor matches.
       const snippet = excerpt(opts.redact(text));

@@ -25,6 +25,8 @@ export { createPlanner, PlannerError, parsePlannerContent } from './planner';
 export { PLANNER_SYSTEM_PROMPT, plannerUserMessage } from './planner-prompt';
 export type { StepContext } from './result';
 export { computeStepResult } from './result';
+export type { ResetFormat, RetryDelayInput, RetryDelayRules } from './retry-delay';
+export { MAX_RETRY_DELAY_MS, parseReset, retryDelayFromHeaders } from './retry-delay';
 export type { SandboxOptions } from './sandbox';
 export { closeTransformSandbox, configureTransformSandbox } from './sandbox';
 export type { SchemaCheck } from './schema';

@@ -11,7 +11,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 
 /**
  * Turns whatever a step threw into the failure Temporal acts on: fatal ones are not retried,
- * rate limits wait for Retry-After, anything else retries with backoff. Messages name the
+ * rate limits (and 503s that say when) wait as the provider's headers say, anything else retries
+ * with backoff. Messages name the
  * step and are redacted before they leave the activity (they land in Temporal's history).
  */
 export function toStepFailure(error: unknown, stepId: string, redact: (text: string) => string) {
@@ -29,7 +30,8 @@ export function toStepFailure(error: unknown, stepId: string, redact: (text: str
     return ApplicationFailure.create({
       type: error.kind === 'rate_limited' ? 'RateLimited' : 'TransientStepError',
       message: message(error.message),
-      nextRetryDelay: error.kind === 'rate_limited' ? error.retryAfterMs : undefined,
+      // A 429, or a 503 whose provider said when to come back (Retry-After, a reset header).
+      nextRetryDelay: error.retryAfterMs,
     });
   }
   if (error instanceof RefreshUnavailableError) {

@@ -122,6 +122,8 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
         signal: Context.current().cancellationSignal,
         redact,
         stepId: step.id,
+        // The provider's documented rate-limit headers set the retry delay of a 429 or 503.
+        rateLimit: mapped.rateLimit,
       });
     };
     /** A 401 earns one forced refresh and one retry, never a loop. */
