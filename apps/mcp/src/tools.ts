@@ -153,14 +153,23 @@ export function createLatchkeyMcpServer(client: LatchkeyClient): McpServer {
       title: 'List integration templates',
       description:
         'The catalogue of known providers (Stripe, HubSpot, Google, ...) with their base URLs, ' +
-        'auth and documentation, to configure an integration from. Optionally filtered.',
+        'auth and documentation, to configure an integration from. Optionally filtered; a page ' +
+        'at a time with the total: call again with `offset` set to `nextOffset` for more.',
       inputSchema: {
         search: z.string().max(100).optional().describe('Free text matched against the providers'),
         category: z.string().max(100).optional().describe('A category such as "payments" or "crm"'),
+        offset: z.number().int().min(0).optional().describe('Where the page starts (default 0)'),
+        limit: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .optional()
+          .describe('Templates per page (default 20)'),
       },
       annotations: { readOnlyHint: true },
     },
-    ({ search, category }) => call(() => client.listTemplates({ search, category })),
+    ({ limit, ...filter }) => call(() => client.listTemplates({ ...filter, limit: limit ?? 20 })),
   );
 
   server.registerTool(

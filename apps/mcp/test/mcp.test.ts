@@ -138,7 +138,13 @@ describe('the Latchkey MCP server', () => {
     expect(textOf(integrations)).toContain('"svc"');
     const templates = await callTool(client, 'list_templates', {});
     expect(templates.isError).toBeFalsy();
-    expect(Array.isArray(JSON.parse(textOf(templates)))).toBe(true);
+    const page = JSON.parse(textOf(templates));
+    expect(page.templates).toHaveLength(20);
+    expect(page).toMatchObject({ offset: 0, nextOffset: 20 });
+    expect(page.total).toBeGreaterThanOrEqual(400);
+    const next = JSON.parse(textOf(await callTool(client, 'list_templates', { offset: 20 })));
+    expect(next.offset).toBe(20);
+    expect(next.templates[0].id).not.toBe(page.templates[0].id);
   });
 
   it('builds, lists, gets and executes a workflow, then gets the run', async () => {

@@ -1,4 +1,4 @@
-import { getTemplate } from '@latchkey/oauth';
+import { getTemplate, TEMPLATE_CATEGORIES } from '@latchkey/oauth';
 import { describe, expect, it } from 'vitest';
 import type { Connection, Integration, Run, Template } from '../src/api/types';
 import { readOAuthReturn } from '../src/connections/oauth-return';
@@ -10,6 +10,12 @@ import {
   upsertInputFrom,
 } from '../src/integrations/form-values';
 import { integrationStatus } from '../src/integrations/status';
+import {
+  CATEGORY_LABELS,
+  CATEGORY_OPTIONS,
+  templateAuthLabel,
+  templateVerifies,
+} from '../src/integrations/template-labels';
 import { matchPath, pathTo } from '../src/router';
 import { temporalRunUrl } from '../src/runs/temporal-link';
 import { formatDuration } from '../src/ui/format';
@@ -115,6 +121,32 @@ describe('the integration form sends only what changed', () => {
       type: 'bearer',
       credential: undefined,
     });
+  });
+});
+
+describe('the template picker’s labels', () => {
+  const template = (id: string) => getTemplate(id) as Template;
+
+  it('names how each kind of template authenticates', () => {
+    expect(templateAuthLabel(template('hubspot'))).toBe('OAuth 2.0');
+    expect(templateAuthLabel(template('paypal'))).toBe('OAuth 2.0 (also client credentials)');
+    expect(templateAuthLabel(template('stripe'))).toBe('API key');
+    expect(templateAuthLabel(template('twilio'))).toBe('Basic auth');
+    expect(templateAuthLabel(template('serpapi'))).toBe('API key (query)');
+    expect(templateAuthLabel(template('postgres'))).toBe('Database');
+  });
+
+  it('says which templates can test their credentials', () => {
+    expect(templateVerifies(template('stripe'))).toBe(true);
+    expect(templateVerifies(template('neon'))).toBe(true);
+    expect(templateVerifies(template('google-sheets'))).toBe(false);
+  });
+
+  it('labels every catalogue category', () => {
+    expect(Object.keys(CATEGORY_LABELS).sort()).toEqual([...TEMPLATE_CATEGORIES].sort());
+    expect(CATEGORY_OPTIONS.map((o) => o.label)).toEqual(
+      [...CATEGORY_OPTIONS.map((o) => o.label)].sort((a, b) => a.localeCompare(b)),
+    );
   });
 });
 

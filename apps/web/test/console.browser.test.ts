@@ -152,9 +152,17 @@ describe('the web console in a real browser, against the real api, Temporal and 
 
   it('adds an integration from a searched template; the secret is shown only as a hint', async () => {
     await page.getByRole('link', { name: 'Add integration' }).click();
+    // The catalogue pages: the first page shows, with the total.
+    await page.getByText(/^\d{3} templates, 60 shown$/).waitFor();
+    await page.getByLabel('Category').selectOption('database');
+    await page.getByRole('link', { name: 'Use the PostgreSQL template' }).waitFor();
+    await page.getByLabel('Category').selectOption('');
     await page.getByLabel('Search templates').fill('stripe');
     const useStripe = page.getByRole('link', { name: 'Use the Stripe template' });
     await useStripe.waitFor();
+    const card = page.getByRole('listitem').filter({ has: useStripe });
+    expect(await card.textContent()).toContain('Payments · API key');
+    expect(await card.textContent()).toContain('Verifies credentials');
     await shot(page, 'templates-search');
     await useStripe.click();
 

@@ -66,6 +66,9 @@ function fromEnv(name: string): string | undefined {
 /** Printable ASCII without spaces: anything else would be rejected by fetch, quoting the key. */
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
+/** Templates fetched per call by `listAllTemplates` (the api's largest page). */
+const TEMPLATE_PAGE_SIZE = 500;
+
 /**
  * The typed Latchkey client. Every method rejects with a LatchkeyError; `trpc` is the raw,
  * fully typed tRPC client for procedures without a method here (its errors are tRPC's own:
@@ -178,9 +181,25 @@ export class LatchkeyClient {
     return this.#call(() => this.trpc.integrations.delete.mutate({ id }));
   }
 
-  /** The provider catalogue (Stripe, HubSpot, Google, ...), optionally filtered. */
+  /**
+   * A page of the provider catalogue (Stripe, HubSpot, Google, ...), optionally filtered:
+   * `{ templates, total, offset, nextOffset }`. Without arguments, the first page.
+   */
   listTemplates(filter?: TemplateFilter): Promise<IntegrationTemplateList> {
     return this.#call(() => this.trpc.integrations.templates.query(filter));
+  }
+
+  /** Every template matching the filter, fetched a page at a time. */
+  async listAllTemplates(
+    filter: Omit<TemplateFilter, 'offset' | 'limit'> = {},
+  ): Promise<IntegrationTemplateList['templates']> {
+    const all: IntegrationTemplateList['templates'] = [];
+    for (let offset: number | null = 0; offset !== null; ) {
+      const page = await this.listTemplates({ ...filter, offset, limit: TEMPLATE_PAGE_SIZE });
+      all.push(...page.templates);
+      offset = page.nextOffset;
+    }
+    return all;
   }
 
   /** Creates or updates one end user's connection (their tokens) under an integration. */

@@ -26,7 +26,9 @@ export type IntegrationDeleted = Out['integrations']['delete'];
 /** What a credential test found: `ok`, `invalid_credentials`, `insufficient_scope`, ... */
 export type CredentialTest = Out['integrations']['test'];
 export type TemplateFilter = In['integrations']['templates'];
+/** A page of templates: `{ templates, total, offset, nextOffset }`. */
 export type IntegrationTemplateList = Out['integrations']['templates'];
+export type IntegrationTemplate = IntegrationTemplateList['templates'][number];
 
 export type ConnectionUpsertInput = In['connections']['upsert'];
 export type ConnectionKey = In['connections']['get'];

@@ -130,7 +130,7 @@ describe('LatchkeyClient', () => {
         'integrations.get': ok(integration),
         'integrations.list': ok([integration]),
         'integrations.delete': ok({ id: 'stripe', deleted: true }),
-        'integrations.templates': ok([]),
+        'integrations.templates': ok({ templates: [], total: 0, offset: 0, nextOffset: null }),
       });
       const client = new LatchkeyClient({ endpoint, apiKey, fetch: api.fetch });
       expect(await client.getIntegration('stripe')).toEqual(integration);

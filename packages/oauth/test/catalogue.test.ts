@@ -6,10 +6,12 @@ import {
   integrationTemplateSchema,
   joinScopes,
   listTemplates,
+  pageTemplates,
   TEMPLATE_CATEGORIES,
   TEMPLATES,
   TemplateValidationError,
   templateKind,
+  templateVerifies,
   validateTemplate,
   validateTemplates,
 } from '../src/catalogue';
@@ -364,6 +366,39 @@ describe('getTemplate and listTemplates', () => {
     const keys = listTemplates({ kind: 'api_key', search: 'stripe' });
     expect(keys.map((t) => t.id)).toEqual(['stripe']);
     expect(listTemplates()).toHaveLength(TEMPLATES.length);
+  });
+
+  it('pages through the matching templates with a total', () => {
+    const first = pageTemplates({ limit: 100 });
+    expect(first).toMatchObject({ total: TEMPLATES.length, offset: 0, nextOffset: 100 });
+    expect(first.templates.map((t) => t.id)).toEqual(TEMPLATES.slice(0, 100).map((t) => t.id));
+    const ids: string[] = [];
+    for (let offset: number | null = 0; offset !== null; ) {
+      const page = pageTemplates({ offset, limit: 150 });
+      ids.push(...page.templates.map((t) => t.id));
+      offset = page.nextOffset;
+    }
+    expect(ids).toEqual(TEMPLATES.map((t) => t.id));
+
+    const crm = pageTemplates({ category: 'crm', limit: 5 });
+    expect(crm.total).toBe(listTemplates({ category: 'crm' }).length);
+    expect(crm.templates).toHaveLength(5);
+    expect(crm.templates.every((t) => t.category === 'crm')).toBe(true);
+    expect(pageTemplates({ search: 'stripe', offset: 50 })).toEqual({
+      templates: [],
+      total: listTemplates({ search: 'stripe' }).length,
+      offset: 50,
+      nextOffset: null,
+    });
+    // No paging asked for: everything, as listTemplates.
+    expect(pageTemplates().templates).toHaveLength(TEMPLATES.length);
+    expect(pageTemplates().nextOffset).toBeNull();
+  });
+
+  it('says which templates a credential test can verify', () => {
+    expect(templateVerifies(getTemplate('stripe')!)).toBe(true);
+    expect(templateVerifies(getTemplate('postgres')!)).toBe(true);
+    expect(templateVerifies(getTemplate('google-sheets')!)).toBe(false);
   });
 
   it('joins scopes with the provider separator', () => {

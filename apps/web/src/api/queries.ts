@@ -12,11 +12,29 @@ export const queries = {
       queryKey: ['integrations', id],
       queryFn: () => trpc.integrations.get.query({ id }),
     }),
-  templates: (search: string) =>
-    queryOptions({
-      queryKey: ['templates', search],
-      queryFn: () => trpc.integrations.templates.query({ search: search || undefined }),
+  templates: (search: string, category: string) =>
+    infiniteQueryOptions({
+      queryKey: ['templates', search, category],
+      queryFn: ({ pageParam }) =>
+        trpc.integrations.templates.query({
+          search: search || undefined,
+          category: category || undefined,
+          offset: pageParam,
+          limit: TEMPLATES_PAGE_SIZE,
+        }),
+      initialPageParam: 0,
+      getNextPageParam: (page) => page.nextOffset ?? undefined,
       // The catalogue is fixed for the life of the api.
+      staleTime: Number.POSITIVE_INFINITY,
+    }),
+  /** One template by id: its id as the search, then the exact match (null when none). */
+  template: (id: string) =>
+    queryOptions({
+      queryKey: ['templates', 'id', id],
+      queryFn: async () => {
+        const page = await trpc.integrations.templates.query({ search: id, limit: 500 });
+        return page.templates.find((t) => t.id === id) ?? null;
+      },
       staleTime: Number.POSITIVE_INFINITY,
     }),
   connections: (integrationId?: string) =>
@@ -41,6 +59,9 @@ export const queries = {
         query.state.data?.pages.some((page) => page.some(isUnfinished)) ? 1_000 : false,
     }),
 };
+
+/** Templates the picker shows at first, and adds each time more are asked for. */
+export const TEMPLATES_PAGE_SIZE = 60;
 
 /** Runs the console shows at first, and adds each time older ones are asked for. */
 export const RUNS_PAGE_SIZE = 50;

@@ -7,7 +7,9 @@ type Inputs = inferRouterInputs<AppRouter>;
 
 export type Me = Outputs['tenant']['me'];
 export type Integration = Outputs['integrations']['list'][number];
-export type Template = Outputs['integrations']['templates'][number];
+export type TemplatePage = Outputs['integrations']['templates'];
+export type Template = TemplatePage['templates'][number];
+export type TemplateCategory = Template['category'];
 export type Connection = Outputs['connections']['list'][number];
 export type ConnectionStatus = Connection['status'];
 export type Workflow = Outputs['workflows']['list'][number];

@@ -13,8 +13,11 @@ export function AddIntegrationPage() {
   const { search } = useLocation();
   const templateId = search.get('template');
   const fromScratch = search.get('from') === 'scratch';
-  const catalogue = useQuery({ ...queries.templates(''), enabled: Boolean(templateId) });
-  const template = catalogue.data?.find((t) => t.id === templateId);
+  const catalogue = useQuery({
+    ...queries.template(templateId ?? ''),
+    enabled: Boolean(templateId),
+  });
+  const template = catalogue.data ?? undefined;
   const saved = (id: string) => navigate(`${paths.integration(id)}?saved=1`);
 
   return (
@@ -34,7 +37,7 @@ export function AddIntegrationPage() {
         <>
           <ErrorMessage error={catalogue.error} />
           {catalogue.isPending ? <Loading what="the template" /> : null}
-          {catalogue.data && !template ? (
+          {catalogue.data === null ? (
             <ErrorMessage error={`There is no template '${templateId}'.`} />
           ) : null}
           {template ? (

@@ -1,4 +1,4 @@
-import { listTemplates } from '@latchkey/oauth';
+import { pageTemplates } from '@latchkey/oauth';
 import { z } from 'zod';
 import { testIntegration } from '../services/credential-test';
 import {
@@ -14,6 +14,9 @@ import { strictObject } from '../validation/strict';
 
 const procedure = scopedProcedure('integrations');
 const byId = strictObject({ id: integrationIdSchema });
+/** Templates per page of `integrations.templates`: by default, and at most. */
+const TEMPLATE_PAGE_DEFAULT = 50;
+const TEMPLATE_PAGE_MAX = 500;
 
 export const integrationsRouter = router({
   upsert: procedure
@@ -34,15 +37,19 @@ export const integrationsRouter = router({
     await deleteIntegration(ctx, actorOf(ctx.caller), input.id);
     return { id: input.id, deleted: true as const };
   }),
-  /** The provider catalogue: creating an integration from a template fills everything but secrets. */
+  /**
+   * The provider catalogue, a page at a time with the total: creating an integration from a
+   * template fills everything but secrets. No input gives the first page.
+   */
   templates: procedure
     .input(
-      z
-        .object({
-          search: z.string().max(100).optional(),
-          category: z.string().max(100).optional(),
-        })
-        .default({}),
+      strictObject({
+        search: z.string().max(100).optional(),
+        category: z.string().max(100).optional(),
+        kind: z.enum(['oauth2', 'api_key', 'database']).optional(),
+        offset: z.number().int().min(0).max(100_000).default(0),
+        limit: z.number().int().min(1).max(TEMPLATE_PAGE_MAX).default(TEMPLATE_PAGE_DEFAULT),
+      }).default({ offset: 0, limit: TEMPLATE_PAGE_DEFAULT }),
     )
-    .query(({ input }) => listTemplates(input)),
+    .query(({ input }) => pageTemplates(input)),
 });

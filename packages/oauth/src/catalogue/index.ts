@@ -121,3 +121,42 @@ export function listTemplates(filter: TemplateFilter = {}): IntegrationTemplate[
     return words.every((w) => haystack.includes(w));
   });
 }
+
+export interface TemplatePageQuery extends TemplateFilter {
+  /** Matching templates to skip (default 0). */
+  offset?: number;
+  /** At most this many templates (default: all the rest). */
+  limit?: number;
+}
+
+export interface TemplatePage {
+  /** This page, in catalogue order. */
+  templates: IntegrationTemplate[];
+  /** How many templates match the filter, on every page. */
+  total: number;
+  offset: number;
+  /** Where the next page starts; null on the last page. */
+  nextOffset: number | null;
+}
+
+/**
+ * One page of the templates matching a filter. The catalogue is fixed for the life of the
+ * process, so an offset names the same place on every call.
+ */
+export function pageTemplates(query: TemplatePageQuery = {}): TemplatePage {
+  const { offset: rawOffset, limit, ...filter } = query;
+  const matching = listTemplates(filter);
+  const offset = Math.max(0, Math.floor(rawOffset ?? 0));
+  const end = limit === undefined ? matching.length : offset + Math.max(0, Math.floor(limit));
+  return {
+    templates: matching.slice(offset, end),
+    total: matching.length,
+    offset,
+    nextOffset: end < matching.length ? end : null,
+  };
+}
+
+/** True when a credential test can check the template's credentials: a verify request, or SQL. */
+export function templateVerifies(template: IntegrationTemplate): boolean {
+  return template.verify !== undefined || templateKind(template) === 'database';
+}
