@@ -1,4 +1,4 @@
-import { type JsonValue, listPlaceholders, mapRequest } from '@latchkey/credential-mapper';
+import { listPlaceholders, mapRequest } from '@latchkey/credential-mapper';
 import { describe, expect, it } from 'vitest';
 import {
   getTemplate,
@@ -14,6 +14,7 @@ import {
   templateVerifies,
   validateTemplate,
   validateTemplates,
+  verificationRequest,
 } from '../src/catalogue';
 
 const byKind = (kind: 'oauth2' | 'api_key' | 'database') =>
@@ -311,13 +312,7 @@ describe('every verification request can be built from the declared credentials'
       integration: { id: t.id, urlHost: t.urlHost, urlPath: t.urlPath, credentials },
       templateAuth: t.auth,
       connectionCredentials: t.oauth ? { access_token: 'dummyaccesstoken' } : undefined,
-      request: {
-        method: verify.method ?? 'GET',
-        path: verify.path,
-        query: verify.query,
-        headers: { ...t.headers, ...verify.headers },
-        body: verify.body as JsonValue | undefined,
-      },
+      request: verificationRequest(t),
     });
     expect(out.kind).toBe('http');
     if (out.kind !== 'http') return;
@@ -393,6 +388,20 @@ describe('getTemplate and listTemplates', () => {
     // No paging asked for: everything, as listTemplates.
     expect(pageTemplates().templates).toHaveLength(TEMPLATES.length);
     expect(pageTemplates().nextOffset).toBeNull();
+  });
+
+  it('turns a verification request into a request for the mapper, with the template headers', () => {
+    expect(verificationRequest(getTemplate('github')!)).toEqual({
+      method: 'GET',
+      path: '/user',
+      headers: getTemplate('github')!.headers,
+    });
+    expect(verificationRequest(getTemplate('linear-api-key')!)).toEqual({
+      method: 'POST',
+      path: '',
+      body: { query: '{ viewer { id } }' },
+    });
+    expect(verificationRequest(getTemplate('google-sheets')!)).toBeUndefined();
   });
 
   it('says which templates a credential test can verify', () => {

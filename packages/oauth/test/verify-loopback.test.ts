@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type JsonValue, mapRequest } from '@latchkey/credential-mapper';
+import { mapRequest } from '@latchkey/credential-mapper';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IntegrationTemplate, TEMPLATES } from '../src/catalogue';
+import { type IntegrationTemplate, TEMPLATES, verificationRequest } from '../src/catalogue';
 
 /**
  * A loopback server stands in for every provider: each template's verification request is
@@ -62,8 +62,7 @@ afterAll(async () => {
 });
 
 /** The mapped verification request, with the template's host swapped for the loopback. */
-function verificationRequest(t: IntegrationTemplate, secret: string) {
-  const verify = t.verify!;
+function loopbackRequest(t: IntegrationTemplate, secret: string) {
   const authNames = new Set(
     t.auth.type === 'basic'
       ? [t.auth.username, t.auth.password]
@@ -79,13 +78,7 @@ function verificationRequest(t: IntegrationTemplate, secret: string) {
     integration: { id: t.id, urlHost: base, urlPath: t.urlPath, credentials },
     templateAuth: t.auth,
     connectionCredentials: t.oauth ? { access_token: secret } : undefined,
-    request: {
-      method: verify.method ?? 'GET',
-      path: verify.path,
-      query: verify.query,
-      headers: { ...t.headers, ...verify.headers },
-      body: verify.body as JsonValue | undefined,
-    },
+    request: verificationRequest(t),
   });
   if (mapped.kind !== 'http') throw new Error(`${t.id}: not an http request`);
   return mapped;
@@ -98,7 +91,7 @@ describe('every verification request reaches a stand-in provider with its creden
     const refused: string[] = [];
     for (const t of verifiable) {
       expectedSecret = `secret-${t.id}-0123456789`;
-      const request = verificationRequest(t, expectedSecret);
+      const request = loopbackRequest(t, expectedSecret);
       const response = await fetch(request.url, {
         method: request.method,
         headers: request.headers,
@@ -119,7 +112,7 @@ describe('every verification request reaches a stand-in provider with its creden
   it('is refused when the credential is wrong (the stand-in checks)', async () => {
     const stripe = TEMPLATES.find((t) => t.id === 'stripe')!;
     expectedSecret = 'the-right-secret-value';
-    const request = verificationRequest(stripe, 'a-wrong-secret-value');
+    const request = loopbackRequest(stripe, 'a-wrong-secret-value');
     const response = await fetch(request.url, { headers: request.headers });
     expect(response.status).toBe(401);
     expect(new URL(received.at(-1)!.url, base).pathname).toBe('/v1/account');

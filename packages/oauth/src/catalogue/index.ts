@@ -1,3 +1,4 @@
+import type { JsonValue, RequestTemplate } from '@latchkey/credential-mapper';
 import { AI_TEMPLATES } from './ai';
 import { API_KEY_TEMPLATES } from './api-key';
 import { ATLASSIAN_TEMPLATES } from './atlassian';
@@ -153,6 +154,23 @@ export function pageTemplates(query: TemplatePageQuery = {}): TemplatePage {
     total: matching.length,
     offset,
     nextOffset: end < matching.length ? end : null,
+  };
+}
+
+/**
+ * The template's verification request as a request for the credential mapper (or the
+ * resolver), with the template's fixed headers; undefined when the template declares none.
+ */
+export function verificationRequest(template: IntegrationTemplate): RequestTemplate | undefined {
+  const verify = template.verify;
+  if (!verify) return undefined;
+  const headers = { ...template.headers, ...verify.headers };
+  return {
+    method: verify.method ?? 'GET',
+    path: verify.path,
+    ...(verify.query ? { query: verify.query } : {}),
+    ...(Object.keys(headers).length ? { headers } : {}),
+    ...(verify.body !== undefined ? { body: verify.body as JsonValue } : {}),
   };
 }
 
