@@ -44,18 +44,19 @@ function schemeAndHost(urlHost: string): string | undefined {
   return `${match[1].toLowerCase()}://${match[2].toLowerCase()}`;
 }
 
+/**
+ * A database URL's scheme names its engine's generic template; managed services that speak the
+ * same protocol (Supabase, Neon, RDS ...) are chosen by templateId, not guessed.
+ */
 const DATABASE_SCHEMES: Record<string, string> = {
-  postgres: 'postgresql',
-  postgresql: 'postgresql',
+  postgres: 'postgres',
+  postgresql: 'postgres',
   mysql: 'mysql',
 };
 
 function matchesHost(template: IntegrationTemplate, urlHost: string): boolean {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(urlHost)?.[1]?.toLowerCase() ?? '';
-  if (template.auth.type === 'database') {
-    const templateScheme = /^([a-z][a-z0-9+.-]*):/.exec(template.urlHost)?.[1] ?? '';
-    return DATABASE_SCHEMES[scheme] !== undefined && DATABASE_SCHEMES[scheme] === templateScheme;
-  }
+  if (template.auth.type === 'database') return DATABASE_SCHEMES[scheme] === template.id;
   const given = schemeAndHost(urlHost);
   const own = schemeAndHost(template.urlHost);
   return Boolean(given && own && hostPattern(own).test(given));
