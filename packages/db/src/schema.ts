@@ -138,6 +138,12 @@ export interface ConnectionsTable {
   credential_hints: Json<Record<string, string>>;
   status: ColumnType<ConnectionStatus, ConnectionStatus | undefined, ConnectionStatus>;
   expires_at: Timestamp | null;
+  /** When the current access token was obtained; with `expires_at`, its lifetime. */
+  token_obtained_at: ColumnType<
+    Date | null,
+    Date | string | null | undefined,
+    Date | string | null
+  >;
   granted_scopes: ColumnType<string[], string[] | undefined, string[]>;
   last_refresh_at: Timestamp | null;
   last_error: string | null;

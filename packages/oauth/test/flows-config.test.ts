@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { getTemplate } from '../src/catalogue';
 import {
   configFromTemplate,
+  grantedScopesOf,
   OAuthFlowError,
   parseRetryAfter,
   parseScopes,
+  permissionScopes,
   scopesMissing,
   startAuthorization,
 } from '../src/flows';
@@ -119,6 +121,64 @@ describe('scopes', () => {
     expect(scopesMissing(['a', 'b', 'b'], ['a'])).toEqual(['b']);
     expect(scopesMissing(['a'], ['A'])).toEqual(['a']);
     expect(scopesMissing(['a'], null)).toEqual([]);
+  });
+
+  it('never requires identity and offline-access requests, nor what a provider does not report', () => {
+    const requested = ['openid', 'offline_access', 'profile', 'email', 'contacts.read'];
+    expect(scopesMissing(requested, ['contacts.read'])).toEqual([]);
+    expect(scopesMissing(requested, ['openid'])).toEqual(['contacts.read']);
+    expect(scopesMissing(['api', 'refresh_token'], ['api'], ['refresh_token'])).toEqual([]);
+    expect(permissionScopes(['openid', 'offline_access'])).toEqual([]);
+  });
+
+  it('reads granted scopes as the provider writes them, or not at all', () => {
+    const space = { scopeSeparator: ' ' as const };
+    expect(grantedScopesOf('a b', space)).toEqual(['a', 'b']);
+    expect(grantedScopesOf(undefined, space)).toBeNull();
+    expect(grantedScopesOf('a,b', { ...space, grantedScopes: 'comma' as const })).toEqual([
+      'a',
+      'b',
+    ]);
+    expect(grantedScopesOf('a b', { ...space, grantedScopes: 'none' as const })).toBeNull();
+  });
+});
+
+describe('offline access', () => {
+  const custom = {
+    authorizeUrl: 'https://id.example/authorize',
+    tokenUrl: 'https://id.example/token',
+    defaultScopes: [],
+    scopeSeparator: ' ' as const,
+    pkce: 'supported' as const,
+    clientAuthMethod: 'client_secret_basic' as const,
+    refreshTokens: 'rotating' as const,
+    accessTokenExpires: true,
+    grantTypes: ['authorization_code' as const],
+  };
+
+  it('asks an OpenID Connect server for consent when offline_access is requested', async () => {
+    const config = configFromTemplate(custom, {
+      clientId: 'app',
+      scopes: ['openid', 'offline_access', 'contacts.read'],
+    });
+    const url = new URL((await startAuthorization(config, { redirectUri: 'https://a/cb' })).url);
+    expect(url.searchParams.get('prompt')).toBe('consent');
+    const online = configFromTemplate(custom, { clientId: 'app', scopes: ['contacts.read'] });
+    expect(online.extraAuthorizeParams?.prompt).toBeUndefined();
+  });
+
+  it('keeps a prompt the integration chose, and providers that need none go without', () => {
+    const chosen = configFromTemplate(custom, {
+      clientId: 'app',
+      scopes: ['offline_access'],
+      extraAuthorizeParams: { prompt: 'select_account' },
+    });
+    expect(chosen.extraAuthorizeParams?.prompt).toBe('select_account');
+    const graph = configFromTemplate(oauthOf('microsoft-graph'), { clientId: 'app' });
+    expect(graph.scopes).toContain('offline_access');
+    expect(graph.extraAuthorizeParams?.prompt).toBeUndefined();
+    const google = configFromTemplate(oauthOf('google-sheets'), { clientId: 'app' });
+    expect(google.extraAuthorizeParams).toMatchObject({ access_type: 'offline' });
   });
 });
 

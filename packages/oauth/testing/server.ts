@@ -31,6 +31,24 @@ export interface TestAuthorizationServerOptions {
   pkceRequired?: boolean;
   /** Clients known from the start; more can be added with `registerClient`. */
   clients?: TestClient[];
+  /**
+   * `always` (default): every client allowed the refresh_token grant gets a refresh token.
+   * `offline_access`: as OpenID Connect servers do, only when `offline_access` was granted, which
+   * needs `prompt=consent` on the authorization request.
+   */
+  refreshTokens?: 'always' | 'offline_access';
+  /**
+   * Resource indicators (RFC 8707), as real identity servers issue tokens: access tokens are for
+   * this API, carry only its scopes (never `openid` or `offline_access`) and live its TTL.
+   */
+  resource?: { indicator: string; scopes: string[] };
+  /** Rewrites successful token responses, as some providers write them. */
+  tokenResponse?: {
+    /** `omit`: no `scope` (RFC 6749: as requested). */
+    scope?: 'omit';
+    /** `omit`: no `expires_in` (Salesforce): the token's lifetime is unknown. */
+    expiresIn?: 'omit';
+  };
 }
 
 export interface FailureOptions {
@@ -64,6 +82,8 @@ export interface TestAuthorizationServer {
   revokeAllGrants(accountId?: string): Promise<number>;
   /** Revokes the grant an access or refresh token belongs to; false when the token is unknown. */
   revokeGrantOf(token: string): Promise<boolean>;
+  /** Revokes one access token only (its grant and refresh token stay): APIs answer 401. */
+  revokeAccessToken(token: string): Promise<boolean>;
   /** What a resource server would learn by introspecting a bearer token (in process, no HTTP). */
   verifyAccessToken(token: string): Promise<AccessTokenInfo>;
   introspect(token: string): Promise<boolean>;
@@ -111,6 +131,42 @@ function signingKeys(): { keys: Record<string, unknown>[] } {
   };
 }
 
+/** oidc-provider's resource indicators: every token is for the one API, with its scopes. */
+function resourceIndicators(resource: { indicator: string; scopes: string[] }, ttl: number) {
+  return {
+    enabled: true,
+    defaultResource: async () => resource.indicator,
+    useGrantedResource: async () => true,
+    getResourceServerInfo: async () => ({
+      scope: resource.scopes.join(' '),
+      accessTokenTTL: ttl,
+      accessTokenFormat: 'opaque',
+    }),
+  };
+}
+
+/**
+ * Rewrites a JSON token response on its way out (oidc-provider sets headers, then ends with the
+ * body): drops `scope` or `expires_in` as some providers do.
+ */
+function rewriteTokenResponse(
+  res: ServerResponse,
+  rewrite: NonNullable<TestAuthorizationServerOptions['tokenResponse']>,
+) {
+  const end = res.end.bind(res) as (body?: unknown) => ServerResponse;
+  (res as { end: unknown }).end = (body?: unknown) => {
+    if (res.statusCode !== 200 || (typeof body !== 'string' && !Buffer.isBuffer(body))) {
+      return end(body);
+    }
+    const parsed = JSON.parse(String(body)) as Record<string, unknown>;
+    if (rewrite.scope === 'omit') delete parsed.scope;
+    if (rewrite.expiresIn === 'omit') delete parsed.expires_in;
+    const text = JSON.stringify(parsed);
+    res.setHeader('content-length', Buffer.byteLength(text));
+    return end(text);
+  };
+}
+
 /**
  * A real OAuth 2 / OpenID Connect authorization server (oidc-provider) on 127.0.0.1 with an
  * ephemeral port, behind a small proxy that counts and can fail token requests.
@@ -148,8 +204,14 @@ export async function startTestAuthorizationServer(
         return;
       }
     }
-    if (handler) handler(req, res);
-    else res.writeHead(503).end();
+    if (!handler) {
+      res.writeHead(503).end();
+      return;
+    }
+    if (req.method === 'POST' && path === '/token' && options.tokenResponse) {
+      rewriteTokenResponse(res, options.tokenResponse);
+    }
+    handler(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -162,10 +224,18 @@ export async function startTestAuthorizationServer(
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     jwks: signingKeys(),
     findAccount: async (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
-    scopes: ['openid', 'offline_access', ...(options.scopes ?? ['read', 'write'])],
+    scopes: [
+      'openid',
+      'offline_access',
+      ...(options.scopes ?? ['read', 'write']),
+      ...(options.resource?.scopes ?? []),
+    ],
     features: {
       devInteractions: { enabled: true },
       clientCredentials: { enabled: true },
+      ...(options.resource
+        ? { resourceIndicators: resourceIndicators(options.resource, accessTtl) }
+        : {}),
       // The default policies, stated so oidc-provider does not print a notice for each use.
       introspection: {
         enabled: true,
@@ -180,7 +250,15 @@ export async function startTestAuthorizationServer(
     },
     pkce: { required: () => options.pkceRequired ?? true },
     rotateRefreshToken: options.refreshTokenRotation ?? true,
-    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // Without this setting, oidc-provider's own rule: offline_access granted (after consent).
+    ...(options.refreshTokens === 'offline_access'
+      ? {}
+      : {
+          issueRefreshToken: async (
+            _ctx: unknown,
+            client: { grantTypeAllowed(t: string): boolean },
+          ) => client.grantTypeAllowed('refresh_token'),
+        }),
     // Tokens outlive the browser session: the test's "browser" is thrown away after consent.
     expiresWithSession: async () => false,
     ttl: {
@@ -227,6 +305,11 @@ export async function startTestAuthorizationServer(
         .filter((g) => accountId === undefined || g.payload.accountId === accountId);
       for (const grant of grants) store.revokeGrant(grant.id);
       return grants.length;
+    },
+    async revokeAccessToken(token) {
+      if (!store.get('AccessToken', token)) return false;
+      store.delete('AccessToken', token);
+      return true;
     },
     async revokeGrantOf(token) {
       const payload = store.get('AccessToken', token) ?? store.get('RefreshToken', token);

@@ -8,14 +8,21 @@ export {
   openBag,
   sealBag,
 } from './credential-bag';
-export { OAuthNotConfiguredError, oauthClientFor, type StoredOAuthSettings } from './oauth-client';
 export {
+  OAuthNotConfiguredError,
+  oauthClientFor,
+  requiredScopesOf,
+  type StoredOAuthSettings,
+} from './oauth-client';
+export {
+  DEFAULT_MARGIN_MS,
   ensureFreshToken,
   type FreshnessCheck,
   ReauthRequiredError,
   type RefreshDeps,
   RefreshUnavailableError,
 } from './oauth-refresh';
+export { isRefreshDue, refreshDueAt, refreshLeadMs, type TokenTimes } from './refresh-timing';
 export {
   IntegrationNotFoundError,
   type ResolveDeps,

@@ -4,6 +4,7 @@ import {
   getTemplate,
   type OAuthClientConfig,
   type OAuthSettings,
+  permissionScopes,
 } from '@latchkey/oauth';
 import type { Vault } from '@latchkey/vault';
 /** The non-secret OAuth settings an integration stores (see the api's input schema). */
@@ -96,5 +97,19 @@ export async function oauthClientFor(
     scopeSeparator: stored.scopeSeparator,
     allowInsecureHttp: isLoopback(tokenUrl) && isLoopback(authorizeUrl),
   });
-  return { config, requiredScopes: stored.requiredScopes ?? config.scopes };
+  return { config, requiredScopes: requiredScopesOf(integration, config.scopes) };
+}
+
+/**
+ * The scopes a connection must have been granted: `oauth.requiredScopes`, else the requested
+ * scopes, less identity and offline-access requests and what the provider never reports.
+ */
+export function requiredScopesOf(
+  integration: Pick<Integration, 'oauth' | 'template_id'>,
+  requested?: readonly string[],
+): string[] {
+  const stored = (integration.oauth ?? null) as StoredOAuthSettings | null;
+  const template = integration.template_id ? getTemplate(integration.template_id) : undefined;
+  const required = stored?.requiredScopes ?? requested ?? stored?.scopes ?? [];
+  return permissionScopes(required, template?.oauth?.unreportedScopes);
 }

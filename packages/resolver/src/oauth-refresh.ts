@@ -14,14 +14,18 @@ import { OAuthFlowError, refreshTokens, scopesMissing } from '@latchkey/oauth';
 import type { SealContext, Vault } from '@latchkey/vault';
 import { sql } from 'kysely';
 import { sealBag } from './credential-bag';
-import { oauthClientFor, type StoredOAuthSettings } from './oauth-client';
+import { oauthClientFor, requiredScopesOf } from './oauth-client';
+import { isRefreshDue } from './refresh-timing';
 import { sendWebhook, type WebhookTarget } from './webhook';
 
 export interface RefreshDeps {
   db: Db;
   vault: Pick<Vault, 'openJson' | 'sealJson' | 'openText'>;
   webhook?: WebhookTarget;
-  /** Refresh when the token expires within this margin (default 60 s). */
+  /**
+   * Refresh when the token expires within this margin (default 60 s), or within half its
+   * lifetime when that is shorter (see refresh-timing.ts).
+   */
   marginMs?: number;
   /** After this many failures in a row, wait `cooldownMs` between attempts (default 3). */
   cooldownAfterFailures?: number;
@@ -29,6 +33,9 @@ export interface RefreshDeps {
 }
 
 /** The user must connect again: refreshing cannot help (revoked grant, bad client, scopes). */
+/** Refresh ahead of expiry by this much at most. */
+export const DEFAULT_MARGIN_MS = 60_000;
+
 export class ReauthRequiredError extends Error {
   override readonly name = 'ReauthRequiredError';
   constructor(
@@ -63,11 +70,6 @@ const contextOf = (c: Pick<Connection, 'tenant_id' | 'id' | 'user_id'>): SealCon
   recordId: c.id,
   userId: c.user_id,
 });
-
-function requiredScopes(integration: Integration): string[] {
-  const oauth = (integration.oauth ?? null) as StoredOAuthSettings | null;
-  return oauth?.requiredScopes ?? oauth?.scopes ?? [];
-}
 
 export interface FreshnessCheck {
   /** The connection version the caller's request will use; pass it back to force a refresh on 401. */
@@ -107,17 +109,16 @@ export async function ensureFreshToken(
     throw new ReauthRequiredError(input.integrationId, userId, 'marked needs_reauth');
   }
   if (seen.status === 'insufficient_scope') {
-    const missing = scopesMissing(requiredScopes(integration), seen.granted_scopes);
+    const missing = scopesMissing(requiredScopesOf(integration), seen.granted_scopes);
     throw new ReauthRequiredError(
       input.integrationId,
       userId,
       `missing scopes: ${missing.join(', ')}`,
     );
   }
-  const margin = deps.marginMs ?? 60_000;
-  const expiring = seen.expires_at !== null && seen.expires_at.getTime() - Date.now() < margin;
+  const margin = deps.marginMs ?? DEFAULT_MARGIN_MS;
   const forced = input.forceIfVersion !== undefined && input.forceIfVersion === seen.version;
-  if (!expiring && !forced) return { version: seen.version, found };
+  if (!forced && !isRefreshDue(seen, margin)) return { version: seen.version, found };
 
   return deps.db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(hashtextextended(${seen.id}, 0))`.execute(conn);
@@ -129,7 +130,8 @@ export async function ensureFreshToken(
         .where('id', '=', seen.id)
         .executeTakeFirst();
       if (!current) return { version: null };
-      // Someone refreshed (or reconnected) while we queued: their token is the one to use.
+      // Someone refreshed (or reconnected) while we queued: their token is the one to use, even
+      // if a short-lived one is already near its end again.
       if (current.version !== seen.version) {
         if (current.status === 'needs_reauth') {
           throw new ReauthRequiredError(
@@ -159,8 +161,10 @@ async function refreshLocked(
   const refreshToken = bag.refresh_token;
   const who = { integrationId: current.integration_id, userId: current.user_id };
   if (!refreshToken) {
-    // Long-lived tokens without a refresh token: nothing can be refreshed, only reconnected.
-    if (current.expires_at === null) return { version: current.version };
+    // Nothing can be refreshed, only reconnected: the token serves until it has expired.
+    if (current.expires_at === null || current.expires_at.getTime() > Date.now()) {
+      return { version: current.version };
+    }
     return markNeedsReauth(deps, conn, current, 'no_refresh_token');
   }
   const failures = current.consecutive_failures;
@@ -188,6 +192,7 @@ async function refreshLocked(
       encrypted_credentials: sealed,
       credential_hints: JSON.stringify(hints),
       expires_at: tokens.expiresAt,
+      token_obtained_at: tokens.obtainedAt,
       granted_scopes: tokens.scopes ?? current.granted_scopes,
       last_refresh_at: new Date(),
       consecutive_failures: 0,

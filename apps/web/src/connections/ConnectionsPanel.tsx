@@ -54,6 +54,11 @@ export function ConnectionsPanel({ integration }: { integration: Integration }) 
                   <td>{connection.userId ?? 'the integration itself'}</td>
                   <td>
                     <StatusBadge status={connection.status} />
+                    {connection.warnings.map((warning) => (
+                      <p key={warning} className="meta">
+                        {warning}
+                      </p>
+                    ))}
                   </td>
                   <td>{connection.grantedScopes.join(' ') || '—'}</td>
                   <td title={formatDateTime(connection.expiresAt)}>

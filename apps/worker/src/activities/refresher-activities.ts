@@ -1,5 +1,11 @@
 import type { Db } from '@latchkey/db';
-import { ensureFreshToken, ReauthRequiredError, type RefreshDeps } from '@latchkey/resolver';
+import {
+  DEFAULT_MARGIN_MS,
+  ensureFreshToken,
+  ReauthRequiredError,
+  type RefreshDeps,
+  refreshDueAt,
+} from '@latchkey/resolver';
 import type { RefresherActivities, RefresherInput } from '@latchkey/temporal';
 import type { Vault } from '@latchkey/vault';
 
@@ -12,24 +18,31 @@ export interface RefresherActivityDeps {
 async function findConnection(db: Db, input: RefresherInput) {
   return db
     .selectFrom('connections')
-    .select(['integration_id', 'user_id', 'status', 'expires_at', 'credential_hints'])
+    .select([
+      'integration_id',
+      'user_id',
+      'status',
+      'expires_at',
+      'token_obtained_at',
+      'credential_hints',
+    ])
     .where('tenant_id', '=', input.tenantId)
     .where('id', '=', input.connectionId)
     .executeTakeFirst();
 }
 
 export function createRefresherActivities(deps: RefresherActivityDeps): RefresherActivities {
-  const margin = deps.refresh?.marginMs ?? 60_000;
+  const margin = deps.refresh?.marginMs ?? DEFAULT_MARGIN_MS;
   return {
     async planRefresh(input) {
       const { tenantId } = input;
       const row = await findConnection(deps.db, input);
       if (!row) return { tenantId, state: 'gone', refreshAt: 0 };
       if (row.status === 'needs_reauth') return { tenantId, state: 'needs_reauth', refreshAt: 0 };
-      if (!row.expires_at || !('refresh_token' in row.credential_hints)) {
-        return { tenantId, state: 'does_not_refresh', refreshAt: 0 };
-      }
-      return { tenantId, state: 'ok', refreshAt: row.expires_at.getTime() - margin };
+      // Without a refresh token nothing can be refreshed; without an expiry, only a 401 says when.
+      const refreshAt = 'refresh_token' in row.credential_hints ? refreshDueAt(row, margin) : null;
+      if (refreshAt === null) return { tenantId, state: 'does_not_refresh', refreshAt: 0 };
+      return { tenantId, state: 'ok', refreshAt };
     },
 
     async refreshConnection(input) {

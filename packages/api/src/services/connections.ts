@@ -41,8 +41,10 @@ export function connectionView(row: Connection) {
     userId: row.user_id === INTEGRATION_OWN_USER ? null : row.user_id,
     credentials: hintList(row.credential_hints),
     status: row.status,
-    /** False for long-lived tokens: nothing will try to refresh them. */
-    refreshes: 'refresh_token' in row.credential_hints && row.expires_at !== null,
+    /** Whether the connection has a refresh token: without one it ends with its access token. */
+    refreshes: 'refresh_token' in row.credential_hints,
+    /** What will stop this connection working, for a human (a token that cannot be renewed). */
+    warnings: connectionWarnings(row),
     expiresAt: row.expires_at,
     grantedScopes: row.granted_scopes,
     lastRefreshAt: row.last_refresh_at,
@@ -58,6 +60,14 @@ export function connectionView(row: Connection) {
 
 export type ConnectionView = ReturnType<typeof connectionView>;
 
+function connectionWarnings(row: Connection): string[] {
+  if ('refresh_token' in row.credential_hints || !row.expires_at) return [];
+  return [
+    `no refresh token: the access token cannot be renewed and this connection stops working at ${row.expires_at.toISOString()}; ` +
+      'ask for offline access (the offline_access scope, or the provider’s own switch) and connect again',
+  ];
+}
+
 export interface ConnectionChange {
   integrationId: string;
   userId: string;
@@ -66,6 +76,8 @@ export interface ConnectionChange {
   replaceCredentials?: boolean;
   expiresAt?: Date | null;
   grantedScopes?: string[];
+  /** When the access token given was obtained; default now, when one is given. */
+  tokenObtainedAt?: Date;
 }
 
 /** For flows that know more than a caller can say: the status and the audit action. */
@@ -109,6 +121,9 @@ export async function sealConnectionChange(
     status: options.status ?? (diff.set.length > 0 ? 'active' : (existing?.status ?? 'active')),
     expires_at: change.expiresAt === undefined ? (existing?.expires_at ?? null) : change.expiresAt,
     granted_scopes: change.grantedScopes ?? existing?.granted_scopes ?? [],
+    token_obtained_at:
+      change.tokenObtainedAt ??
+      (change.credentials?.access_token ? new Date() : (existing?.token_obtained_at ?? null)),
   };
   return { existing, id, change, values, diff, options };
 }
@@ -157,7 +172,8 @@ export async function afterConnectionWrite(
   row: Connection,
 ): Promise<ConnectionView> {
   const view = connectionView(row);
-  if (view.refreshes && sealed.diff.set.includes('refresh_token')) {
+  // Tokens without an expiry are refreshed on a 401 only: no refresher for them.
+  if (view.refreshes && row.expires_at && sealed.diff.set.includes('refresh_token')) {
     await startRefresher(deps, {
       tenantId: row.tenant_id,
       connectionId: row.id,

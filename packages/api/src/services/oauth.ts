@@ -89,10 +89,10 @@ async function storeTokens(
   actor: Actor,
   key: { integrationId: string; userId: string },
   tokens: TokenSet,
-  requiredScopes: string[],
+  scopes: { required: string[]; requested: string[] },
   action: string,
 ): Promise<ConnectionView> {
-  const missing = scopesMissing(requiredScopes, tokens.scopes);
+  const missing = scopesMissing(scopes.required, tokens.scopes);
   const connection = await upsertConnection(
     deps,
     actor,
@@ -103,7 +103,9 @@ async function storeTokens(
         ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}),
       },
       expiresAt: tokens.expiresAt,
-      grantedScopes: tokens.scopes ?? requiredScopes,
+      tokenObtainedAt: tokens.obtainedAt,
+      // No scope in the response means the requested ones were granted (RFC 6749 §5.1).
+      grantedScopes: tokens.scopes ?? scopes.requested,
     },
     {
       status: missing.length ? 'insufficient_scope' : 'active',
@@ -168,7 +170,7 @@ export async function completeConnect(deps: OAuthServiceDeps, callbackUrl: URL) 
     actor,
     { integrationId: row.integration_id, userId: row.user_id },
     tokens,
-    requiredScopes,
+    { required: requiredScopes, requested: config.scopes },
     'connection.oauth_connect',
   );
   return { connection, returnUrl: row.return_url };
@@ -184,5 +186,12 @@ export async function connectClientCredentials(
   if (!integration) throw new NotFoundError(`No integration '${input.integrationId}'`);
   const { config, requiredScopes } = await oauthClientFor(deps, integration);
   const tokens = await clientCredentials(config);
-  return storeTokens(deps, actor, input, tokens, requiredScopes, 'connection.client_credentials');
+  return storeTokens(
+    deps,
+    actor,
+    input,
+    tokens,
+    { required: requiredScopes, requested: config.scopes },
+    'connection.client_credentials',
+  );
 }

@@ -6,6 +6,7 @@ import * as oauthReturnUrl from './2026_11_25_0004_oauth_return_url';
 import * as runFinishedNotify from './2026_11_25_0005_run_finished_notify';
 import * as unfinishedRunsIndex from './2026_12_05_0006_unfinished_runs_index';
 import * as credentialHealth from './2026_12_06_0007_credential_health';
+import * as tokenObtainedAt from './2026_12_06_0008_token_obtained_at';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0005_run_finished_notify': runFinishedNotify,
   '2026_12_05_0006_unfinished_runs_index': unfinishedRunsIndex,
   '2026_12_06_0007_credential_health': credentialHealth,
+  '2026_12_06_0008_token_obtained_at': tokenObtainedAt,
 };

@@ -7,6 +7,8 @@ export interface ConnectionWrite {
   status: ConnectionStatus;
   expires_at: Date | null;
   granted_scopes: string[];
+  /** Set when a new access token is written. */
+  token_obtained_at?: Date | null;
 }
 
 export async function findConnection(

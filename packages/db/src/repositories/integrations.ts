@@ -100,6 +100,7 @@ export interface IntegrationForRequest {
         encrypted_credentials: Buffer | null;
         status: string;
         expires_at: Date | null;
+        token_obtained_at: Date | null;
         granted_scopes: string[];
         version: number;
       }
@@ -152,6 +153,7 @@ export async function findIntegrationForRequest(
         'c.encrypted_credentials as c_encrypted_credentials',
         'c.status as c_status',
         'c.expires_at as c_expires_at',
+        'c.token_obtained_at as c_token_obtained_at',
         'c.granted_scopes as c_granted_scopes',
         'c.version as c_version',
       ])
@@ -166,6 +168,7 @@ export async function findIntegrationForRequest(
     c_encrypted_credentials,
     c_status,
     c_expires_at,
+    c_token_obtained_at,
     c_granted_scopes,
     c_version,
     ...integration
@@ -180,6 +183,7 @@ export async function findIntegrationForRequest(
             encrypted_credentials: c_encrypted_credentials,
             status: c_status ?? 'active',
             expires_at: c_expires_at,
+            token_obtained_at: c_token_obtained_at,
             granted_scopes: c_granted_scopes ?? [],
             version: c_version ?? 1,
           }

@@ -192,6 +192,7 @@ export const COMMUNICATION_TEMPLATES: IntegrationTemplate[] = [
       clientAuthMethod: 'client_secret_basic',
       refreshTokens: 'rotating',
       accessTokenExpires: true,
+      offlineAccessConsent: false,
     }),
     verify: { path: '/account/summary' },
   }),

@@ -64,6 +64,8 @@ export const CRM_TEMPLATES: IntegrationTemplate[] = [
       clientAuthMethod: 'client_secret_post',
       refreshTokens: 'static',
       accessTokenExpires: true,
+      // A request for a refresh token, not a permission the token response need list.
+      unreportedScopes: ['refresh_token'],
     }),
     verify: { path: '/limits' },
   }),

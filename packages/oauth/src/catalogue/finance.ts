@@ -38,6 +38,7 @@ export const FINANCE_TEMPLATES: IntegrationTemplate[] = [
       clientAuthMethod: 'client_secret_basic',
       refreshTokens: 'rotating',
       accessTokenExpires: true,
+      offlineAccessConsent: false,
     }),
     verify: { path: '/Organisation' },
     rateLimit: RETRY_AFTER,

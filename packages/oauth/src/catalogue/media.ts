@@ -86,6 +86,7 @@ export const MEDIA_TEMPLATES: IntegrationTemplate[] = [
       },
       refreshTokens: 'rotating',
       accessTokenExpires: true,
+      offlineAccessConsent: false,
     }),
     verify: { path: '/user/info' },
   }),

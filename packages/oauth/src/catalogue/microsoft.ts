@@ -46,6 +46,8 @@ function graphProduct(p: GraphProduct): IntegrationTemplate {
       clientAuthMethod: 'client_secret_post',
       refreshTokens: 'rotating',
       accessTokenExpires: true,
+      // offline_access alone yields the refresh token; a consent prompt on every connect would not.
+      offlineAccessConsent: false,
     }),
   });
 }

@@ -44,6 +44,7 @@ export const SALES_SUPPORT_TEMPLATES: IntegrationTemplate[] = [
       },
       refreshTokens: 'rotating',
       accessTokenExpires: true,
+      offlineAccessConsent: false,
     }),
     verify: { path: '/me/' },
     rateLimit: RETRY_AFTER,

@@ -69,6 +69,23 @@ export interface OAuthSettings {
   grantTypes: OAuthGrantType[];
   /** Notable scopes with a short description (not exhaustive). */
   scopes?: Record<string, string>;
+  /**
+   * How the token response reports granted scopes: `space` or `comma` separated, or `none`
+   * (the provider never says; what was requested is taken as granted). Default: by
+   * `scopeSeparator`.
+   */
+  grantedScopes?: 'space' | 'comma' | 'none';
+  /**
+   * Scopes besides OpenID Connect's identity and offline-access requests that the provider
+   * grants without reporting them (Salesforce's `refresh_token`): never required of a grant.
+   */
+  unreportedScopes?: string[];
+  /**
+   * An OpenID Connect server grants `offline_access` (a refresh token) only when the user is
+   * asked for consent, so a request for it carries `prompt=consent`; `false` for providers that
+   * issue refresh tokens without it (Microsoft) or use another switch.
+   */
+  offlineAccessConsent?: boolean;
 }
 
 /**
@@ -239,6 +256,9 @@ const oauthSchema = z
     accessTokenExpires: z.boolean(),
     grantTypes: z.array(z.enum(['authorization_code', 'client_credentials'])).min(1),
     scopes: stringRecord.optional(),
+    grantedScopes: z.enum(['space', 'comma', 'none']).optional(),
+    unreportedScopes: z.array(nonEmpty).optional(),
+    offlineAccessConsent: z.boolean().optional(),
   })
   .superRefine((oauth, ctx) => {
     if (oauth.refreshUrl && oauth.refreshTokens === 'none') {

@@ -7,6 +7,7 @@ import type {
   ScopeSeparator,
 } from '../catalogue/schema';
 import { configError } from './errors';
+import { asksOfflineAccess } from './scopes';
 
 /** Everything a flow needs to talk to one provider for one OAuth client. */
 export interface OAuthClientConfig {
@@ -22,6 +23,8 @@ export interface OAuthClientConfig {
   scopeSeparator: ScopeSeparator;
   pkce: PkceSupport;
   extraAuthorizeParams?: Record<string, string>;
+  /** How the token response reports granted scopes; `none`: never (taken as requested). */
+  grantedScopes?: 'space' | 'comma' | 'none';
   /**
    * The provider's issuer identifier. When set, an `iss` in the authorization callback must equal
    * it (RFC 9207 mix-up defence); when unset, a callback `iss` is ignored, since templates do not
@@ -51,6 +54,8 @@ export interface ConfigOverrides {
   scopeSeparator?: ScopeSeparator;
   /** Merged over the template's. */
   extraAuthorizeParams?: Record<string, string>;
+  /** For integrations without a template: whether `offline_access` needs `prompt=consent`. */
+  offlineAccessConsent?: boolean;
   issuer?: string;
   allowInsecureHttp?: boolean;
   fetch?: typeof fetch;
@@ -109,7 +114,14 @@ export function configFromTemplate(
 ): OAuthClientConfig {
   const refreshUrl = overrides.refreshUrl ?? template.refreshUrl;
   const revokeUrl = overrides.revokeUrl ?? template.revokeUrl;
-  const extra = { ...template.extraAuthorizeParams, ...overrides.extraAuthorizeParams };
+  const scopes = [...(overrides.scopes ?? template.defaultScopes)];
+  const extra: Record<string, string> = {
+    ...template.extraAuthorizeParams,
+    ...overrides.extraAuthorizeParams,
+  };
+  // OpenID Connect servers drop offline_access (no refresh token) unless consent is asked for.
+  const consent = overrides.offlineAccessConsent ?? template.offlineAccessConsent ?? true;
+  if (consent && asksOfflineAccess(scopes) && extra.prompt === undefined) extra.prompt = 'consent';
   const config: OAuthClientConfig = {
     authorizeUrl: fillUrl(
       overrides.authorizeUrl ?? template.authorizeUrl,
@@ -119,10 +131,11 @@ export function configFromTemplate(
     tokenUrl: fillUrl(overrides.tokenUrl ?? template.tokenUrl, placeholders, 'tokenUrl'),
     clientId: overrides.clientId,
     clientAuthMethod: overrides.clientAuthMethod ?? template.clientAuthMethod,
-    scopes: [...(overrides.scopes ?? template.defaultScopes)],
+    scopes,
     scopeSeparator: overrides.scopeSeparator ?? template.scopeSeparator,
     pkce: overrides.pkce ?? template.pkce,
   };
+  if (template.grantedScopes) config.grantedScopes = template.grantedScopes;
   if (refreshUrl) config.refreshUrl = fillUrl(refreshUrl, placeholders, 'refreshUrl');
   if (revokeUrl) config.revokeUrl = fillUrl(revokeUrl, placeholders, 'revokeUrl');
   if (Object.keys(extra).length) config.extraAuthorizeParams = fillParams(extra, placeholders);
@@ -144,6 +157,19 @@ export function joinRequestScopes(scopes: readonly string[], separator: ScopeSep
 export function parseScopes(scope: string, separator: ScopeSeparator): string[] {
   const pattern = separator === ',' ? /[\s,]+/ : separator === '+' ? /[\s+]+/ : /\s+/;
   return scope.split(pattern).filter((s) => s.length > 0);
+}
+
+/**
+ * The scopes a token response granted: null (as requested, RFC 6749 §5.1) when it names none or
+ * the provider never reports them, else split as the provider writes them.
+ */
+export function grantedScopesOf(
+  scope: unknown,
+  config: Pick<OAuthClientConfig, 'grantedScopes' | 'scopeSeparator'>,
+): string[] | null {
+  if (typeof scope !== 'string' || config.grantedScopes === 'none') return null;
+  const separator = config.grantedScopes === 'comma' ? ',' : config.scopeSeparator;
+  return parseScopes(scope, separator);
 }
 
 /** https unless the configuration allows http for a loopback test server. */

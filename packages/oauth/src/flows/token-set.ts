@@ -1,6 +1,5 @@
 import type { RecognizedTokenTypes, TokenEndpointResponse } from 'oauth4webapi';
-import type { ScopeSeparator } from '../catalogue/schema';
-import { parseScopes } from './config';
+import { grantedScopesOf, type OAuthClientConfig } from './config';
 
 /** Tokens from one successful token endpoint response. */
 export interface TokenSet {
@@ -11,6 +10,8 @@ export interface TokenSet {
   tokenType: string;
   /** null = the provider gave no expiry. */
   expiresAt: Date | null;
+  /** When the response arrived: with `expiresAt`, the token's lifetime. */
+  obtainedAt: Date;
   /** The granted scope from the response; null when absent (RFC 6749: then as requested). */
   scopes: string[] | null;
   /** Passed through, not validated: Latchkey uses tokens for API access, not for sign-in. */
@@ -35,7 +36,7 @@ function withoutSecrets(value: unknown): unknown {
 export function toTokenSet(
   response: TokenEndpointResponse,
   idToken: string | undefined,
-  separator: ScopeSeparator,
+  config: Pick<OAuthClientConfig, 'grantedScopes' | 'scopeSeparator'>,
   receivedAt: number,
 ): TokenSet {
   const expiresIn = response.expires_in;
@@ -47,7 +48,8 @@ export function toTokenSet(
       typeof expiresIn === 'number' && Number.isFinite(expiresIn)
         ? new Date(receivedAt + expiresIn * 1000)
         : null,
-    scopes: typeof response.scope === 'string' ? parseScopes(response.scope, separator) : null,
+    obtainedAt: new Date(receivedAt),
+    scopes: grantedScopesOf(response.scope, config),
     raw: withoutSecrets(response) as Record<string, unknown>,
   };
   if (idToken !== undefined) tokenSet.idToken = idToken;

@@ -41,7 +41,7 @@ async function tokenRequest(
         ? { recognizedTokenTypes: prepared.recognizedTokenTypes }
         : {}),
     });
-    return toTokenSet(tokens, prepared.idToken, config.scopeSeparator, receivedAt);
+    return toTokenSet(tokens, prepared.idToken, config, receivedAt);
   } catch (error) {
     throw toFlowError(error, {
       ...context,
