@@ -29,6 +29,8 @@ export function createApiServer(deps: ApiServerOptions): Server {
     vault: deps.vault,
     log: deps.log,
     allowedOrigins: deps.codec?.allowedOrigins ?? [],
+    publicUrl: deps.publicUrl,
+    temporalUiUrl: deps.temporalUi?.url,
   });
   const oauthCallback = createOAuthCallbackHandler(deps, deps.oauth ?? {});
   const connectLink = createConnectLinkHandler(deps, deps.oauth ?? {});

@@ -60,11 +60,11 @@ describe('codec endpoint', () => {
   function call(
     method: string,
     path: string,
-    options: { headers?: Record<string, string>; body?: string | Buffer } = {},
+    options: { headers?: Record<string, string>; body?: string | Buffer; port?: number } = {},
   ): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port, method, path, headers: options.headers },
+        { host: '127.0.0.1', port: options.port ?? port, method, path, headers: options.headers },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -380,6 +380,70 @@ describe('codec endpoint', () => {
       expect(reply.body).toMatch(/<input id="api-key" name="apiKey" type="password" required/);
       expect(reply.body).toContain('action="/codec/session"');
       expect(reply.body).not.toContain('<script');
+      // Not no-referrer: under it the browser posts this form with `Origin: null`.
+      expect(reply.headers['referrer-policy']).toBe('same-origin');
+    });
+
+    it('accepts a form post from its own page, and refuses one from elsewhere or from null', async () => {
+      const post = (headers: Record<string, string>) =>
+        call('POST', '/codec/session', {
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+          body: new URLSearchParams({ apiKey: acme.codecKey }).toString(),
+        });
+      const own = await post({
+        origin: `http://127.0.0.1:${port}`,
+        'sec-fetch-site': 'same-origin',
+      });
+      expect(own.status).toBe(200);
+      issuedCookies.push(String(own.headers['set-cookie']));
+      for (const headers of [
+        { origin: 'null' },
+        { origin: 'http://localhost:1' },
+        { origin: `https://127.0.0.1:${port}` },
+        // A browser that left Origin out says where the request came from in Fetch Metadata.
+        { 'sec-fetch-site': 'cross-site' },
+        { 'sec-fetch-site': 'same-site' },
+      ]) {
+        const refused = await post(headers);
+        expect(refused.status, JSON.stringify(headers)).toBe(403);
+        expect(refused.body).toContain('This page was posted from elsewhere.');
+        expect(refused.headers['set-cookie']).toBeUndefined();
+      }
+    });
+
+    it('makes the cookie Secure and SameSite=None when the api is public over https', async () => {
+      const secure = createServer(
+        createCodecHandler({
+          db,
+          vault,
+          log: createLogger('codec-https-test', { level: 'silent' }),
+          allowedOrigins: ['https://temporal.example'],
+          publicUrl: 'https://latchkey.example/api',
+          temporalUiUrl: 'https://temporal.example',
+        }),
+      );
+      await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+      const securePort = (secure.address() as AddressInfo).port;
+      try {
+        // Behind the proxy: the browser's origin is the public one.
+        const reply = await call('POST', '/codec/session', {
+          port: securePort,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            origin: 'https://latchkey.example',
+          },
+          body: new URLSearchParams({ apiKey: acme.codecKey }).toString(),
+        });
+        expect(reply.status).toBe(200);
+        const setCookie = String(reply.headers['set-cookie']);
+        issuedCookies.push(setCookie);
+        expect(setCookie).toMatch(/; HttpOnly; Secure; SameSite=None$/);
+        expect(reply.body).toContain('<code>https://latchkey.example/codec</code>');
+        expect(reply.body).toContain('<a href="https://temporal.example">the Temporal UI</a>');
+      } finally {
+        secure.closeAllConnections();
+        await new Promise<void>((resolve) => secure.close(() => resolve()));
+      }
     });
 
     it('signs in with a key, and the cookie decodes for the UI origin', async () => {
@@ -388,13 +452,15 @@ describe('codec endpoint', () => {
         body: new URLSearchParams({ apiKey: acme.codecKey }).toString(),
       });
       expect(reply.status).toBe(200);
+      expect(reply.body).toContain('Use my browser setting and ignore Cluster-level setting.');
       expect(reply.body).toContain('Include cross-origin credentials');
       expect(reply.body).toContain(`http://127.0.0.1:${port}/codec`);
       const setCookie = String(reply.headers['set-cookie']);
       issuedCookies.push(setCookie);
+      // Plain http: Strict (the UI on the same host is the same site), not Secure.
       expect(setCookie).toMatch(
         new RegExp(
-          `^${CODEC_SESSION_COOKIE}=[^;]+; Path=/codec; Max-Age=28800; HttpOnly; Secure; SameSite=None$`,
+          `^${CODEC_SESSION_COOKIE}=[^;]+; Path=/codec; Max-Age=28800; HttpOnly; SameSite=Strict$`,
         ),
       );
       expect(setCookie).not.toContain(acme.codecKey);
@@ -478,15 +544,20 @@ describe('codec endpoint', () => {
       expect((await decode(payloads, bearer(key.key))).status).toBe(401);
     });
 
-    it('signs out by clearing the cookie', async () => {
+    it('signs out by clearing the cookie, only when asked from its own page', async () => {
       const reply = await call('POST', '/codec/logout', {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
       expect(reply.status).toBe(200);
       expect(String(reply.headers['set-cookie'])).toMatch(
-        new RegExp(`^${CODEC_SESSION_COOKIE}=; Path=/codec; Max-Age=0`),
+        new RegExp(`^${CODEC_SESSION_COOKIE}=; Path=/codec; Max-Age=0; HttpOnly; SameSite=Strict`),
       );
       expect(reply.body).toContain('Signed out');
+      const elsewhere = await call('POST', '/codec/logout', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null' },
+      });
+      expect(elsewhere.status).toBe(403);
+      expect(elsewhere.headers['set-cookie']).toBeUndefined();
     });
   });
 

@@ -31,6 +31,13 @@ export interface CodecHandlerDeps {
   log: Logger;
   /** Origins of the Temporal UI, e.g. `http://127.0.0.1:8233`; they get CORS with credentials. */
   allowedOrigins: readonly string[];
+  /**
+   * The api's public base URL. Its origin is accepted as this api's own (behind a proxy the
+   * request alone does not tell), and an https one makes the session cookie `Secure`.
+   */
+  publicUrl?: string;
+  /** The Temporal UI's base URL, linked from the signed-in page. */
+  temporalUiUrl?: string;
   /** HMAC key (32+ bytes) for session cookies; random per process when absent. */
   sessionSecret?: Uint8Array;
   /** Where the handler is mounted; default `/codec`. */
@@ -126,7 +133,9 @@ export function createCodecHandler(deps: CodecHandlerDeps): Handler {
   const { db, log } = deps;
   const codec = createTenantPayloadCodec({ vault: deps.vault });
   const basePath = deps.basePath ?? CODEC_BASE_PATH;
-  const allowedOrigins = new Set(deps.allowedOrigins);
+  // `null` is the origin of sandboxed and no-referrer pages: never an allowed one.
+  const allowedOrigins = new Set(deps.allowedOrigins.filter((origin) => origin !== 'null'));
+  const publicOrigin = deps.publicUrl ? new URL(deps.publicUrl).origin : undefined;
   const ttlMs = deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
   const sessions = createSessionTokens({ secret: deps.sessionSecret, ttlMs });
 
@@ -135,15 +144,35 @@ export function createCodecHandler(deps: CodecHandlerDeps): Handler {
   };
   const forbidden = { error: 'This API key lacks the codec scope' };
 
-  function selfOrigin(req: IncomingMessage): string {
-    const secure = (req.socket as TLSSocket).encrypted === true;
-    return `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+  const overTls = (req: IncomingMessage) => (req.socket as TLSSocket).encrypted === true;
+
+  /** The origin the request was sent to, as the browser names it. */
+  function requestOrigin(req: IncomingMessage): string {
+    return `${overTls(req) ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
   }
 
-  /** Cookie-authenticated and form requests must come from the UI's origin or our own. */
+  /** What the browser reached: the public URL's origin when there is one. */
+  const selfOrigin = (req: IncomingMessage) => publicOrigin ?? requestOrigin(req);
+
+  /** Secure cookies when the browser reaches the api over https. */
+  const secureCookies = (req: IncomingMessage) =>
+    overTls(req) || publicOrigin?.startsWith('https:') === true;
+
+  /**
+   * The CSRF check for cookie-authenticated requests and for signing in and out: they must
+   * come from the UI's origin or from this api's own pages. Browsers send `Origin` with every
+   * POST; the sign-in page's `Referrer-Policy: same-origin` keeps it a real origin rather than
+   * `null` on its own form post, and `null` (a sandboxed or no-referrer page elsewhere) is
+   * refused. A request without `Origin` is not from a browser, unless Fetch Metadata says it
+   * is one from another site.
+   */
   function originAccepted(req: IncomingMessage): boolean {
     const origin = req.headers.origin;
-    return origin === undefined || allowedOrigins.has(origin) || origin === selfOrigin(req);
+    if (origin === undefined) {
+      const site = req.headers['sec-fetch-site'];
+      return site === undefined || site === 'same-origin' || site === 'none';
+    }
+    return allowedOrigins.has(origin) || origin === publicOrigin || origin === requestOrigin(req);
   }
 
   async function authenticate(req: IncomingMessage): Promise<CodecAuth> {
@@ -259,19 +288,38 @@ export function createCodecHandler(deps: CodecHandlerDeps): Handler {
       return;
     }
     const { token, expiresAt } = sessions.issue(auth.caller.apiKeyId);
-    res.setHeader('set-cookie', sessionCookie(token, basePath, Math.floor(ttlMs / 1000)));
-    if (form) sendHtml(res, 200, signedInPage(basePath, selfOrigin(req) + basePath, expiresAt));
-    else sendJson(res, 200, { expiresAt: expiresAt.toISOString() });
+    res.setHeader(
+      'set-cookie',
+      sessionCookie(token, basePath, Math.floor(ttlMs / 1000), secureCookies(req)),
+    );
+    if (form) {
+      sendHtml(
+        res,
+        200,
+        signedInPage({
+          basePath,
+          endpoint: selfOrigin(req) + basePath,
+          expiresAt,
+          temporalUiUrl: deps.temporalUiUrl,
+        }),
+      );
+    } else sendJson(res, 200, { expiresAt: expiresAt.toISOString() });
   }
 
   function logoutRoute(req: IncomingMessage, res: ServerResponse): void {
-    res.setHeader('set-cookie', clearedSessionCookie(basePath));
-    if (mediaType(req) === 'application/x-www-form-urlencoded') {
+    req.resume();
+    const form = mediaType(req) === 'application/x-www-form-urlencoded';
+    if (!originAccepted(req)) {
+      if (form) sendHtml(res, 403, loginPage(basePath, 'This page was posted from elsewhere.'));
+      else sendJson(res, 403, { error: 'Origin not allowed' });
+      return;
+    }
+    res.setHeader('set-cookie', clearedSessionCookie(basePath, secureCookies(req)));
+    if (form) {
       sendHtml(res, 200, signedOutPage(basePath));
     } else {
       res.writeHead(204, { 'cache-control': 'no-store' }).end();
     }
-    req.resume();
   }
 
   function preflight(req: IncomingMessage, res: ServerResponse): void {

@@ -12,13 +12,31 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => escapeMap[c] ?? c);
 }
 
-/** No scripts, no framing, forms post only back to this api. */
+/**
+ * No scripts, no framing, forms post only back to this api. `same-origin`, not `no-referrer`:
+ * under `no-referrer` a browser sends `Origin: null` even on a page's post to its own origin,
+ * which the CSRF check must refuse; `same-origin` keeps the origin on our own posts and sends
+ * nothing (no path, no query) to other origins.
+ */
 export const PAGE_SECURITY_HEADERS = {
   'content-security-policy':
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
 };
+
+/**
+ * The Temporal UI settings that make it send the session cookie, word for word as the UI (2.x)
+ * labels them. The cluster-level endpoint that `temporal server start-dev --ui-codec-endpoint`
+ * sets never includes credentials, and no flag changes that: the browser-level setting does.
+ */
+export const TEMPORAL_UI_CODEC_STEPS = {
+  button: 'Codec Server',
+  browserSetting: 'Use my browser setting and ignore Cluster-level setting.',
+  endpointField: 'Codec Server browser endpoint',
+  credentials: 'Include cross-origin credentials',
+  apply: 'Apply',
+} as const;
 
 function page(title: string, body: string): string {
   return `<!doctype html>
@@ -66,14 +84,33 @@ checked, not stored: your browser keeps a signed session cookie for 8 hours.</p>
   );
 }
 
-export function signedInPage(basePath: string, endpoint: string, expiresAt: Date): string {
+export interface SignedInPageOptions {
+  basePath: string;
+  /** The codec endpoint to give the Temporal UI: this api's origin and base path. */
+  endpoint: string;
+  expiresAt: Date;
+  temporalUiUrl?: string;
+}
+
+export function signedInPage(options: SignedInPageOptions): string {
+  const { basePath, endpoint, expiresAt, temporalUiUrl } = options;
+  const steps = TEMPORAL_UI_CODEC_STEPS;
+  const ui = temporalUiUrl
+    ? `<a href="${escapeHtml(temporalUiUrl)}">the Temporal UI</a>`
+    : 'the Temporal UI';
   return page(
     'Signed in to the Latchkey codec',
     `<h1>Signed in</h1>
 <p role="status">Your codec session lasts until <time datetime="${expiresAt.toISOString()}">${escapeHtml(expiresAt.toUTCString())}</time>.</p>
-<p>In the Temporal UI, open the codec server settings, check that the endpoint is
-<code>${escapeHtml(endpoint)}</code> and turn on <strong>Include cross-origin credentials</strong>.
-Payloads of your tenant then show decoded; others stay encrypted.</p>
+<p>Once per browser, in ${ui}:</p>
+<ol>
+<li>Open the <strong>${steps.button}</strong> settings: the button at the top right, beside the time zone.</li>
+<li>Choose <strong>${escapeHtml(steps.browserSetting)}</strong></li>
+<li>Set the <strong>${steps.endpointField}</strong> to <code>${escapeHtml(endpoint)}</code>.</li>
+<li>Turn on <strong>${steps.credentials}</strong> and click <strong>${steps.apply}</strong>.</li>
+</ol>
+<p>Payloads of your tenant then show decoded, with secret-looking fields redacted; other
+tenants' stay encrypted.</p>
 <form method="post" action="${escapeHtml(`${basePath}/logout`)}">
 <button type="submit">Sign out</button>
 </form>`,

@@ -62,14 +62,29 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 /**
- * `SameSite=None; Secure` so the Temporal UI (another origin) can send it with "Include
- * cross-origin credentials"; browsers accept Secure cookies from http://localhost and
- * http://127.0.0.1, and anywhere else the api must be served over https.
+ * Which attributes the session cookie gets, by how the api is reached:
+ *
+ * - over https (`secure`): `Secure; SameSite=None`, so the Temporal UI can send it from
+ *   another site with "Include cross-origin credentials".
+ * - over plain http (`pnpm dev`): `SameSite=Strict` without `Secure`. Browsers refuse
+ *   `SameSite=None` without `Secure`, and `Secure` cookies from http are refused by some. A site
+ *   is a scheme and host without the port, so the UI at http://127.0.0.1:8233 and the api at
+ *   http://127.0.0.1:3000 are the same site: the UI's credentialed requests carry a Strict
+ *   cookie, and no other site's requests ever do.
  */
-export function sessionCookie(token: string, path: string, maxAgeSeconds: number): string {
-  return `${CODEC_SESSION_COOKIE}=${token}; Path=${path}; Max-Age=${maxAgeSeconds}; HttpOnly; Secure; SameSite=None`;
+export function sessionCookie(
+  token: string,
+  path: string,
+  maxAgeSeconds: number,
+  secure: boolean,
+): string {
+  return `${CODEC_SESSION_COOKIE}=${token}; Path=${path}; Max-Age=${maxAgeSeconds}; ${attributes(secure)}`;
 }
 
-export function clearedSessionCookie(path: string): string {
-  return `${CODEC_SESSION_COOKIE}=; Path=${path}; Max-Age=0; HttpOnly; Secure; SameSite=None`;
+export function clearedSessionCookie(path: string, secure: boolean): string {
+  return `${CODEC_SESSION_COOKIE}=; Path=${path}; Max-Age=0; ${attributes(secure)}`;
+}
+
+function attributes(secure: boolean): string {
+  return secure ? 'HttpOnly; Secure; SameSite=None' : 'HttpOnly; SameSite=Strict';
 }
