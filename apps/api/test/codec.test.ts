@@ -15,8 +15,10 @@ import { createVault, generateMasterKey, parseMasterKeys, type Vault } from '@la
 import type { Payload } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODEC_SESSION_COOKIE, createCodecHandler, REDACTED } from '../src/codec';
+import { createSessionTokens } from '../src/codec/session';
 
 const UI_ORIGIN = 'http://127.0.0.1:8233';
+const masterKeys = generateMasterKey('codec');
 const MARKER = 'PLAINTEXT-MARKER-123';
 
 interface WirePayload {
@@ -116,7 +118,7 @@ describe('codec endpoint', () => {
     const testDb = await createTestDatabase();
     db = testDb.db;
     destroy = testDb.destroy;
-    vault = await createVault({ db, keyring: parseMasterKeys(generateMasterKey('codec')) });
+    vault = await createVault({ db, keyring: parseMasterKeys(masterKeys) });
     const log = createLogger('codec-test', {
       level: 'debug',
       destination: new Writable({
@@ -396,14 +398,15 @@ describe('codec endpoint', () => {
       });
       expect(own.status).toBe(200);
       issuedCookies.push(String(own.headers['set-cookie']));
-      for (const headers of [
+      const elsewhere: Record<string, string>[] = [
         { origin: 'null' },
         { origin: 'http://localhost:1' },
         { origin: `https://127.0.0.1:${port}` },
         // A browser that left Origin out says where the request came from in Fetch Metadata.
         { 'sec-fetch-site': 'cross-site' },
         { 'sec-fetch-site': 'same-site' },
-      ]) {
+      ];
+      for (const headers of elsewhere) {
         const refused = await post(headers);
         expect(refused.status, JSON.stringify(headers)).toBe(403);
         expect(refused.body).toContain('This page was posted from elsewhere.');
@@ -521,11 +524,45 @@ describe('codec endpoint', () => {
       const payloads = await sealed({ tenantId: acme.tenantId });
       expect((await decode(payloads, { cookie, origin: 'https://evil.example' })).status).toBe(403);
       const [name, token = ''] = cookie.split('=');
-      const parts = token.split('.');
-      const later = `${parts[0]}.${Number(parts[1]) + 3600}.${parts[2]}`;
-      expect((await decode(payloads, { cookie: `${name}=${later}` })).status).toBe(401);
+      const altered = Buffer.from(token, 'base64url');
+      altered[altered.length - 20] = (altered[altered.length - 20] ?? 0) ^ 1;
+      const tampered = `${name}=${altered.toString('base64url')}`;
+      expect((await decode(payloads, { cookie: tampered })).status).toBe(401);
       expect((await decode(payloads, { cookie: `${name}=garbage` })).status).toBe(401);
       expect((await decode(payloads, { cookie })).status).toBe(200);
+    });
+
+    it('keeps a session across api processes that share the master keys, until it expires', async () => {
+      const cookie = await signIn(acme.codecKey);
+      const payloads = await sealed({ tenantId: acme.tenantId, note: MARKER });
+      // Another process: its own handler and its own vault over the same keys.
+      const otherVault = await createVault({ db, keyring: parseMasterKeys(masterKeys) });
+      const other = createServer(
+        createCodecHandler({
+          db,
+          vault: otherVault,
+          log: createLogger('codec-other', { level: 'silent' }),
+          allowedOrigins: [UI_ORIGIN],
+        }),
+      );
+      await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+      const otherPort = (other.address() as AddressInfo).port;
+      try {
+        const reply = await call('POST', '/codec/decode', {
+          port: otherPort,
+          headers: { 'content-type': 'application/json', cookie, origin: UI_ORIGIN },
+          body: JSON.stringify(toWire(payloads)),
+        });
+        expect(JSON.parse(unb64(payloadsOf(reply)[0]?.data))).toMatchObject({ note: MARKER });
+      } finally {
+        other.closeAllConnections();
+        await new Promise<void>((resolve) => other.close(() => resolve()));
+        otherVault.close();
+      }
+      const expired = await createSessionTokens({ vault, ttlMs: -1000 }).issue(acme.codecKeyId);
+      expect(
+        (await decode(payloads, { cookie: `${CODEC_SESSION_COOKIE}=${expired.token}` })).status,
+      ).toBe(401);
     });
 
     it("stops a revoked key's session", async () => {

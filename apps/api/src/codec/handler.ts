@@ -3,7 +3,8 @@ import type { TLSSocket } from 'node:tls';
 import { bearerToken } from '@latchkey/api';
 import type { Db } from '@latchkey/db';
 import type { Logger } from '@latchkey/logger';
-import { createTenantPayloadCodec, type PayloadVault } from '@latchkey/temporal';
+import { createTenantPayloadCodec } from '@latchkey/temporal';
+import type { Vault } from '@latchkey/vault';
 import type { Payload } from '@temporalio/client';
 import { authenticateKey, authenticateKeyId, type CodecAuth } from './auth';
 import { loginPage, PAGE_SECURITY_HEADERS, signedInPage, signedOutPage } from './pages';
@@ -26,8 +27,8 @@ const API_KEY_PREFIX = 'lk_';
 
 export interface CodecHandlerDeps {
   db: Db;
-  /** The api's vault (a `Vault` from @latchkey/vault); tenant keys open the payloads. */
-  vault: PayloadVault;
+  /** The api's vault: tenant keys open the payloads, the platform key seals sessions. */
+  vault: Vault;
   log: Logger;
   /** Origins of the Temporal UI, e.g. `http://127.0.0.1:8233`; they get CORS with credentials. */
   allowedOrigins: readonly string[];
@@ -38,8 +39,6 @@ export interface CodecHandlerDeps {
   publicUrl?: string;
   /** The Temporal UI's base URL, linked from the signed-in page. */
   temporalUiUrl?: string;
-  /** HMAC key (32+ bytes) for session cookies; random per process when absent. */
-  sessionSecret?: Uint8Array;
   /** Where the handler is mounted; default `/codec`. */
   basePath?: string;
   sessionTtlMs?: number;
@@ -137,7 +136,7 @@ export function createCodecHandler(deps: CodecHandlerDeps): Handler {
   const allowedOrigins = new Set(deps.allowedOrigins.filter((origin) => origin !== 'null'));
   const publicOrigin = deps.publicUrl ? new URL(deps.publicUrl).origin : undefined;
   const ttlMs = deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
-  const sessions = createSessionTokens({ secret: deps.sessionSecret, ttlMs });
+  const sessions = createSessionTokens({ vault: deps.vault, ttlMs });
 
   const unauthenticated = {
     error: `Sign in at ${basePath}/login, or send Authorization: Bearer <API key>`,
@@ -185,7 +184,7 @@ export function createCodecHandler(deps: CodecHandlerDeps): Handler {
     const token = readCookie(req.headers.cookie, CODEC_SESSION_COOKIE);
     if (token === undefined) return { ok: false, status: 401 };
     if (!originAccepted(req)) return { ok: false, status: 403 };
-    const apiKeyId = sessions.verify(token);
+    const apiKeyId = await sessions.verify(token);
     if (apiKeyId === undefined) return { ok: false, status: 401 };
     return authenticateKeyId(db, apiKeyId);
   }
@@ -287,7 +286,7 @@ export function createCodecHandler(deps: CodecHandlerDeps): Handler {
       else sendJson(res, auth.status, auth.status === 401 ? unauthenticated : forbidden);
       return;
     }
-    const { token, expiresAt } = sessions.issue(auth.caller.apiKeyId);
+    const { token, expiresAt } = await sessions.issue(auth.caller.apiKeyId);
     res.setHeader(
       'set-cookie',
       sessionCookie(token, basePath, Math.floor(ttlMs / 1000), secureCookies(req)),

@@ -1,51 +1,67 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { PLATFORM_TENANT_ID } from '@latchkey/db';
+import type { Vault } from '@latchkey/vault';
 
-/** Cookie holding a codec session: a signed API key id and expiry, never the key itself. */
+declare module '@latchkey/vault' {
+  interface RecordKinds {
+    'codec.session': true;
+  }
+}
+
+/** Cookie holding a codec session: a sealed API key id and expiry, never the key itself. */
 export const CODEC_SESSION_COOKIE = 'latchkey_codec';
 export const DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const TOKEN = /^([0-9a-f-]{36})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
+// A sealed {apiKeyId, expiry} is about 130 bytes; anything far off that is not ours.
+const TOKEN = /^[A-Za-z0-9_-]{100,400}$/;
+const SESSION_CONTEXT = {
+  tenantId: PLATFORM_TENANT_ID,
+  kind: 'codec.session',
+  recordId: 'codec-session',
+  userId: null,
+} as const;
 
 export interface SessionTokens {
-  issue(apiKeyId: string): { token: string; expiresAt: Date };
-  /** The API key id of a token that is well formed, signed by us and not expired. */
-  verify(token: string): string | undefined;
+  issue(apiKeyId: string): Promise<{ token: string; expiresAt: Date }>;
+  /** The API key id of a token that the vault opens and that has not expired. */
+  verify(token: string): Promise<string | undefined>;
 }
 
 /**
- * Session tokens `<apiKeyId>.<expiry seconds>.<HMAC-SHA256>`, signed with a server secret.
- * A token says which key signed in; whether that key still may use the codec is checked in the
- * database on every request, so revoking the key ends its sessions.
+ * Session tokens are `{ apiKeyId, expiry }` sealed by the vault with the platform's key: any
+ * api process with the same master keys opens them, so sessions survive restarts and work
+ * behind a load balancer, and nothing is kept in one process's memory. The AEAD tag makes an
+ * altered token fail to open. A token says which key signed in; whether that key still may use
+ * the codec is checked in the database on every request, so revoking the key ends its sessions.
  */
 export function createSessionTokens(options: {
-  secret?: Uint8Array;
+  vault: Pick<Vault, 'sealJson' | 'openJson'>;
   ttlMs?: number;
   now?: () => Date;
 }): SessionTokens {
-  const secret = options.secret ?? randomBytes(32);
-  if (secret.length < 32) throw new Error('the codec session secret must be at least 32 bytes');
+  const { vault } = options;
   const ttlMs = options.ttlMs ?? DEFAULT_SESSION_TTL_MS;
   const now = options.now ?? (() => new Date());
-  const sign = (apiKeyId: string, expiry: number) =>
-    createHmac('sha256', secret).update(`latchkey-codec-session:v1:${apiKeyId}:${expiry}`).digest();
 
   return {
-    issue(apiKeyId) {
+    async issue(apiKeyId) {
       const expiry = Math.floor((now().getTime() + ttlMs) / 1000);
-      const signature = sign(apiKeyId, expiry).toString('base64url');
-      return { token: `${apiKeyId}.${expiry}.${signature}`, expiresAt: new Date(expiry * 1000) };
+      const sealed = await vault.sealJson(SESSION_CONTEXT, { apiKeyId, expiry });
+      return { token: sealed.toString('base64url'), expiresAt: new Date(expiry * 1000) };
     },
-    verify(token) {
-      const match = TOKEN.exec(token);
-      if (!match) return undefined;
-      const [, apiKeyId = '', expiryText = '', signature = ''] = match;
-      if (!UUID.test(apiKeyId)) return undefined;
-      const expiry = Number(expiryText);
-      const given = Buffer.from(signature, 'base64url');
-      const expected = sign(apiKeyId, expiry);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-      if (expiry * 1000 <= now().getTime()) return undefined;
+    async verify(token) {
+      if (!TOKEN.test(token)) return undefined;
+      let value: { apiKeyId?: unknown; expiry?: unknown } | null;
+      try {
+        value = await vault.openJson(SESSION_CONTEXT, Buffer.from(token, 'base64url'));
+      } catch {
+        // Altered, sealed for something else, or by a master key this api no longer has.
+        return undefined;
+      }
+      const apiKeyId = value?.apiKeyId;
+      const expiry = value?.expiry;
+      if (typeof apiKeyId !== 'string' || !UUID.test(apiKeyId)) return undefined;
+      if (typeof expiry !== 'number' || expiry * 1000 <= now().getTime()) return undefined;
       return apiKeyId;
     },
   };
