@@ -18,7 +18,15 @@ import { createTestVault } from './test-vault';
  * can search them for secrets.
  */
 export async function startTestApi(
-  options: { planner?: Planner; webRoot?: string; temporalUiUrl?: string } = {},
+  options: {
+    planner?: Planner;
+    webRoot?: string;
+    temporalUiUrl?: string;
+    /** Another Temporal than the test run's (one with its UI, say); it may still be starting. */
+    temporalAddress?: string;
+    /** Origins allowed to call the codec endpoint (the Temporal UI's). */
+    codecOrigins?: string[];
+  } = {},
 ) {
   const testDb = await createTestDatabase();
   const logLines: string[] = [];
@@ -34,11 +42,8 @@ export async function startTestApi(
   const services = testServices();
   const { vault, masterKeys } = await createTestVault(testDb.db);
   const dataConverter = createClientDataConverter({ vault });
-  const temporal = lazyTemporalClient(
-    services.temporalAddress,
-    services.temporalNamespace,
-    dataConverter,
-  );
+  const temporalAddress = options.temporalAddress ?? services.temporalAddress;
+  const temporal = lazyTemporalClient(temporalAddress, services.temporalNamespace, dataConverter);
   // Each test file has its own queue: workers of other files (other databases) never see its runs.
   const taskQueue = `latchkey-test-${randomBytes(4).toString('hex')}`;
   const runFinished = createRunFinishedFeed({ connectionString: testDb.url });
@@ -57,6 +62,7 @@ export async function startTestApi(
     temporalUi: options.temporalUiUrl
       ? { url: options.temporalUiUrl, namespace: services.temporalNamespace }
       : undefined,
+    codec: { allowedOrigins: options.codecOrigins ?? [] },
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${port}/trpc`;
@@ -65,6 +71,7 @@ export async function startTestApi(
     url,
     publicUrl,
     taskQueue,
+    temporalAddress,
     dataConverter,
     temporal: temporal.get,
     db: testDb.db,

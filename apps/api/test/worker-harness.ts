@@ -17,7 +17,7 @@ export async function startTestWorker(
     refresh?: Parameters<typeof createLatchkeyWorker>[0]['refresh'];
   } = {},
 ) {
-  const { temporalAddress, temporalNamespace } = testServices();
+  const { temporalNamespace } = testServices();
   // The worker require()s the payload converter's TypeScript source on its main thread.
   if (!tsxRegistered) {
     register();
@@ -25,7 +25,7 @@ export async function startTestWorker(
   }
   bundle ??= bundleWorkflows();
   const { worker, connection } = await createLatchkeyWorker({
-    address: temporalAddress,
+    address: api.temporalAddress,
     namespace: temporalNamespace,
     identity: options.identity ?? 'test-worker',
     taskQueue: api.taskQueue,

@@ -102,6 +102,10 @@ say(
 );
 say(`MCP          http://127.0.0.1:${mcpPort}/mcp   (Authorization: Bearer <API key>)`);
 say(`Temporal     ${temporal.address}${temporal.uiUrl ? `   UI: ${temporal.uiUrl}` : ''}`);
+if (temporal.uiUrl) {
+  // The signed-in page names the UI settings that send the session cookie (README: Inspecting runs).
+  say(`Codec        http://127.0.0.1:${apiPort}/codec/login   (sign in to decode runs in the UI)`);
+}
 say(`PostgreSQL   ${redactUrl(databaseUrl)}${postgres.embedded ? ' (embedded)' : ''}`);
 say(`Data         ${dataDir}`);
 say('Next: `pnpm latchkey tenant create --name acme` prints your first API key. Ctrl-C stops.');

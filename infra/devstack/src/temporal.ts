@@ -68,7 +68,12 @@ export interface StartTemporalOptions {
   ui: boolean;
   port?: number;
   uiPort?: number;
-  /** Codec endpoint the Temporal UI calls to decode payloads. */
+  /**
+   * Codec endpoint the Temporal UI calls to decode payloads: the UI's cluster-level setting.
+   * The CLI has no flag for its "include credentials" companion (temporal 1.9: the UI server
+   * gets the endpoint alone), so requests made with it carry no cookie; an operator turns on
+   * "Include cross-origin credentials" in the UI's browser-level setting instead.
+   */
   uiCodecEndpoint?: string;
   /** Where the dev server's output goes; defaults to discarding it. */
   onOutput?: (line: string) => void;
