@@ -1,4 +1,5 @@
 export * from './codec/payload-codec';
+export * from './codec/redact';
 export * from './contracts';
 export {
   failureConverter,

@@ -3,12 +3,11 @@ import type { TLSSocket } from 'node:tls';
 import { bearerToken } from '@latchkey/api';
 import type { Db } from '@latchkey/db';
 import type { Logger } from '@latchkey/logger';
-import { createTenantPayloadCodec } from '@latchkey/temporal';
+import { createTenantPayloadCodec, RedactionError, redactPayload } from '@latchkey/temporal';
 import type { Vault } from '@latchkey/vault';
 import type { Payload } from '@temporalio/client';
 import { authenticateKey, authenticateKeyId, type CodecAuth } from './auth';
 import { loginPage, PAGE_SECURITY_HEADERS, signedInPage, signedOutPage } from './pages';
-import { RedactionError, redactPayload } from './redact';
 import {
   CODEC_SESSION_COOKIE,
   clearedSessionCookie,

@@ -1,3 +1,4 @@
+export { isSecretKey, REDACTED, redactPayload, redactSecrets } from '@latchkey/temporal';
 export { canUseCodec } from './auth';
 export {
   CODEC_BASE_PATH,
@@ -5,5 +6,4 @@ export {
   createCodecHandler,
   MAX_CODEC_BODY_BYTES,
 } from './handler';
-export { isSecretKey, REDACTED, redactPayload, redactSecrets } from './redact';
 export { CODEC_SESSION_COOKIE } from './session';

@@ -1,12 +1,13 @@
-import type { Payload } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
 
 /**
- * Defence in depth for the codec endpoint. The platform never puts a plaintext secret in a
- * Temporal payload in the first place: connection credentials stay in the vault and are
- * resolved inside activities, and runtime credentials travel sealed with a per-run key that is
- * destroyed when the run ends. Should a secret slip into a JSON payload anyway (a step result
- * echoing a token, a tenant's payload with a password field), the operator still does not see
- * it: values under secret-looking keys are replaced before a decoded payload leaves the api.
+ * Defence in depth for the codec endpoint and the console's run page. The platform never puts
+ * a plaintext secret in a Temporal payload in the first place: connection credentials stay in
+ * the vault and are resolved inside activities, and runtime credentials travel sealed with a
+ * per-run key that is destroyed when the run ends. Should a secret slip into a JSON payload
+ * anyway (a step result echoing a token, a tenant's payload with a password field), nobody
+ * reading the run sees it: values under secret-looking keys are replaced before a decoded
+ * payload leaves the api.
  */
 export const REDACTED = '[redacted]';
 
