@@ -1,3 +1,4 @@
+import { inspectRun } from '../services/run-inspection';
 import { cancelRun, executeRun, getRun, listRuns } from '../services/runs';
 import { actorOf, router, scopedProcedure } from '../trpc';
 import { runExecuteSchema, runIdSchema, runListSchema } from '../validation/workflow-input';
@@ -13,6 +14,10 @@ export const runsRouter = router({
   get: procedure
     .input(runIdSchema)
     .query(({ ctx, input }) => getRun(ctx, ctx.caller.tenantId, input.runId)),
+  /** The run with its input and each step's result, decoded and redacted for its tenant. */
+  inspect: procedure
+    .input(runIdSchema)
+    .query(({ ctx, input }) => inspectRun(ctx, ctx.caller.tenantId, input.runId)),
   list: procedure
     .input(runListSchema)
     .query(({ ctx, input }) => listRuns(ctx, ctx.caller.tenantId, input)),
