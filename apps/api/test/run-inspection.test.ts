@@ -1,3 +1,4 @@
+import type { AppRouter } from '@latchkey/api';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
@@ -134,7 +135,7 @@ describe('runs.inspect: a run with its input and step results, decoded for its t
     const run = await finishedRun('one');
     const error = await globex.runs.inspect.query({ runId: run.runId }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
-    expect((error as TRPCClientError<never>).data?.code).toBe('NOT_FOUND');
+    expect((error as TRPCClientError<AppRouter>).data?.code).toBe('NOT_FOUND');
   });
 
   it('opens no payload sealed for another tenant, even from a row that points at its run', async () => {

@@ -133,7 +133,13 @@ export function createCodecHandler(deps: CodecHandlerDeps): Handler {
   const basePath = deps.basePath ?? CODEC_BASE_PATH;
   // `null` is the origin of sandboxed and no-referrer pages: never an allowed one.
   const allowedOrigins = new Set(deps.allowedOrigins.filter((origin) => origin !== 'null'));
-  const publicOrigin = deps.publicUrl ? new URL(deps.publicUrl).origin : undefined;
+  const publicUrl = deps.publicUrl ? new URL(deps.publicUrl) : undefined;
+  const publicOrigin = publicUrl?.origin;
+  // Behind a proxy that mounts the api under a path, the browser sees that path.
+  const publicBase = publicUrl
+    ? publicUrl.origin + publicUrl.pathname.replace(/\/+$/, '')
+    : undefined;
+  const cookiePath = (publicUrl?.pathname.replace(/\/+$/, '') ?? '') + basePath;
   const ttlMs = deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
   const sessions = createSessionTokens({ vault: deps.vault, ttlMs });
 
@@ -148,9 +154,6 @@ export function createCodecHandler(deps: CodecHandlerDeps): Handler {
   function requestOrigin(req: IncomingMessage): string {
     return `${overTls(req) ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
   }
-
-  /** What the browser reached: the public URL's origin when there is one. */
-  const selfOrigin = (req: IncomingMessage) => publicOrigin ?? requestOrigin(req);
 
   /** Secure cookies when the browser reaches the api over https. */
   const secureCookies = (req: IncomingMessage) =>
@@ -267,7 +270,7 @@ export function createCodecHandler(deps: CodecHandlerDeps): Handler {
     const type = mediaType(req);
     const form = type === 'application/x-www-form-urlencoded';
     if (!originAccepted(req)) {
-      if (form) sendHtml(res, 403, loginPage(basePath, 'This page was posted from elsewhere.'));
+      if (form) sendHtml(res, 403, loginPage('This page was posted from elsewhere.'));
       else sendJson(res, 403, { error: 'Origin not allowed' });
       return;
     }
@@ -281,22 +284,21 @@ export function createCodecHandler(deps: CodecHandlerDeps): Handler {
         auth.status === 401
           ? 'That API key is not valid, or has been revoked.'
           : 'That API key lacks the codec scope.';
-      if (form) sendHtml(res, auth.status, loginPage(basePath, message));
+      if (form) sendHtml(res, auth.status, loginPage(message));
       else sendJson(res, auth.status, auth.status === 401 ? unauthenticated : forbidden);
       return;
     }
     const { token, expiresAt } = await sessions.issue(auth.caller.apiKeyId);
     res.setHeader(
       'set-cookie',
-      sessionCookie(token, basePath, Math.floor(ttlMs / 1000), secureCookies(req)),
+      sessionCookie(token, cookiePath, Math.floor(ttlMs / 1000), secureCookies(req)),
     );
     if (form) {
       sendHtml(
         res,
         200,
         signedInPage({
-          basePath,
-          endpoint: selfOrigin(req) + basePath,
+          endpoint: publicBase ? publicBase + basePath : requestOrigin(req) + basePath,
           expiresAt,
           temporalUiUrl: deps.temporalUiUrl,
         }),
@@ -308,13 +310,13 @@ export function createCodecHandler(deps: CodecHandlerDeps): Handler {
     req.resume();
     const form = mediaType(req) === 'application/x-www-form-urlencoded';
     if (!originAccepted(req)) {
-      if (form) sendHtml(res, 403, loginPage(basePath, 'This page was posted from elsewhere.'));
+      if (form) sendHtml(res, 403, loginPage('This page was posted from elsewhere.'));
       else sendJson(res, 403, { error: 'Origin not allowed' });
       return;
     }
-    res.setHeader('set-cookie', clearedSessionCookie(basePath, secureCookies(req)));
+    res.setHeader('set-cookie', clearedSessionCookie(cookiePath, secureCookies(req)));
     if (form) {
-      sendHtml(res, 200, signedOutPage(basePath));
+      sendHtml(res, 200, signedOutPage());
     } else {
       res.writeHead(204, { 'cache-control': 'no-store' }).end();
     }
@@ -352,7 +354,7 @@ export function createCodecHandler(deps: CodecHandlerDeps): Handler {
         return payloadsRoute(req, res, sub === '/decode' ? 'decode' : 'encode');
       case '/login':
         if (method !== 'GET') return allow('GET');
-        return sendHtml(res, 200, loginPage(basePath));
+        return sendHtml(res, 200, loginPage());
       case '/session':
         if (method !== 'POST') return allow('POST, OPTIONS');
         return sessionRoute(req, res);

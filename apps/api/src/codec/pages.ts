@@ -1,4 +1,8 @@
-/** The codec's few HTML pages: sign in, signed in, signed out. No scripts, no external assets. */
+/**
+ * The codec's few HTML pages: sign in, signed in, signed out. No scripts, no external assets.
+ * Links and forms are relative (`session`, `logout`, `login`), so they work wherever a proxy
+ * mounts the api.
+ */
 
 const escapeMap: Record<string, string> = {
   '&': '&amp;',
@@ -66,7 +70,7 @@ ${body}
 `;
 }
 
-export function loginPage(basePath: string, error?: string): string {
+export function loginPage(error?: string): string {
   const describedBy = error ? 'api-key-hint login-error' : 'api-key-hint';
   return page(
     'Sign in to the Latchkey codec',
@@ -74,7 +78,7 @@ export function loginPage(basePath: string, error?: string): string {
 <p>The Temporal UI shows a tenant's decoded workflow payloads, with secrets redacted, to an
 operator signed in here with one of that tenant's API keys.</p>
 ${error ? `<p class="error" id="login-error" role="alert">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="${escapeHtml(`${basePath}/session`)}">
+<form method="post" action="session">
 <label for="api-key">API key</label>
 <input id="api-key" name="apiKey" type="password" required autocomplete="off" spellcheck="false" aria-describedby="${describedBy}"${error ? ' aria-invalid="true"' : ''}>
 <p class="hint" id="api-key-hint">A key with the <code>codec</code> or <code>admin</code> scope. It is
@@ -85,7 +89,6 @@ checked, not stored: your browser keeps a signed session cookie for 8 hours.</p>
 }
 
 export interface SignedInPageOptions {
-  basePath: string;
   /** The codec endpoint to give the Temporal UI: this api's origin and base path. */
   endpoint: string;
   expiresAt: Date;
@@ -93,7 +96,7 @@ export interface SignedInPageOptions {
 }
 
 export function signedInPage(options: SignedInPageOptions): string {
-  const { basePath, endpoint, expiresAt, temporalUiUrl } = options;
+  const { endpoint, expiresAt, temporalUiUrl } = options;
   const steps = TEMPORAL_UI_CODEC_STEPS;
   const ui = temporalUiUrl
     ? `<a href="${escapeHtml(temporalUiUrl)}">the Temporal UI</a>`
@@ -111,17 +114,17 @@ export function signedInPage(options: SignedInPageOptions): string {
 </ol>
 <p>Payloads of your tenant then show decoded, with secret-looking fields redacted; other
 tenants' stay encrypted.</p>
-<form method="post" action="${escapeHtml(`${basePath}/logout`)}">
+<form method="post" action="logout">
 <button type="submit">Sign out</button>
 </form>`,
   );
 }
 
-export function signedOutPage(basePath: string): string {
+export function signedOutPage(): string {
   return page(
     'Signed out of the Latchkey codec',
     `<h1>Signed out</h1>
 <p role="status">This browser no longer has a codec session.</p>
-<p><a href="${escapeHtml(`${basePath}/login`)}">Sign in again</a></p>`,
+<p><a href="login">Sign in again</a></p>`,
   );
 }
