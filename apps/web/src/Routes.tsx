@@ -4,6 +4,7 @@ import { IntegrationPage } from './integrations/IntegrationPage';
 import { IntegrationsPage } from './integrations/IntegrationsPage';
 import { paths } from './paths';
 import { Link, matchPath, navigate, useLocation } from './router';
+import { RunPage } from './runs/RunPage';
 import { RunsPage } from './runs/RunsPage';
 import { EmptyState } from './ui/feedback';
 import { WorkflowPage } from './workflows/WorkflowPage';
@@ -23,6 +24,8 @@ export function Routes() {
   const workflow = matchPath('/workflows/:id', pathname);
   if (workflow?.id) return <WorkflowPage id={workflow.id} key={workflow.id} />;
   if (matchPath(paths.runs, pathname)) return <RunsPage />;
+  const run = matchPath('/runs/:id', pathname);
+  if (run?.id) return <RunPage runId={run.id} key={run.id} />;
   return (
     <EmptyState title="This page does not exist.">
       <Link to={paths.integrations}>Go to integrations</Link>

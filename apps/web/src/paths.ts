@@ -11,4 +11,5 @@ export const paths = {
   workflows: '/workflows',
   workflow: (id: string) => pathTo('workflows', id),
   runs: '/runs',
+  run: (runId: string) => pathTo('runs', runId),
 };

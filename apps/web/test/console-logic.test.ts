@@ -17,10 +17,11 @@ import {
   templateVerifies,
 } from '../src/integrations/template-labels';
 import { matchPath, pathTo } from '../src/router';
-import { temporalRunUrl } from '../src/runs/temporal-link';
+import { temporalRunPageUrl, temporalRunUrl } from '../src/runs/temporal-link';
 import { formatDuration } from '../src/ui/format';
 
 const noSecrets = { set: {}, remove: [], clientSecret: '' };
+const ui = { url: 'http://ui.test/', namespace: 'default', codecEndpoint: 'http://api.test/codec' };
 
 function templateOrigin(id: string): FormOrigin {
   const template = getTemplate(id);
@@ -161,10 +162,20 @@ describe('console helpers', () => {
 
   it('links a run to the Temporal UI filtered to its workflow id, or not at all', () => {
     const run = { temporal: { workflowId: 'acme/stripe-customers/1234', runId: 'r' } } as Run;
-    expect(temporalRunUrl({ url: 'http://ui.test/', namespace: 'default' }, run)).toBe(
+    expect(temporalRunUrl(ui, run)).toBe(
       `http://ui.test/namespaces/default/workflows?query=${encodeURIComponent('WorkflowId="acme/stripe-customers/1234"')}`,
     );
     expect(temporalRunUrl(null, run)).toBeNull();
+  });
+
+  it('links a started run to its own page in the Temporal UI, a pending one to the list', () => {
+    const started = { temporal: { workflowId: 'run:acme:wf:1', runId: 'r 1' } } as Run;
+    expect(temporalRunPageUrl(ui, started)).toBe(
+      'http://ui.test/namespaces/default/workflows/run%3Aacme%3Awf%3A1/r%201/history',
+    );
+    const pending = { temporal: { workflowId: 'run:acme:wf:2', runId: null } } as Run;
+    expect(temporalRunPageUrl(ui, pending)).toBe(temporalRunUrl(ui, pending));
+    expect(temporalRunPageUrl(null, started)).toBeNull();
   });
 
   it('reads what the OAuth callback reported', () => {

@@ -9,11 +9,14 @@ import { json, type LoopbackServer, startLoopbackServer } from '../../api/test/l
 import { startTestWorker } from '../../api/test/worker-harness';
 import { RUNS_PAGE_SIZE } from '../src/api/queries';
 import { buildConsole } from '../src/build';
+import { TEMPORAL_UI_CODEC_SETTINGS } from '../src/runs/temporal-link';
 
 const STRIPE_SECRET = 'sk_test_console-secret-7777kkkk';
 const CLIENT_SECRET = 'console-client-secret-3333jjjj';
 const TEMPORAL_UI = 'http://temporal-ui.test:8233';
 const CUSTOMERS = [{ id: 'cus_1', email: 'ada@example.test' }];
+/** The tenant's own data (runs.get returns it as is), but never shown on the run's page. */
+const ECHOED_TOKEN = 'echoed-session-token-6262pppp';
 
 type AuthServer = Awaited<ReturnType<typeof startTestAuthorizationServer>>;
 
@@ -97,7 +100,13 @@ describe('the web console in a real browser, against the real api, Temporal and 
       if (req.headers.authorization !== `Bearer ${STRIPE_SECRET}`) {
         return json(res, 401, { error: { message: 'Invalid API key' } });
       }
-      return json(res, 200, { object: 'list', data: CUSTOMERS, has_more: false });
+      // A field that looks secret, echoed back: the run's page shows it redacted.
+      return json(res, 200, {
+        object: 'list',
+        data: CUSTOMERS,
+        has_more: false,
+        session_token: ECHOED_TOKEN,
+      });
     });
     // The api serves the console from a directory it reads at start: build first.
     await Promise.all([buildConsole(webRoot), mkdir(shotsDir, { recursive: true })]);
@@ -298,6 +307,49 @@ describe('the web console in a real browser, against the real api, Temporal and 
     await section('Runs').click();
     await page.locator('tr[data-run-id]').first().waitFor();
     await shot(page, 'runs');
+  });
+
+  it("shows the run's input, steps and output, redacted, beside how to read it in the Temporal UI", async () => {
+    const [run] = await api.client(apiKey).runs.list.query({});
+    const row = page.locator(`tr[data-run-id="${run?.runId}"]`);
+    await row.getByRole('link', { name: /^Details of the run started/ }).click();
+    await page.getByRole('heading', { name: 'Run of stripe-customers v1' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/runs/${run?.runId}`);
+
+    const region = (name: string) => page.getByRole('region', { name });
+    await expect.poll(() => region('Input').textContent()).toContain('"since": 0');
+    const step = page.locator('li[data-step-id="customers"]');
+    const stepText = (await step.textContent()) ?? '';
+    expect(stepText).toContain('succeeded');
+    expect(stepText).toContain('GET /customers');
+    expect(stepText).toContain('1 attempt');
+    expect(stepText).toContain('ada@example.test');
+    expect(stepText).toContain('"session_token": "[redacted]"');
+    const output = (await region('Output').textContent()) ?? '';
+    expect(output).toContain('cus_1');
+    expect(output).toContain('"session_token": "[redacted]"');
+    expect(await page.content()).not.toContain(ECHOED_TOKEN);
+    await expectNoSecretInPage();
+
+    // Next to the link, the Temporal UI settings that make it decode the run.
+    const temporal = region('Temporal UI');
+    const { temporalUi } = await api.client(apiKey).tenant.me.query();
+    expect(temporalUi?.codecEndpoint).toBe(`${api.publicUrl}/codec`);
+    expect(
+      await temporal.getByRole('link', { name: 'Open in Temporal UI' }).getAttribute('href'),
+    ).toBe(
+      `${TEMPORAL_UI}/namespaces/${encodeURIComponent(temporalUi?.namespace ?? '')}/workflows/${encodeURIComponent(run?.temporal.workflowId ?? '')}/${run?.temporal.runId}/history`,
+    );
+    expect(
+      await temporal.getByRole('link', { name: 'the codec sign-in page' }).getAttribute('href'),
+    ).toBe(`${api.publicUrl}/codec/login`);
+    const said = (await temporal.textContent()) ?? '';
+    for (const label of Object.values(TEMPORAL_UI_CODEC_SETTINGS)) expect(said).toContain(label);
+    expect(said).toContain(`${api.publicUrl}/codec`);
+    await shot(page, 'run-page');
+
+    await page.getByRole('link', { name: 'Runs', exact: true }).first().click();
+    await page.locator('tr[data-run-id]').first().waitFor();
   });
 
   it('shows older runs a page at a time', async () => {

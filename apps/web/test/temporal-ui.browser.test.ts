@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../api/test/harness';
 import { json, type LoopbackServer, startLoopbackServer } from '../../api/test/loopback';
 import { startTestWorker } from '../../api/test/worker-harness';
+import { TEMPORAL_UI_CODEC_SETTINGS } from '../src/runs/temporal-link';
 
 const SHOP_TOKEN = 'shop-stored-token-5151qqqq';
 /** A secret-looking field the shop echoes: the codec must show it redacted. */
@@ -17,12 +18,8 @@ const GLOBEX_ORDER = 'ord_globex_browser_7373';
 /** How a vault-sealed payload starts in base64 (format version 1, key version 1). */
 const SEALED_PREFIX = 'AQAAAAE';
 
-/** The Temporal UI's codec settings, as the api's signed-in page and the README name them. */
-const UI = {
-  browserSetting: 'Use my browser setting and ignore Cluster-level setting.',
-  endpointField: 'Codec Server browser endpoint',
-  credentials: 'Include cross-origin credentials',
-};
+/** The settings exactly as the console's run page names them: clicking them proves the words. */
+const UI = TEMPORAL_UI_CODEC_SETTINGS;
 
 interface TenantRun {
   codecKey: string;
@@ -77,6 +74,9 @@ describe('the Temporal UI decodes runs through the codec endpoint, in a real bro
     await page.getByLabel('API key').pressSequentially(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Signed in' }).waitFor();
+    // The api's page names the same settings the console does.
+    const said = (await page.locator('main').textContent()) ?? '';
+    for (const label of Object.values(UI)) expect(said).toContain(label);
     return (await page.locator('code').first().textContent()) ?? '';
   }
 

@@ -46,6 +46,14 @@ export const queries = {
     queryOptions({ queryKey: ['workflows'], queryFn: () => trpc.workflows.list.query() }),
   workflow: (id: string) =>
     queryOptions({ queryKey: ['workflows', id], queryFn: () => trpc.workflows.get.query({ id }) }),
+  /** One run with its input and step results, live while it is unfinished. */
+  run: (runId: string) =>
+    queryOptions({
+      queryKey: ['runs', 'one', runId],
+      queryFn: () => trpc.runs.inspect.query({ runId }),
+      refetchInterval: (query) =>
+        query.state.data && isUnfinished(query.state.data.run) ? 1_000 : false,
+    }),
   runs: (workflowId?: string) =>
     infiniteQueryOptions({
       queryKey: ['runs', workflowId ?? 'all'],

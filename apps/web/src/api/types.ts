@@ -15,6 +15,8 @@ export type ConnectionStatus = Connection['status'];
 export type Workflow = Outputs['workflows']['list'][number];
 export type Run = Outputs['runs']['list'][number];
 export type RunStatus = Run['status'];
+export type RunInspection = Outputs['runs']['inspect'];
+export type RunStep = RunInspection['steps'][number];
 
 export type IntegrationUpsertInput = Inputs['integrations']['upsert'];
 export type AuthScheme = NonNullable<IntegrationUpsertInput['auth']>;

@@ -4,7 +4,6 @@ import { paths } from '../paths';
 import { Link } from '../router';
 import { EmptyState, ErrorMessage, Loading } from '../ui/feedback';
 import { formatDateTime, formatDuration } from '../ui/format';
-import { prettyJson } from '../ui/json';
 import { StatusBadge } from '../ui/StatusBadge';
 import { temporalRunUrl } from './temporal-link';
 
@@ -41,7 +40,7 @@ export function RunsTable({ workflowId }: { workflowId?: string }) {
             <th scope="col">Status</th>
             <th scope="col">Duration</th>
             <th scope="col">User</th>
-            <th scope="col">Error or output</th>
+            <th scope="col">Result</th>
             <th scope="col">Temporal</th>
           </tr>
         </thead>
@@ -63,14 +62,15 @@ export function RunsTable({ workflowId }: { workflowId?: string }) {
                 <td>{isUnfinished(run) ? '…' : formatDuration(run.durationMs)}</td>
                 <td>{run.userId ?? '—'}</td>
                 <td className="run-result">
-                  {run.error ? <span className="error-text">{run.error}</span> : null}
-                  {run.output !== null && run.output !== undefined ? (
-                    <details>
-                      <summary>Output</summary>
-                      <pre className="code">{prettyJson(run.output)}</pre>
-                    </details>
-                  ) : null}
-                  {!run.error && (run.output === null || run.output === undefined) ? '—' : null}
+                  {run.error ? <span className="error-text">{run.error}</span> : null}{' '}
+                  {/* Input, steps and output are shown redacted on the run's own page. */}
+                  <Link to={paths.run(run.runId)}>
+                    Details
+                    <span className="visually-hidden">
+                      {' '}
+                      of the run started {formatDateTime(run.startedAt ?? run.createdAt)}
+                    </span>
+                  </Link>
                 </td>
                 <td>
                   {temporalUrl ? (

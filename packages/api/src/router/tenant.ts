@@ -3,6 +3,9 @@ import { NotFoundError } from '../errors';
 import { callbackUrlOf } from '../services/oauth';
 import { router, tenantProcedure } from '../trpc';
 
+/** Where the api server (apps/api) mounts the Temporal UI's codec endpoint. */
+const codecEndpointOf = (publicUrl: string) => `${publicUrl.replace(/\/+$/, '')}/codec`;
+
 export const tenantRouter = router({
   /** Who the calling key belongs to and what it may do. */
   me: tenantProcedure.query(async ({ ctx }) => {
@@ -13,7 +16,10 @@ export const tenantRouter = router({
       name: tenant.name,
       apiKeyId: ctx.caller.apiKeyId,
       scopes: [...ctx.caller.scopes],
-      temporalUi: ctx.temporalUi ?? null,
+      /** Where operators browse runs, and the codec endpoint to give it (README: Inspecting runs). */
+      temporalUi: ctx.temporalUi
+        ? { ...ctx.temporalUi, codecEndpoint: codecEndpointOf(ctx.publicUrl) }
+        : null,
       /** The redirect URI to register with OAuth providers. */
       oauthCallbackUrl: callbackUrlOf(ctx.publicUrl),
     };
