@@ -79,6 +79,8 @@ export async function startTestApi(
     /** For worker processes started by a test: the same master key as this api. */
     masterKeys,
     vault,
+    /** The api's logger, for other handlers a test serves beside it. */
+    log,
     logs: () => logLines.join(''),
     client(apiKey?: string) {
       return createTRPCClient<AppRouter>({

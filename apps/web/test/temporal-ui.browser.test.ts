@@ -1,9 +1,14 @@
-import { mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, type RunningTemporal, startTemporal } from '@latchkey/devstack';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCodecHandler } from '../../api/src/codec';
 import { startTestApi, type TestApi } from '../../api/test/harness';
 import { json, type LoopbackServer, startLoopbackServer } from '../../api/test/loopback';
 import { startTestWorker } from '../../api/test/worker-harness';
@@ -15,11 +20,73 @@ const ECHOED_TOKEN = 'echoed-access-token-8383zzzz';
 const ACME_ORDER = 'ord_acme_browser_4242';
 const ACME_INPUT = 'acme-input-marker-6161';
 const GLOBEX_ORDER = 'ord_globex_browser_7373';
-/** How a vault-sealed payload starts in base64 (format version 1, key version 1). */
-const SEALED_PREFIX = 'AQAAAAE';
+/** How a vault-sealed payload starts in base64 (its format version and key version bytes). */
+const SEALED_PREFIX = 'AQAAAA';
 
 /** The settings exactly as the console's run page names them: clicking them proves the words. */
 const UI = TEMPORAL_UI_CODEC_SETTINGS;
+
+function opensslAvailable(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A throwaway self-signed certificate for 127.0.0.1. */
+async function selfSignedCertificate(): Promise<{ key: Buffer; cert: Buffer }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'latchkey-tls-'));
+  const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
+  try {
+    execFileSync(
+      'openssl',
+      [
+        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
+        ...['-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'],
+        ...['-addext', 'subjectAltName=IP:127.0.0.1'],
+      ],
+      { stdio: 'ignore' },
+    );
+    return { key: await readFile(key), cert: await readFile(cert) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** An https server on a loopback port, as a production proxy terminates TLS. */
+async function startTls(
+  certificate: { key: Buffer; cert: Buffer },
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+) {
+  const server = createHttpsServer(certificate, handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Forwards every request to a plain-http server: the Temporal UI behind TLS. */
+function proxyTo(target: string) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const upstream = httpRequest(
+      `${target}${req.url ?? '/'}`,
+      { method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  };
+}
 
 interface TenantRun {
   codecKey: string;
@@ -47,15 +114,19 @@ describe('the Temporal UI decodes runs through the codec endpoint, in a real bro
   const decodeReplies: string[] = [];
   const pendingReplies: Promise<void>[] = [];
 
-  async function operatorContext(): Promise<BrowserContext> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  async function operatorContext(options: { ignoreHTTPSErrors?: boolean } = {}) {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 1000 },
+      ...options,
+    });
     // Hermetic: the UI may reach for fonts or news; only loopback answers.
     await context.route(
       (url) => url.hostname !== '127.0.0.1' && url.hostname !== 'localhost',
       (route) => route.abort(),
     );
+    // Every decoded payload the UI received, to search for the secret.
     context.on('response', (response) => {
-      if (!response.url().includes('/codec/decode')) return;
+      if (!response.url().includes('/codec/decode') || response.status() !== 200) return;
       pendingReplies.push(
         response
           .text()
@@ -68,9 +139,15 @@ describe('the Temporal UI decodes runs through the codec endpoint, in a real bro
     return context;
   }
 
+  /** Closes a context once the decode replies it received have been read. */
+  async function closeContext(context: BrowserContext) {
+    await Promise.all(pendingReplies);
+    await context.close();
+  }
+
   /** The api's sign-in page, filled in by typing and clicking. Returns the endpoint it names. */
-  async function signIn(page: Page, key: string): Promise<string> {
-    await page.goto(`${api.publicUrl}/codec/login`);
+  async function signIn(page: Page, key: string, apiUrl = api.publicUrl): Promise<string> {
+    await page.goto(`${apiUrl}/codec/login`);
     await page.getByLabel('API key').pressSequentially(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Signed in' }).waitFor();
@@ -81,8 +158,8 @@ describe('the Temporal UI decodes runs through the codec endpoint, in a real bro
   }
 
   /** The UI's Codec Server settings, set once per browser as the signed-in page says. */
-  async function setUiCodec(page: Page, endpoint: string) {
-    await page.goto(uiUrl);
+  async function setUiCodec(page: Page, endpoint: string, ui = uiUrl) {
+    await page.goto(ui);
     await page.locator('[data-testid^="data-encoder-status"]').click();
     await page.getByText(UI.browserSetting).click();
     await page.getByLabel(UI.endpointField).fill(endpoint);
@@ -90,8 +167,8 @@ describe('the Temporal UI decodes runs through the codec endpoint, in a real bro
     await page.getByRole('button', { name: 'Apply' }).click();
   }
 
-  function runPage(run: TenantRun) {
-    return `${uiUrl}/namespaces/default/workflows/${encodeURIComponent(run.temporalWorkflowId)}/${run.temporalRunId}/history`;
+  function runPage(run: TenantRun, ui = uiUrl) {
+    return `${ui}/namespaces/default/workflows/${encodeURIComponent(run.temporalWorkflowId)}/${run.temporalRunId}/history`;
   }
 
   async function tenantWithFinishedRun(name: string, order: string): Promise<TenantRun> {
@@ -202,7 +279,7 @@ describe('the Temporal UI decodes runs through the codec endpoint, in a real bro
     expect(shown).toContain('[redacted]');
     await page.screenshot({ path: path.join(shotsDir, '02-acme-run-decoded.png'), fullPage: true });
     expect(await page.content()).not.toContain(ECHOED_TOKEN);
-    await context.close();
+    await closeContext(context);
   });
 
   it("keeps another tenant's run sealed for an operator signed in with their own key", async () => {
@@ -230,8 +307,48 @@ describe('the Temporal UI decodes runs through the codec endpoint, in a real bro
     await page.screenshot({ path: path.join(shotsDir, '03-acme-run-sealed.png'), fullPage: true });
     expect(await page.content()).not.toContain(ACME_ORDER);
     expect(await page.content()).not.toContain(ACME_INPUT);
-    await context.close();
+    await closeContext(context);
   });
+
+  it.skipIf(!opensslAvailable())(
+    'works over https as in production, with a Secure, SameSite=None cookie',
+    async () => {
+      // Production: TLS in front of the api's codec endpoint and of the Temporal UI, on one site
+      // (a site is the scheme and host: here https://127.0.0.1, in production e.g. example.com
+      // for latchkey.example.com and temporal.example.com). Browsers that block third-party
+      // cookies (this one does, in a fresh context) still send a same-site one.
+      const certificate = await selfSignedCertificate();
+      const tlsUi = await startTls(certificate, proxyTo(uiUrl));
+      const tlsApi = await startTls(
+        certificate,
+        createCodecHandler({
+          db: api.db,
+          vault: api.vault,
+          log: api.log,
+          allowedOrigins: [tlsUi.url],
+          temporalUiUrl: tlsUi.url,
+        }),
+      );
+      try {
+        const context = await operatorContext({ ignoreHTTPSErrors: true });
+        const page = await context.newPage();
+        const endpoint = await signIn(page, acme.codecKey, tlsApi.url);
+        expect(endpoint).toBe(`${tlsApi.url}/codec`);
+        const [cookie] = await context.cookies(`${tlsApi.url}/codec/decode`);
+        expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'None' });
+
+        await setUiCodec(page, endpoint, tlsUi.url);
+        await page.goto(runPage(acme, tlsUi.url));
+        await expect
+          .poll(() => page.getByTestId('input-and-result').textContent(), { timeout: 30_000 })
+          .toContain(ACME_ORDER);
+        await page.screenshot({ path: path.join(shotsDir, '04-acme-run-over-https.png') });
+        await closeContext(context);
+      } finally {
+        await Promise.all([tlsApi.close(), tlsUi.close()]);
+      }
+    },
+  );
 
   it('refuses a sign-in posted from another site, or from a page that hides its origin', async () => {
     const context = await operatorContext();
@@ -245,7 +362,7 @@ describe('the Temporal UI decodes runs through the codec endpoint, in a real bro
       await page.getByText('This page was posted from elsewhere.').waitFor();
       expect(await context.cookies(`${api.publicUrl}/codec/decode`), from).toEqual([]);
     }
-    await context.close();
+    await closeContext(context);
   });
 
   it('never shows a decode reply with the echoed secret', async () => {
