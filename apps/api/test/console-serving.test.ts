@@ -48,6 +48,10 @@ describe('the api serves a built web console next to tRPC', () => {
   it('tells the console where the Temporal UI is', async () => {
     const { apiKey } = await api.createTenant('acme');
     const me = await api.client(apiKey).tenant.me.query();
-    expect(me.temporalUi).toEqual({ url: 'http://127.0.0.1:8233', namespace: 'default' });
+    expect(me.temporalUi).toEqual({
+      url: 'http://127.0.0.1:8233',
+      namespace: 'default',
+      codecEndpoint: `${api.publicUrl}/codec`,
+    });
   });
 });

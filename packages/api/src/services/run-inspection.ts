@@ -29,18 +29,6 @@ export interface RunStepView {
   result: unknown;
 }
 
-export interface RunInspection {
-  run: RunView;
-  /** The run's payload, redacted; null once Temporal no longer keeps the run's history. */
-  input: unknown;
-  steps: RunStepView[];
-  /**
-   * `kept`: read from Temporal's history. `unavailable`: Temporal no longer has it (past the
-   * namespace's retention) or it does not open for this tenant; only the run's row is shown.
-   */
-  history: 'kept' | 'unavailable';
-}
-
 const GRPC_NOT_FOUND = 5;
 const grpcCode = (error: unknown) =>
   typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
@@ -73,24 +61,37 @@ export async function inspectRun(
   deps: Pick<RunServiceDeps, 'db' | 'vault' | 'temporal'>,
   tenantId: string,
   runId: string,
-): Promise<RunInspection> {
+) {
   const row = await findRun(deps.db, tenantId, runId);
   if (!row) throw new NotFoundError(`No run ${runId}`);
   const view = await runView(deps.vault, row);
+  // A new object type, not the named RunView: the client's declarations spell it out rather
+  // than import the server types it was inferred from.
   const run = { ...view, output: redactedCopy(view.output) };
   const stats = view.stepStats as StepStats[];
+  /**
+   * `input`: the run's payload, redacted. `history`: `kept` when read from Temporal's history;
+   * `unavailable` when Temporal no longer has it (past the namespace's retention) or it does not
+   * open for this tenant, and only the run's row is shown.
+   */
+  const inspection = (input: unknown, steps: RunStepView[], history: 'kept' | 'unavailable') => ({
+    run,
+    input,
+    steps,
+    history,
+  });
 
   // What the row kept of each finished step, without results: all there is once Temporal no
   // longer has the run (past retention), or when its input does not open for this tenant.
-  const fromRow = (): RunInspection => ({
-    run,
-    input: null,
-    steps: stats.map((s) => ({
-      ...stepView(s.stepId, s.integrationId, null, s, undefined),
-      status: 'succeeded',
-    })),
-    history: 'unavailable',
-  });
+  const fromRow = () =>
+    inspection(
+      null,
+      stats.map((s) => ({
+        ...stepView(s.stepId, s.integrationId, null, s, undefined),
+        status: 'succeeded' as const,
+      })),
+      'unavailable',
+    );
 
   const events = await historyOf(deps, row.temporal_workflow_id, row.temporal_run_id);
   if (!events) return fromRow();
@@ -108,12 +109,7 @@ export async function inspectRun(
     const done = results.get(step.id);
     return stepView(step.id, step.integrationId, step, done?.stats, done);
   });
-  return {
-    run,
-    input: input.payload ?? null,
-    steps: withStatuses(steps, run.status),
-    history: 'kept',
-  };
+  return inspection(input.payload ?? null, withStatuses(steps, run.status), 'kept');
 }
 
 function stepView(
