@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { buildWorkflow, deleteWorkflow, getWorkflow, listWorkflows } from '../services/workflows';
 import { actorOf, router, scopedProcedure } from '../trpc';
 import { strictObject } from '../validation/strict';
