@@ -18,6 +18,8 @@ const schema = z.object({
   LATCHKEY_TEMPORAL_UI_URL: z.url().optional(),
   /** A built web console to serve at `/`; defaults to apps/web/dist when it has been built. */
   LATCHKEY_WEB_ROOT: z.string().min(1).optional(),
+  /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
+  LATCHKEY_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
   /** Origins of the Temporal UI allowed to call the codec endpoint (comma-separated). */
   LATCHKEY_TEMPORAL_UI_ORIGINS: z
     .string()

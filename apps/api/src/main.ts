@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDb, createRunFinishedFeed, migrateToLatest } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
+import { initProcessMetrics } from '@latchkey/observability';
 import { createClientDataConverter } from '@latchkey/temporal';
 import { createVaultFromEnv } from '@latchkey/vault';
 import { plannerFromEnv } from '@latchkey/workflow-engine';
@@ -11,6 +12,7 @@ import { lazyTemporalClient } from './temporal-client';
 
 const env = readApiEnv();
 const log = createLogger('api', { level: env.LOG_LEVEL });
+initProcessMetrics('api');
 const db = createDb({ connectionString: env.DATABASE_URL });
 await migrateToLatest(db);
 const vault = await createVaultFromEnv({ db });
@@ -56,10 +58,15 @@ server.listen(env.PORT, env.HOST, () => {
   );
 });
 
+/**
+ * SIGTERM drains: /readyz turns 503, the listener closes (a balancer sends new requests to the
+ * other processes), requests in flight finish within LATCHKEY_SHUTDOWN_GRACE_MS, then the
+ * connections close and the process exits.
+ */
 async function shutdown(signal: string) {
-  log.info({ signal }, 'api stopping');
-  server.close();
-  server.closeAllConnections();
+  log.info({ signal, inFlight: 'draining' }, 'api stopping');
+  const clean = await server.drain(env.LATCHKEY_SHUTDOWN_GRACE_MS);
+  if (!clean) log.warn({ graceMs: env.LATCHKEY_SHUTDOWN_GRACE_MS }, 'requests cut at the grace');
   await temporal.close();
   await runFinished.close();
   vault.close();

@@ -23,6 +23,16 @@ const schema = z.object({
    * (terminated, timed out, never started) and records their end; 0 turns it off.
    */
   LATCHKEY_RUN_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** The worker's HTTP listener for /healthz, /readyz and /metrics (0: any free port). */
+  LATCHKEY_WORKER_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  LATCHKEY_WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9091),
+  /** On SIGTERM, how long activities in flight may run on before they are cancelled (retried elsewhere). */
+  LATCHKEY_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
+   * Where the Temporal SDK's own Prometheus exporter listens (host:port; port 0 picks a free
+   * loopback port); its metrics are also served on this worker's /metrics. `off` turns it off.
+   */
+  LATCHKEY_TEMPORAL_METRICS_ADDRESS: z.string().min(1).default('127.0.0.1:0'),
 });
 
 export type WorkerEnv = z.infer<typeof schema>;

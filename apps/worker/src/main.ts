@@ -1,11 +1,14 @@
 import { hostname } from 'node:os';
 import { createDb } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
+import { initProcessMetrics } from '@latchkey/observability';
 import { createDataConverter, startRunReconciler } from '@latchkey/temporal';
+import { configureTemporalRuntime } from '@latchkey/temporal/connection';
 import { createVaultFromEnv } from '@latchkey/vault';
 import { closeTransformSandbox } from '@latchkey/workflow-engine';
 import { Client } from '@temporalio/client';
 import { readWorkerEnv } from './env';
+import { concreteAddress, startWorkerOpsServer } from './ops-server';
 import { createLatchkeyWorker } from './worker';
 
 /** A run row this young may still be on its way to Temporal: the api writes it, then starts it. */
@@ -14,6 +17,13 @@ const RECONCILE_GRACE_MS = 60_000;
 const env = readWorkerEnv();
 const log = createLogger('worker', { level: env.LOG_LEVEL });
 const identity = `latchkey-worker@${hostname()}:${process.pid}`;
+initProcessMetrics('worker');
+// Before the first connection: the SDK's runtime (and its metrics exporter) is set up once.
+const temporalMetricsAddress =
+  env.LATCHKEY_TEMPORAL_METRICS_ADDRESS === 'off'
+    ? undefined
+    : await concreteAddress(env.LATCHKEY_TEMPORAL_METRICS_ADDRESS);
+configureTemporalRuntime({ prometheusBindAddress: temporalMetricsAddress });
 const db = createDb({ connectionString: env.DATABASE_URL, max: 20 });
 const vault = await createVaultFromEnv({ db });
 
@@ -36,9 +46,24 @@ const { worker, connection } = await createLatchkeyWorker({
         : undefined,
   },
   dataConverter: createDataConverter({ vault }),
+  shutdownGraceMs: env.LATCHKEY_WORKER_SHUTDOWN_GRACE_MS,
+});
+const ops = await startWorkerOpsServer({
+  host: env.LATCHKEY_WORKER_HTTP_HOST,
+  port: env.LATCHKEY_WORKER_HTTP_PORT,
+  db,
+  connection,
+  worker,
+  log,
+  temporalMetricsAddress,
 });
 log.info(
-  { identity, address: env.TEMPORAL_ADDRESS, taskQueue: worker.options.taskQueue },
+  {
+    identity,
+    address: env.TEMPORAL_ADDRESS,
+    taskQueue: worker.options.taskQueue,
+    http: `http://${env.LATCHKEY_WORKER_HTTP_HOST}:${ops.port}`,
+  },
   'worker polling',
 );
 
@@ -59,10 +84,14 @@ const reconciler =
       )
     : undefined;
 
-// worker.run() resolves after shutdown(), which Temporal triggers on SIGINT/SIGTERM itself.
+// worker.run() resolves after shutdown(), which Temporal triggers on SIGINT/SIGTERM itself:
+// polling stops, activities in flight get LATCHKEY_WORKER_SHUTDOWN_GRACE_MS to finish, and
+// /readyz answers 503 meanwhile.
+process.once('SIGTERM', () => log.info({ signal: 'SIGTERM' }, 'worker draining'));
 try {
   await worker.run();
 } finally {
+  await ops.close();
   await reconciler?.stop();
   await connection.close();
   await closeTransformSandbox();

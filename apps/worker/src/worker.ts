@@ -27,6 +27,11 @@ export interface LatchkeyWorkerOptions {
   refresh?: RunActivityDeps['refresh'];
   /** Seals payloads with tenant keys; the same converter the api's client uses. */
   dataConverter?: DataConverter;
+  /**
+   * On shutdown (SIGTERM), how long activities in flight may finish before they are cancelled;
+   * a cancelled or unfinished attempt is retried by another worker. Default 30 s.
+   */
+  shutdownGraceMs?: number;
   /** A pre-built bundle (tests build one and share it); otherwise bundled at start. */
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
@@ -69,6 +74,9 @@ export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
     identity: options.identity,
     activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
+    shutdownGraceTime: options.shutdownGraceMs ?? 30_000,
+    // Past the grace, cancelled activities get this long to stop before the worker gives up.
+    shutdownForceTime: (options.shutdownGraceMs ?? 30_000) + 15_000,
     dataConverter: options.dataConverter,
     workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
   });

@@ -6,6 +6,7 @@ import {
 } from '@latchkey/credential-mapper';
 import { type Db, finishRunRow } from '@latchkey/db';
 import type { Logger } from '@latchkey/logger';
+import { metrics } from '@latchkey/observability';
 import {
   ensureFreshToken,
   openRuntimeCredentials,
@@ -193,10 +194,20 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
     const started = performance.now();
     const stepId = String(input.step.id);
     const secrets = new Set<string>();
+    const attempt = Context.current().info.attempt;
+    let stepType = 'unknown';
+    const observe = (outcome: 'succeeded' | 'failed') => {
+      const labels = { type: stepType, outcome };
+      metrics.stepAttempts.inc(labels);
+      metrics.stepDuration.observe(labels, (performance.now() - started) / 1_000);
+      if (outcome === 'succeeded')
+        metrics.stepSucceededOnAttempt.observe({ type: stepType }, attempt);
+    };
     return deps.limiter.run(input.tenantId, () =>
       heartbeating(async () => {
         try {
           const step = workflowStepSchema.parse(input.step);
+          stepType = step.type;
           const runtime = input.sealedRuntimeCredentials
             ? await openRuntimeCredentials(
                 { db, vault },
@@ -222,6 +233,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
                 steps: input.variables.steps,
               })
             : raw;
+          observe('succeeded');
           return {
             tenantId: input.tenantId,
             result: redactor.redact(result),
@@ -229,11 +241,12 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
               stepId,
               integrationId: step.integrationId,
               durationMs: Math.round(performance.now() - started),
-              attempts: Context.current().info.attempt,
+              attempts: attempt,
               ...executed.stats,
             },
           };
         } catch (error) {
+          observe('failed');
           const failure = toStepFailure(error, stepId, createRedactor(secrets).redactString);
           deps.log.warn({ runId: input.runId, stepId, type: failure.type }, failure.message);
           throw failure;
@@ -264,13 +277,15 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
         );
       }
     }
-    await finishRunRow(db, tenantId, runId, {
+    const recorded = await finishRunRow(db, tenantId, runId, {
       status,
       stepStats: input.stepStats,
       encryptedResult,
       error,
       temporalRunId: Context.current().info.workflowExecution?.runId ?? null,
     });
+    // Counted once per run: a retried or repeated finish finds the row already finished.
+    if (recorded) metrics.runsFinished.inc({ status });
     return { tenantId, ok: errors.length === 0, errors };
   }
 
