@@ -7,15 +7,15 @@ import {
   findTenantByName,
   readDatabaseUrl,
 } from '@latchkey/db';
-import { loadDevEnv } from '@latchkey/devstack/dev-env';
 import { createVaultFromEnv, type Vault } from '@latchkey/vault';
 import { Command, InvalidArgumentError } from 'commander';
 
 /**
- * `pnpm latchkey ...`: operator commands that run against the database directly, for the
- * things no API key can do yet (the first tenant and key) and for key rotation.
+ * Operator commands that run against the database directly, for the things no API key can do
+ * yet (the first tenant and key) and for key rotation. In production: `node dist/cli.js ...`
+ * with DATABASE_URL and LATCHKEY_MASTER_KEYS set; in development `pnpm latchkey ...` runs
+ * dev-cli.ts, which first reads the addresses `pnpm dev` chose.
  */
-loadDevEnv();
 
 async function withServices<T>(fn: (db: Db, vault: Vault) => Promise<T>): Promise<T> {
   const db = createDb({ connectionString: readDatabaseUrl(), max: 2 });

@@ -26,6 +26,7 @@ import {
   startTemporal,
   withDatabase,
 } from '@latchkey/devstack';
+import { buildApps } from '@latchkey/devstack/built-apps';
 import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
 import { createVault, generateMasterKey, parseMasterKeys } from '@latchkey/vault';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,7 +62,10 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
     const started = Date.now();
     const phase = (what: string) =>
       console.log(`[faults] ${((Date.now() - started) / 1_000).toFixed(1)} s: ${what}`);
+    // Built processes, as production runs them (cached by turbo under `pnpm test`, which builds
+    // first); LATCHKEY_FAULTS_FROM_SOURCE=1 runs the sources through tsx instead.
     const built = process.env.LATCHKEY_FAULTS_FROM_SOURCE !== '1';
+    if (built) await buildApps(['api', 'worker']);
     const work = await mkdtemp(path.join(os.tmpdir(), 'latchkey-faults-'));
     cleanups.push(() => rm(work, { recursive: true, force: true }));
 
@@ -169,8 +173,8 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
         {
           ...common,
           LATCHKEY_WORKER_HTTP_PORT: String(workerPorts[index]),
-          // Few slots each, so the runs queue and are still in flight when the faults hit.
-          LATCHKEY_TENANT_MAX_CONCURRENT_ACTIVITIES: '4',
+          // Few slots each, so runs queue and are still in flight when the faults hit.
+          LATCHKEY_TENANT_MAX_CONCURRENT_ACTIVITIES: '6',
           LATCHKEY_WORKER_SHUTDOWN_GRACE_MS: '5000',
           LATCHKEY_RUN_RECONCILE_INTERVAL_MS: '0',
         },
@@ -235,6 +239,7 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
       return Number(row.n);
     };
     const inFlightAt: Record<string, number> = {};
+    const faultAt: Record<string, number> = {};
 
     // 300 runs through both apis, a few submissions at a time, as clients would send them.
     const submitted: Submitted[] = [];
@@ -256,6 +261,7 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
           if (submitted.length === Math.floor(RUNS / 3)) {
             killedWorker = (async () => {
               inFlightAt.worker_kill = await unfinished();
+              faultAt.worker_kill = Date.now();
               (workers[0] as AppProcess).child.kill('SIGKILL');
               await (workers[0] as AppProcess).exited;
               workers[0] = spawnWorker(0);
@@ -264,7 +270,7 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
           }
         }
       };
-      await Promise.all(Array.from({ length: 8 }, lane));
+      await Promise.all(Array.from({ length: 24 }, lane));
     };
     const submitStarted = Date.now();
     await submitAll();
@@ -273,16 +279,20 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
 
     // Temporal goes away and comes back with its state from the file.
     inFlightAt.temporal_restart = await unfinished();
+    faultAt.temporal_stop = Date.now();
     await temporal.stop();
     await sleep(2_000);
     temporal = await startT();
+    faultAt.temporal_back = Date.now();
     phase('Temporal restarted');
 
     // PostgreSQL restarts under everyone (a fast shutdown ends every session).
     inFlightAt.postgres_restart = await unfinished().catch(() => -1);
+    faultAt.postgres_stop = Date.now();
     await postgres.stop();
     await sleep(1_000);
     postgres = await startPg();
+    faultAt.postgres_back = Date.now();
     phase('PostgreSQL restarted');
     await killedWorker;
     phase('killed worker back');
@@ -331,6 +341,8 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
     // A repeat before that is a retried attempt that never finished (the killed worker's).
     let duplicatedSteps = 0;
     let retriedAttempts = 0;
+    const duplicates: unknown[] = [];
+    const rel = (t: number) => t - started;
     for (const run of submitted) {
       const steps = run.kind === 'one' ? ['one'] : ['a', 'b', 'c'];
       const finishedAt = byId.get(run.runId)?.finished_at?.getTime() ?? Number.POSITIVE_INFINITY;
@@ -343,6 +355,14 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
         const repeats = times.slice(1);
         const late = repeats.filter((t) => t > recordedBy).length;
         duplicatedSteps += late > 0 ? 1 : 0;
+        if (late > 0) {
+          duplicates.push({
+            kind: run.kind,
+            step,
+            arrivals: times.map(rel),
+            recordedBy: rel(recordedBy),
+          });
+        }
         retriedAttempts += repeats.length - late;
       });
     }
@@ -404,7 +424,7 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
         );
       }
     };
-    await Promise.all(Array.from({ length: 16 }, stormLane));
+    await Promise.all(Array.from({ length: 50 }, stormLane));
     phase('storm submitted');
     const stormDeadline = Date.now() + 120_000;
     while ((await unfinished()) > 0 && Date.now() < stormDeadline) await sleep(500);
@@ -441,6 +461,8 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
       wrong_output: wrongOutput,
       retried_unfinished_attempts: retriedAttempts,
       in_flight_at_fault: inFlightAt,
+      fault_ms: Object.fromEntries(Object.entries(faultAt).map(([k, t]) => [k, rel(t)])),
+      duplicates,
       storm_runs: STORM,
       storm_succeeded: stormSucceeded,
       storm_steps_per_worker: perWorker.map((w) => w.steps),

@@ -9,12 +9,15 @@ export type AppName = 'api' | 'worker';
 
 /**
  * How a test starts an app's process: the one place to switch between built JavaScript
- * (`node apps/<app>/dist/main.js`, what production runs) and TypeScript source through tsx.
- * Built output is used when `built` is asked for and exists.
+ * (`node apps/<app>/dist/main.js`, what production runs; build first with `buildApps`) and
+ * TypeScript source through tsx.
  */
 export function appCommand(app: AppName, options: { built?: boolean } = {}): string[] {
-  const built = path.join(ROOT, 'apps', app, 'dist', 'main.js');
-  if (options.built && existsSync(built)) return [built];
+  if (options.built) {
+    const built = path.join(ROOT, 'apps', app, 'dist', 'main.js');
+    if (!existsSync(built)) throw new Error(`${built} does not exist: run \`pnpm build\` first`);
+    return [built];
+  }
   return ['--import', 'tsx', path.join(ROOT, 'apps', app, 'src', 'main.ts')];
 }
 

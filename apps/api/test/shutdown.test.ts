@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { LatchkeyClient } from '@latchkey/client';
 import { freePort } from '@latchkey/devstack';
+import { buildApps } from '@latchkey/devstack/built-apps';
 import { testServices } from '@latchkey/devstack/test-db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
@@ -60,7 +61,7 @@ describe('SIGTERM drains the api and the worker, as real processes', () => {
         LATCHKEY_WORKER_HTTP_PORT: String(port),
         LATCHKEY_WORKER_SHUTDOWN_GRACE_MS: '30000',
       },
-      { name },
+      { name, built: true },
     );
     processes.push(worker);
     const url = `http://127.0.0.1:${port}`;
@@ -69,6 +70,8 @@ describe('SIGTERM drains the api and the worker, as real processes', () => {
   };
 
   beforeAll(async () => {
+    // Built processes, as production runs them (turbo's cache makes this quick under pnpm test).
+    await buildApps(['api', 'worker']);
     api = await startTestApi();
     target = await startLoopbackServer(async (req, res) => {
       if (req.path === '/held-by-worker-test') await workerGate.opened;
@@ -76,12 +79,16 @@ describe('SIGTERM drains the api and the worker, as real processes', () => {
       json(res, 200, { path: req.path });
     });
     apiPort = await freePort();
-    const apiProcess = spawnApp('api', {
-      ...common(),
-      HOST: '127.0.0.1',
-      PORT: String(apiPort),
-      LATCHKEY_SHUTDOWN_GRACE_MS: '30000',
-    });
+    const apiProcess = spawnApp(
+      'api',
+      {
+        ...common(),
+        HOST: '127.0.0.1',
+        PORT: String(apiPort),
+        LATCHKEY_SHUTDOWN_GRACE_MS: '30000',
+      },
+      { built: true },
+    );
     processes.push(apiProcess);
     const { apiKey } = await api.createTenant('acme');
     client = new LatchkeyClient({ endpoint: `http://127.0.0.1:${apiPort}`, apiKey });

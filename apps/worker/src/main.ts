@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { createDb } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
 import { initProcessMetrics } from '@latchkey/observability';
@@ -13,6 +15,17 @@ import { createLatchkeyWorker } from './worker';
 
 /** A run row this young may still be on its way to Temporal: the api writes it, then starts it. */
 const RECONCILE_GRACE_MS = 60_000;
+
+/**
+ * Run from dist/ (`pnpm build`), the worker uses what the build made next to it: the bundled
+ * workflow code and a plain-JS payload converter. Run from src/ by tsx, it bundles at start.
+ */
+const builtFile = (name: string) => {
+  const file = fileURLToPath(new URL(`./${name}`, import.meta.url));
+  return existsSync(file) ? file : undefined;
+};
+const builtBundle = builtFile('workflow-bundle.js');
+const builtConverter = builtFile('payload-converter.cjs');
 
 const env = readWorkerEnv();
 const log = createLogger('worker', { level: env.LOG_LEVEL });
@@ -45,7 +58,8 @@ const { worker, connection } = await createLatchkeyWorker({
         ? { url: env.LATCHKEY_WEBHOOK_URL, secret: env.LATCHKEY_WEBHOOK_SECRET }
         : undefined,
   },
-  dataConverter: createDataConverter({ vault }),
+  dataConverter: createDataConverter({ vault, converterPath: builtConverter }),
+  workflowBundle: builtBundle ? { codePath: builtBundle } : undefined,
   shutdownGraceMs: env.LATCHKEY_WORKER_SHUTDOWN_GRACE_MS,
 });
 const ops = await startWorkerOpsServer({

@@ -32,8 +32,11 @@ export interface LatchkeyWorkerOptions {
    * a cancelled or unfinished attempt is retried by another worker. Default 30 s.
    */
   shutdownGraceMs?: number;
-  /** A pre-built bundle (tests build one and share it); otherwise bundled at start. */
-  workflowBundle?: WorkflowBundleWithSourceMap;
+  /**
+   * A pre-built bundle: the built worker's dist/workflow-bundle.js (`{ codePath }`), or one
+   * tests build and share; otherwise the workflow code is bundled at start.
+   */
+  workflowBundle?: WorkflowBundleWithSourceMap | { codePath: string };
 }
 
 /** For bundling workflow code without webpack's chatter (the bench's baseline bundles too). */
