@@ -29,7 +29,7 @@ import {
 import { buildApps } from '@latchkey/devstack/built-apps';
 import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
 import { createVault, generateMasterKey, parseMasterKeys } from '@latchkey/vault';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startLoopbackServer } from './loopback';
 import { type AppProcess, appCommand, spawnApp, stopApp, waitUntilReady } from './processes';
 import { scrape, sumOf } from './prometheus';
@@ -52,8 +52,15 @@ interface Submitted {
 const expectedOutput = (run: Submitted) =>
   run.kind === 'one' ? { value: run.n } : { c: (run.n + 1) * 2 + 3 };
 
+// Built processes, as production runs them (cached by turbo under `pnpm test`, which builds
+// first); LATCHKEY_FAULTS_FROM_SOURCE=1 runs the sources through tsx instead.
+const built = process.env.LATCHKEY_FAULTS_FROM_SOURCE !== '1';
+
 describe('faults: 2 apis and 3 workers survive a killed worker and restarted Temporal and PostgreSQL', () => {
   const cleanups: Array<() => Promise<unknown>> = [];
+  beforeAll(async () => {
+    if (built) await buildApps(['api', 'worker']);
+  }, 900_000);
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   });
@@ -62,10 +69,6 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
     const started = Date.now();
     const phase = (what: string) =>
       console.log(`[faults] ${((Date.now() - started) / 1_000).toFixed(1)} s: ${what}`);
-    // Built processes, as production runs them (cached by turbo under `pnpm test`, which builds
-    // first); LATCHKEY_FAULTS_FROM_SOURCE=1 runs the sources through tsx instead.
-    const built = process.env.LATCHKEY_FAULTS_FROM_SOURCE !== '1';
-    if (built) await buildApps(['api', 'worker']);
     const work = await mkdtemp(path.join(os.tmpdir(), 'latchkey-faults-'));
     cleanups.push(() => rm(work, { recursive: true, force: true }));
 
@@ -194,7 +197,10 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
     phase('2 apis and 3 workers ready');
     cleanups.push(async () => {
       // On failure, what the processes said is the first thing to read.
-      for (const p of processes) console.log(`--- ${p.name}\n${p.output().slice(-3_000)}`);
+      for (const p of processes) {
+        const tail = p.running() ? 3_000 : 30_000;
+        console.log(`--- ${p.name}${p.running() ? '' : ' (exited)'}\n${p.output().slice(-tail)}`);
+      }
     });
 
     const clients = apis.map(
@@ -317,24 +323,34 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
     let wrongOutput = 0;
     let lost = 0;
     let stuck = 0;
-    for (const [i, run] of submitted.entries()) {
+    const check = async (run: Submitted, i: number) => {
       const row = byId.get(run.runId);
       if (!row) {
         lost += 1;
-        continue;
+        return;
       }
       if (row.status === 'pending' || row.status === 'running') {
         stuck += 1;
-        continue;
+        return;
       }
       if (row.status !== 'succeeded') {
         lost += 1;
-        continue;
+        return;
       }
+      // The output as a client reads it, through either api.
       const got = await (clients[i % 2] as LatchkeyClient).getRun(run.runId);
       if (JSON.stringify(got.output) === JSON.stringify(expectedOutput(run))) succeeded += 1;
       else wrongOutput += 1;
-    }
+    };
+    let nextCheck = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        for (let i = nextCheck++; i < submitted.length; i = nextCheck++) {
+          await check(submitted[i] as Submitted, i);
+        }
+      }),
+    );
+    phase('outputs checked');
 
     // A completed step ran twice if its key reached the target again after the step's end
     // was recorded: after the next step began, or, for the last step, after the run ended.

@@ -109,7 +109,7 @@ describe('SIGTERM drains the api and the worker, as real processes', () => {
       integrationIds: ['svc'],
       steps: [{ id: 'held', integrationId: 'svc', method: 'GET', path: '/held-by-api-test' }],
     });
-  }, 240_000);
+  }, 600_000);
 
   afterAll(async () => {
     workerGate.open();

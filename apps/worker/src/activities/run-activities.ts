@@ -4,7 +4,7 @@ import {
   type MappedRequest,
   type RequestTemplate,
 } from '@latchkey/credential-mapper';
-import { type Db, finishRunRow } from '@latchkey/db';
+import { type Db, findRun, finishRunRow } from '@latchkey/db';
 import type { Logger } from '@latchkey/logger';
 import { metrics } from '@latchkey/observability';
 import {
@@ -21,6 +21,7 @@ import type {
   FinishRunInput,
   FinishRunResult,
   RunActivities,
+  StepStats,
 } from '@latchkey/temporal';
 import type { Vault } from '@latchkey/vault';
 import {
@@ -289,12 +290,39 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
     return { tenantId, ok: errors.length === 0, errors };
   }
 
+  /**
+   * A one-step run's step whose run already ended successfully: its recorded output and stats,
+   * so a repeated local activity (its first task's worker died after the step, before Temporal
+   * recorded it) does not call the API a second time.
+   */
+  async function alreadyFinished(
+    input: ExecuteStepAndFinishInput,
+  ): Promise<ExecuteStepAndFinishResult | null> {
+    const row = await findRun(db, input.tenantId, input.runId);
+    const stats = (row?.step_stats as StepStats[] | null)?.[0];
+    if (row?.status !== 'succeeded' || !row.encrypted_result || !stats) return null;
+    const result = await vault.openJson(
+      { tenantId: input.tenantId, kind: 'run.result', recordId: input.runId, userId: input.userId },
+      row.encrypted_result,
+    );
+    return {
+      tenantId: input.tenantId,
+      result,
+      stats,
+      finished: { tenantId: input.tenantId, ok: true, errors: [] },
+    };
+  }
+
   return {
     executeStep,
     finishRun,
     async executeStepAndFinish(
       input: ExecuteStepAndFinishInput,
     ): Promise<ExecuteStepAndFinishResult> {
+      if (input.mayHaveRun) {
+        const finished = await alreadyFinished(input);
+        if (finished) return finished;
+      }
       // A failed step throws as executeStep does; the workflow then records the failure.
       const done = await executeStep(input);
       const finished = await finishRun({
