@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { exitOnConfigError } from '@latchkey/config';
 import { createDb } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
 import { createDataConverter, startRunReconciler } from '@latchkey/temporal';
-import { createVaultFromEnv } from '@latchkey/vault';
+import { createVault, vaultOptionsFromConfig } from '@latchkey/vault';
 import { closeTransformSandbox } from '@latchkey/workflow-engine';
 import { Client } from '@temporalio/client';
-import { readWorkerEnv } from './env';
+import { readWorkerEnv, type WorkerEnv } from './env';
 import { createLatchkeyWorker } from './worker';
 
 /** A run row this young may still be on its way to Temporal: the api writes it, then starts it. */
@@ -24,11 +25,16 @@ const builtFile = (name: string) => {
 const builtBundle = builtFile('workflow-bundle.js');
 const builtConverter = builtFile('payload-converter.cjs');
 
-const env = readWorkerEnv();
+let env: WorkerEnv;
+try {
+  env = readWorkerEnv();
+} catch (error) {
+  exitOnConfigError(error);
+}
 const log = createLogger('worker', { level: env.LOG_LEVEL });
 const identity = `latchkey-worker@${hostname()}:${process.pid}`;
 const db = createDb({ connectionString: env.DATABASE_URL, max: 20 });
-const vault = await createVaultFromEnv({ db });
+const vault = await createVault({ db, ...vaultOptionsFromConfig(env) });
 
 const { worker, connection } = await createLatchkeyWorker({
   address: env.TEMPORAL_ADDRESS,
