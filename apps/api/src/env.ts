@@ -16,7 +16,6 @@ export const apiEnv = {
   ...logLevelEnv,
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  NODE_ENV: z.string().default('development'),
   /** The api's public base URL; OAuth callbacks are built from it (set it behind a proxy). */
   LATCHKEY_PUBLIC_URL: z.url().optional(),
   /** Where the browser goes after a finished OAuth connect (default: a page of the api's). */
