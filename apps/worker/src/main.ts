@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { exitOnConfigError } from '@latchkey/config';
 import { createDb } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
 import { initProcessMetrics } from '@latchkey/observability';
 import { createDataConverter, startRunReconciler } from '@latchkey/temporal';
 import { configureTemporalRuntime } from '@latchkey/temporal/connection';
-import { createVaultFromEnv } from '@latchkey/vault';
+import { createVault, vaultOptionsFromConfig } from '@latchkey/vault';
 import { closeTransformSandbox } from '@latchkey/workflow-engine';
 import { Client } from '@temporalio/client';
-import { readWorkerEnv } from './env';
+import { readWorkerEnv, type WorkerEnv } from './env';
 import { concreteAddress, startWorkerOpsServer } from './ops-server';
 import { createLatchkeyWorker } from './worker';
 
@@ -27,7 +28,12 @@ const builtFile = (name: string) => {
 const builtBundle = builtFile('workflow-bundle.js');
 const builtConverter = builtFile('payload-converter.cjs');
 
-const env = readWorkerEnv();
+let env: WorkerEnv;
+try {
+  env = readWorkerEnv();
+} catch (error) {
+  exitOnConfigError(error);
+}
 const log = createLogger('worker', { level: env.LOG_LEVEL });
 const identity = `latchkey-worker@${hostname()}:${process.pid}`;
 initProcessMetrics('worker');
@@ -38,7 +44,7 @@ const temporalMetricsAddress =
     : await concreteAddress(env.LATCHKEY_TEMPORAL_METRICS_ADDRESS);
 configureTemporalRuntime({ prometheusBindAddress: temporalMetricsAddress });
 const db = createDb({ connectionString: env.DATABASE_URL, max: 20 });
-const vault = await createVaultFromEnv({ db });
+const vault = await createVault({ db, ...vaultOptionsFromConfig(env) });
 
 const { worker, connection } = await createLatchkeyWorker({
   address: env.TEMPORAL_ADDRESS,

@@ -1,5 +1,5 @@
 export { type CreateDbOptions, createDb, type Db, type DbExecutor } from './client';
-export { readDatabaseUrl } from './env';
+export { databaseEnv, readDatabaseUrl } from './env';
 export {
   databaseReadiness,
   MigrationError,
