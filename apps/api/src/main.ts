@@ -4,12 +4,17 @@ import { createDb, createRunFinishedFeed, migrateToLatest } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
 import { createClientDataConverter } from '@latchkey/temporal';
 import { createVaultFromEnv } from '@latchkey/vault';
-import { plannerFromEnv } from '@latchkey/workflow-engine';
+import {
+  configureSchemaLimits,
+  plannerFromEnv,
+  schemaLimitsFromEnv,
+} from '@latchkey/workflow-engine';
 import { readApiEnv } from './env';
 import { createApiServer } from './server';
 import { lazyTemporalClient } from './temporal-client';
 
 const env = readApiEnv();
+configureSchemaLimits(schemaLimitsFromEnv(process.env));
 const log = createLogger('api', { level: env.LOG_LEVEL });
 const db = createDb({ connectionString: env.DATABASE_URL });
 await migrateToLatest(db);

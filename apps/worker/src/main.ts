@@ -3,7 +3,11 @@ import { createDb } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
 import { createDataConverter, startRunReconciler } from '@latchkey/temporal';
 import { createVaultFromEnv } from '@latchkey/vault';
-import { closeTransformSandbox } from '@latchkey/workflow-engine';
+import {
+  closeTransformSandbox,
+  configureSchemaLimits,
+  schemaLimitsFromEnv,
+} from '@latchkey/workflow-engine';
 import { Client } from '@temporalio/client';
 import { readWorkerEnv } from './env';
 import { createLatchkeyWorker } from './worker';
@@ -12,6 +16,8 @@ import { createLatchkeyWorker } from './worker';
 const RECONCILE_GRACE_MS = 60_000;
 
 const env = readWorkerEnv();
+// The same caps as the api's, so a schema the api accepted is one the worker checks.
+configureSchemaLimits(schemaLimitsFromEnv(process.env));
 const log = createLogger('worker', { level: env.LOG_LEVEL });
 const identity = `latchkey-worker@${hostname()}:${process.pid}`;
 const db = createDb({ connectionString: env.DATABASE_URL, max: 20 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createPlanner, type Planner, type PlannerOptions } from './planner';
+import { DEFAULT_SCHEMA_LIMITS, type SchemaLimits } from './schema';
 
 const plannerEnvSchema = z.object({
   LATCHKEY_PLANNER_URL: z
@@ -42,4 +43,32 @@ export function plannerFromEnv(
       : {}),
     ...extra,
   });
+}
+
+const schemaLimitsEnvSchema = z.object({
+  LATCHKEY_SCHEMA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(DEFAULT_SCHEMA_LIMITS.maxBytes),
+  LATCHKEY_SCHEMA_MAX_DEPTH: z.coerce.number().int().min(2).default(DEFAULT_SCHEMA_LIMITS.maxDepth),
+});
+
+/**
+ * Caps on tenant JSON Schemas (inputSchema, responseSchema): LATCHKEY_SCHEMA_MAX_BYTES (bytes of
+ * JSON, default 65536) and LATCHKEY_SCHEMA_MAX_DEPTH (nesting of objects and arrays, default 32).
+ * The api and the worker must agree, or a schema the api stored could fail in the worker.
+ */
+export function schemaLimitsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): SchemaLimits {
+  const parsed = schemaLimitsEnvSchema.safeParse(blankToUndefined(env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid schema limits: ${problems.join('; ')}`);
+  }
+  return {
+    maxBytes: parsed.data.LATCHKEY_SCHEMA_MAX_BYTES,
+    maxDepth: parsed.data.LATCHKEY_SCHEMA_MAX_DEPTH,
+  };
 }
