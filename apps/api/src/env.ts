@@ -1,4 +1,8 @@
+import { DEFAULT_DOOR_LIMITS, type DoorLimits } from '@latchkey/api';
 import { z } from 'zod';
+import { DEFAULT_MAX_BODY_BYTES } from './body-limit';
+
+const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
@@ -28,6 +32,20 @@ const schema = z.object({
         .map((o) => o.trim())
         .filter(Boolean),
     ),
+  /** Limits at the door (README "Limits"); defaults in @latchkey/api's DEFAULT_DOOR_LIMITS. */
+  LATCHKEY_MAX_BODY_BYTES: count(DEFAULT_MAX_BODY_BYTES),
+  LATCHKEY_RATE_AUTH_FAILURES_PER_ADDRESS: count(DEFAULT_DOOR_LIMITS.authFailuresPerAddress),
+  LATCHKEY_RATE_AUTH_FAILURES_PER_KEY_PREFIX: count(DEFAULT_DOOR_LIMITS.authFailuresPerKeyPrefix),
+  LATCHKEY_RATE_AUTH_FAILURE_WINDOW_SECONDS: count(DEFAULT_DOOR_LIMITS.authFailureWindowSeconds),
+  LATCHKEY_RATE_KEY_CALLS_PER_SECOND: count(DEFAULT_DOOR_LIMITS.keyCallsPerSecond),
+  LATCHKEY_RATE_KEY_CALLS_BURST: count(DEFAULT_DOOR_LIMITS.keyCallsBurst),
+  LATCHKEY_MAX_UNFINISHED_RUNS_PER_TENANT: count(DEFAULT_DOOR_LIMITS.maxUnfinishedRunsPerTenant),
+  LATCHKEY_TRUSTED_PROXY_HOPS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(DEFAULT_DOOR_LIMITS.trustedProxyHops),
 });
 
 export type ApiEnv = z.infer<typeof schema>;
@@ -40,4 +58,17 @@ export function readApiEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
     throw new Error(`Invalid api configuration: ${problems.join('; ')}`);
   }
   return parsed.data;
+}
+
+/** The limits at the door, from the api's configuration. */
+export function doorLimitsOf(env: ApiEnv): DoorLimits {
+  return {
+    authFailuresPerAddress: env.LATCHKEY_RATE_AUTH_FAILURES_PER_ADDRESS,
+    authFailuresPerKeyPrefix: env.LATCHKEY_RATE_AUTH_FAILURES_PER_KEY_PREFIX,
+    authFailureWindowSeconds: env.LATCHKEY_RATE_AUTH_FAILURE_WINDOW_SECONDS,
+    keyCallsPerSecond: env.LATCHKEY_RATE_KEY_CALLS_PER_SECOND,
+    keyCallsBurst: env.LATCHKEY_RATE_KEY_CALLS_BURST,
+    maxUnfinishedRunsPerTenant: env.LATCHKEY_MAX_UNFINISHED_RUNS_PER_TENANT,
+    trustedProxyHops: env.LATCHKEY_TRUSTED_PROXY_HOPS,
+  };
 }

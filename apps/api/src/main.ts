@@ -9,7 +9,7 @@ import {
   plannerFromEnv,
   schemaLimitsFromEnv,
 } from '@latchkey/workflow-engine';
-import { readApiEnv } from './env';
+import { doorLimitsOf, readApiEnv } from './env';
 import { createApiServer } from './server';
 import { lazyTemporalClient } from './temporal-client';
 
@@ -47,6 +47,8 @@ const server = createApiServer({
     ? { url: env.LATCHKEY_TEMPORAL_UI_URL, namespace: env.TEMPORAL_NAMESPACE }
     : undefined,
   webRoot,
+  limits: doorLimitsOf(env),
+  maxBodyBytes: env.LATCHKEY_MAX_BODY_BYTES,
 });
 server.listen(env.PORT, env.HOST, () => {
   log.info(

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type ApiDeps, appRouter, CONNECT_LINK_PATH, createContextFactory } from '@latchkey/api';
+import {
+  type ApiDeps,
+  appRouter,
+  CONNECT_LINK_PATH,
+  createContextFactory,
+  createRateLimits,
+  DEFAULT_DOOR_LIMITS,
+  type DoorLimits,
+  doorResponseHeaders,
+} from '@latchkey/api';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { DEFAULT_MAX_BODY_BYTES, refuseDeclaredOversize } from './body-limit';
 import { createCodecHandler } from './codec';
 import { createConnectLinkHandler } from './connect-link';
 import { createConsoleHandler } from './console';
@@ -15,7 +25,11 @@ export const CODEC_BASE_PATH = '/codec';
  * codec endpoint, and (in production) the built web console at `/`. Every request is logged by path, status and time only:
  * never headers, query strings or bodies, which can carry keys and inputs.
  */
-export interface ApiServerOptions extends ApiDeps {
+export interface ApiServerOptions extends Omit<ApiDeps, 'doorLimits' | 'rateLimits'> {
+  /** Limits at the door (defaults: DEFAULT_DOOR_LIMITS); rate counters live in PostgreSQL. */
+  limits?: Partial<DoorLimits>;
+  /** Largest request body read, in bytes (default 1 MiB); larger ones are answered 413. */
+  maxBodyBytes?: number;
   /** The Temporal UI's codec endpoint under /codec; origins allowed to call it. */
   codec?: { allowedOrigins: string[] };
   oauth?: OAuthRedirects;
@@ -23,7 +37,14 @@ export interface ApiServerOptions extends ApiDeps {
   webRoot?: string;
 }
 
-export function createApiServer(deps: ApiServerOptions): Server {
+export function createApiServer(options: ApiServerOptions): Server {
+  const doorLimits = { ...DEFAULT_DOOR_LIMITS, ...options.limits };
+  const deps: ApiDeps & ApiServerOptions = {
+    ...options,
+    doorLimits,
+    rateLimits: createRateLimits(options.db, doorLimits),
+  };
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const codec = createCodecHandler({
     db: deps.db,
     vault: deps.vault,
@@ -39,6 +60,8 @@ export function createApiServer(deps: ApiServerOptions): Server {
     router: appRouter,
     basePath: `${TRPC_BASE_PATH}/`,
     createContext: createContextFactory(deps),
+    maxBodySize: maxBodyBytes,
+    responseMeta: ({ errors }) => ({ headers: doorResponseHeaders(errors) }),
     onError({ error, path, ctx }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         deps.log.error(
@@ -67,6 +90,7 @@ export function createApiServer(deps: ApiServerOptions): Server {
       );
     });
     if (pathname === TRPC_BASE_PATH || pathname.startsWith(`${TRPC_BASE_PATH}/`)) {
+      if (refuseDeclaredOversize(req, res, maxBodyBytes)) return;
       trpc(req, res);
       return;
     }
