@@ -91,6 +91,11 @@ export function createApiServer(options: ApiServerOptions): Server {
     });
     if (pathname === TRPC_BASE_PATH || pathname.startsWith(`${TRPC_BASE_PATH}/`)) {
       if (refuseDeclaredOversize(req, res, maxBodyBytes)) return;
+      // A body of unknown length answered early (401, 413) would otherwise be read to its end
+      // to keep the connection: the connection closes after the answer instead.
+      if (req.headers['content-length'] === undefined && req.headers['transfer-encoding']) {
+        res.shouldKeepAlive = false;
+      }
       trpc(req, res);
       return;
     }

@@ -1,0 +1,173 @@
+import { request as httpRequest } from 'node:http';
+import { LatchkeyClient } from '@latchkey/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './harness';
+
+const LIMITS = {
+  authFailuresPerAddress: 20,
+  authFailuresPerKeyPrefix: 40,
+  authFailureWindowSeconds: 600,
+  keyCallsPerSecond: 5,
+  keyCallsBurst: 5,
+  // One proxy in front: tests speak for many client addresses through X-Forwarded-For.
+  trustedProxyHops: 1,
+};
+
+describe('limits at the door', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi({ limits: LIMITS });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  /** One tRPC query as a client at `address` would send it through the proxy. */
+  const me = async (key: string, address: string) => {
+    const res = await fetch(`${api.publicUrl}/trpc/tenant.me`, {
+      headers: { authorization: `Bearer ${key}`, 'x-forwarded-for': address },
+    });
+    const body = (await res.json()) as {
+      error?: { message: string; data: { code: string; retryAfterSeconds?: number } };
+    };
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), body };
+  };
+
+  /** Posts `bytes` of body to runs.execute, declared (content-length) or chunked. */
+  const postHuge = (bytes: number, declared: boolean, apiKey: string) =>
+    new Promise<{ status: number; ms: number; body: string; sent: number }>((resolve, reject) => {
+      const started = performance.now();
+      const url = new URL(`${api.url}/runs.execute`);
+      const req = httpRequest(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${apiKey}`,
+          ...(declared ? { 'content-length': String(bytes) } : {}),
+        },
+      });
+      let answered = false;
+      req.on('response', (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            ms: performance.now() - started,
+            body: Buffer.concat(chunks).toString('utf8'),
+            sent,
+          }),
+        );
+      });
+      // The server hangs up once it has answered: writes after that fail, which is the point.
+      req.on('error', (error) => {
+        if (!answered) reject(error);
+      });
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      let sent = 0;
+      const pump = () => {
+        while (sent < bytes && !answered) {
+          sent += chunk.length;
+          if (!req.write(chunk)) {
+            req.once('drain', pump);
+            return;
+          }
+        }
+        if (!answered) req.end();
+      };
+      pump();
+    });
+
+  it('answers a 30 MB body 413 within 5 s, declared or chunked, and stops reading it', async () => {
+    const { apiKey } = await api.createTenant('bulky');
+    for (const declared of [true, false]) {
+      const answer = await postHuge(30 * 1024 * 1024, declared, apiKey);
+      expect(answer.status).toBe(413);
+      expect(answer.ms).toBeLessThan(5_000);
+      // Answered while the client was still sending: the server did not wait for the rest.
+      expect(answer.sent).toBeLessThan(30 * 1024 * 1024);
+      const parsed = JSON.parse(answer.body) as {
+        error: { message: string; data: { code: string } };
+      };
+      expect(parsed.error.data.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(parsed.error.message).toMatch(/LATCHKEY_MAX_BODY_BYTES/);
+    }
+    // The api is still answering everyone else.
+    const health = await fetch(`${api.url}/health.check`);
+    expect(health.status).toBe(200);
+  }, 30_000);
+
+  it('refuses an address after too many wrong keys (429, Retry-After); a right key elsewhere still works', async () => {
+    const acme = await api.createTenant('acme-door');
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof me>> | undefined;
+    for (let i = 0; i < 400; i++) {
+      last = await me(`lk_wrong${String(i).padStart(4, '0')}${'x'.repeat(36)}`, '203.0.113.7');
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, LIMITS.authFailuresPerAddress).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(LIMITS.authFailuresPerAddress).every((s) => s === 429)).toBe(true);
+    expect(Number(last?.retryAfter)).toBeGreaterThan(0);
+    expect(Number(last?.retryAfter)).toBeLessThanOrEqual(LIMITS.authFailureWindowSeconds);
+    expect(last?.body.error?.data.code).toBe('TOO_MANY_REQUESTS');
+    expect(last?.body.error?.data.retryAfterSeconds).toBe(Number(last?.retryAfter));
+    expect(last?.body.error?.message).toMatch(
+      /failed authentications per client address.*LATCHKEY_RATE_AUTH_FAILURES_PER_ADDRESS/,
+    );
+
+    // The tenant, from its own address, is not locked out by the attacker.
+    expect((await me(acme.apiKey, '198.51.100.20')).status).toBe(200);
+    // The blocked address is refused whatever the key: the block answers no guesses.
+    const fromBlocked = await me(acme.apiKey, '203.0.113.7');
+    expect(fromBlocked.status).toBe(429);
+    // Another address behind the same proxy has its own budget.
+    expect((await me('lk_someoneelse', '203.0.113.8')).status).toBe(401);
+  }, 120_000);
+
+  it('a sprayed key prefix refuses wrong keys, never its right key', async () => {
+    const globex = await api.createTenant('globex-door');
+    const prefix = globex.apiKey.slice(0, 11);
+    const statuses: number[] = [];
+    // Spread over many addresses, so no address reaches its own limit.
+    for (let i = 0; i < 60; i++) {
+      const wrong = `${prefix}${'y'.repeat(32)}${String(i).padStart(4, '0')}`;
+      statuses.push((await me(wrong, `192.0.2.${i % 30}`)).status);
+    }
+    expect(statuses.slice(0, LIMITS.authFailuresPerKeyPrefix).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(LIMITS.authFailuresPerKeyPrefix).every((s) => s === 429)).toBe(true);
+    const refused = await me(`${prefix}${'z'.repeat(36)}`, '192.0.2.99');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error?.message).toMatch(/per API key prefix/);
+    expect(refused.retryAfter).not.toBeNull();
+    // The tenant's own key, with that very prefix, still works from anywhere.
+    expect((await me(globex.apiKey, '192.0.2.99')).status).toBe(200);
+    expect((await me(globex.apiKey, '198.51.100.30')).status).toBe(200);
+  }, 60_000);
+
+  it('limits calls per API key with Retry-After; another key is not slowed', async () => {
+    const initech = await api.createTenant('initech-door');
+    const other = await api.createTenant('other-door');
+    const answers = await Promise.all(
+      Array.from({ length: 80 }, () => me(initech.apiKey, '198.51.100.40')),
+    );
+    const limited = answers.filter((a) => a.status === 429);
+    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(
+      LIMITS.keyCallsPerSecond,
+    );
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]?.body.error?.message).toMatch(/calls per second per API key/);
+    expect(Number(limited[0]?.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect((await me(other.apiKey, '198.51.100.40')).status).toBe(200);
+    // The typed client sees a clear error.
+    const client = new LatchkeyClient({ endpoint: api.publicUrl, apiKey: initech.apiKey });
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, () => client.listIntegrations()),
+    );
+    const rejected = results.find((r) => r.status === 'rejected');
+    expect(String((rejected as PromiseRejectedResult | undefined)?.reason)).toMatch(
+      /Too many requests/,
+    );
+  }, 60_000);
+});
