@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { appRouter, MAX_PAGE_SIZE } from '@latchkey/api';
 import { LatchkeyClient } from '@latchkey/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
@@ -169,5 +170,75 @@ describe('limits at the door', () => {
     expect(String((rejected as PromiseRejectedResult | undefined)?.reason)).toMatch(
       /Too many requests/,
     );
+  }, 60_000);
+});
+
+describe('page sizes', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('every list answers a bounded page: a larger limit is BAD_REQUEST naming it', async () => {
+    const { apiKey } = await api.createTenant('pages');
+    const lists = Object.keys(appRouter._def.procedures).filter((path) => path.endsWith('.list'));
+    expect(lists.sort()).toEqual([
+      'apiKeys.list',
+      'audit.list',
+      'connections.list',
+      'integrations.list',
+      'runs.list',
+      'workflows.list',
+    ]);
+    for (const path of lists) {
+      const input = encodeURIComponent(JSON.stringify({ limit: MAX_PAGE_SIZE + 1 }));
+      const res = await fetch(`${api.url}/${path}?input=${input}`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      const body = (await res.json()) as { error: { message: string; data: { code: string } } };
+      expect([path, res.status, body.error.data.code]).toEqual([path, 400, 'BAD_REQUEST']);
+      expect(body.error.message).toMatch(/limit: Too big: expected number to be <=500/);
+    }
+
+    // Pages follow each other by cursor, and together hold everything once.
+    const client = api.client(apiKey);
+    for (const id of ['c-svc', 'a-svc', 'b-svc']) {
+      await client.integrations.upsert.mutate({
+        id,
+        urlHost: 'https://api.example.com',
+        auth: { type: 'none' },
+      });
+      for (const userId of ['u1', 'u2']) {
+        await client.connections.upsert.mutate({
+          integrationId: id,
+          userId,
+          credentials: { token: 'page-token' },
+        });
+      }
+    }
+    const first = await client.integrations.list.query({ limit: 2 });
+    const second = await client.integrations.list.query({ limit: 2, after: first.at(-1)?.id });
+    expect([...first, ...second].map((i) => i.id)).toEqual(['a-svc', 'b-svc', 'c-svc']);
+    expect((await client.integrations.list.query()).length).toBe(3);
+
+    const seen: string[] = [];
+    let after: { integrationId: string; userId: string } | undefined;
+    for (;;) {
+      const page = await client.connections.list.query({ limit: 4, after });
+      seen.push(...page.map((c) => `${c.integrationId}/${c.userId}`));
+      const last = page.at(-1);
+      if (page.length < 4 || !last) break;
+      after = { integrationId: last.integrationId, userId: last.userId };
+    }
+    expect(seen).toEqual(['a-svc/u1', 'a-svc/u2', 'b-svc/u1', 'b-svc/u2', 'c-svc/u1', 'c-svc/u2']);
+
+    await client.apiKeys.create.mutate({ name: 'second', scopes: ['runs'] });
+    const [oldest] = await client.apiKeys.list.query({ limit: 1 });
+    const rest = await client.apiKeys.list.query({ after: oldest?.id });
+    expect(rest.map((k) => k.name)).toEqual(['second']);
   }, 60_000);
 });

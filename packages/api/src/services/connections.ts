@@ -221,7 +221,12 @@ export async function getConnection(
 export async function listConnections(
   db: Db,
   tenantId: string,
-  filter: { integrationId?: string; userId?: string },
+  filter: {
+    integrationId?: string;
+    userId?: string;
+    limit?: number;
+    after?: { integrationId: string; userId: string };
+  },
 ): Promise<ConnectionView[]> {
   return (await listConnectionRows(db, tenantId, filter)).map(connectionView);
 }
