@@ -13,6 +13,7 @@ import {
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { DEFAULT_MAX_BODY_BYTES, refuseDeclaredOversize } from './body-limit';
 import { createCodecHandler } from './codec';
+import { guardCodec } from './codec-door';
 import { createConnectLinkHandler } from './connect-link';
 import { createConsoleHandler } from './console';
 import { createOAuthCallbackHandler, type OAuthRedirects } from './oauth-callback';
@@ -100,7 +101,10 @@ export function createApiServer(options: ApiServerOptions): Server {
       return;
     }
     if (pathname === CODEC_BASE_PATH || pathname.startsWith(`${CODEC_BASE_PATH}/`)) {
-      codec(req, res);
+      guardCodec(deps, req, res, pathname, () => codec(req, res)).catch((error: unknown) => {
+        deps.log.error({ err: error, path: pathname }, 'codec guard failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
       return;
     }
     if (pathname === '/oauth/callback' && req.method === 'GET') {

@@ -147,6 +147,48 @@ describe('limits at the door', () => {
     expect((await me(globex.apiKey, '198.51.100.30')).status).toBe(200);
   }, 60_000);
 
+  it('the codec endpoint counts wrong keys against the same limits', async () => {
+    const decode = (key: string, address: string) =>
+      fetch(`${api.publicUrl}/codec/decode`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          'x-forwarded-for': address,
+        },
+        body: JSON.stringify({ payloads: [] }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMITS.authFailuresPerAddress + 5; i++) {
+      statuses.push(
+        (await decode(`lk_codec${String(i).padStart(4, '0')}${'q'.repeat(36)}`, '203.0.113.50'))
+          .status,
+      );
+    }
+    expect(statuses.slice(0, LIMITS.authFailuresPerAddress).every((s) => s === 401)).toBe(true);
+    // The codec's 401 is counted as it goes out, so the next request or two may still pass.
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(
+      LIMITS.authFailuresPerAddress + 2,
+    );
+    expect(statuses.slice(-3)).toEqual([429, 429, 429]);
+    const refused = await decode('lk_another_guess_xxxxxxxxxxxxxxxxxxxxxxxxxxxx', '203.0.113.50');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The same address is refused on tRPC too: one budget per address, whichever door.
+    expect((await me('lk_trpc_guess_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', '203.0.113.50')).status).toBe(
+      429,
+    );
+    // Requests that present no key (the Temporal UI without a session) count nothing.
+    for (let i = 0; i < LIMITS.authFailuresPerAddress + 5; i++) {
+      const res = await fetch(`${api.publicUrl}/codec/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.51' },
+        body: '{"payloads":[]}',
+      });
+      expect(res.status).toBe(401);
+    }
+  }, 60_000);
+
   it('limits calls per API key with Retry-After; another key is not slowed', async () => {
     const initech = await api.createTenant('initech-door');
     const other = await api.createTenant('other-door');
@@ -226,7 +268,7 @@ describe('page sizes', () => {
     expect((await client.integrations.list.query()).length).toBe(3);
 
     const seen: string[] = [];
-    let after: { integrationId: string; userId: string } | undefined;
+    let after: { integrationId: string; userId: string | null } | undefined;
     for (;;) {
       const page = await client.connections.list.query({ limit: 4, after });
       seen.push(...page.map((c) => `${c.integrationId}/${c.userId}`));

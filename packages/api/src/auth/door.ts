@@ -6,11 +6,11 @@ import { API_KEY_PREFIX } from './api-key-secret';
 import { authenticateApiKey, type Caller } from './authenticate';
 
 /** The visible prefix of a well-formed key (`lk_` and 8 characters), as api_keys stores it. */
-function keyPrefixOf(key: string): string | undefined {
+export function keyPrefixOf(key: string): string | undefined {
   return key.startsWith(API_KEY_PREFIX) && key.length > 11 ? key.slice(0, 11) : undefined;
 }
 
-function refused({ limit, retryAfterMs }: Refusal): TooManyRequestsError {
+export function refused({ limit, retryAfterMs }: Refusal): TooManyRequestsError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return new TooManyRequestsError(
     `Too many requests: ${limit}; retry after ${seconds} s`,

@@ -29,7 +29,7 @@ export const DEFAULT_DOOR_LIMITS: Readonly<DoorLimits> = {
   authFailureWindowSeconds: 900,
   keyCallsPerSecond: 100,
   keyCallsBurst: 1000,
-  maxUnfinishedRunsPerTenant: 500,
+  maxUnfinishedRunsPerTenant: 1000,
   trustedProxyHops: 0,
 };
 

@@ -225,10 +225,15 @@ export async function listConnections(
     integrationId?: string;
     userId?: string;
     limit?: number;
-    after?: { integrationId: string; userId: string };
+    after?: { integrationId: string; userId: string | null };
   },
 ): Promise<ConnectionView[]> {
-  return (await listConnectionRows(db, tenantId, filter)).map(connectionView);
+  const { after } = filter;
+  const rows = await listConnectionRows(db, tenantId, {
+    ...filter,
+    after: after && { ...after, userId: after.userId ?? INTEGRATION_OWN_USER },
+  });
+  return rows.map(connectionView);
 }
 
 export async function deleteConnection(

@@ -23,8 +23,14 @@ export const apiKeyPageSchema = strictObject({
   after: z.uuid().optional(),
 }).default({ limit: MAX_PAGE_SIZE });
 
-/** Connections in (integration, user) order, filtered, a page at a time. */
+/**
+ * Connections in (integration, user) order, filtered, a page at a time; `after` is the last
+ * connection's integrationId and userId (null for an integration's own connection).
+ */
 export const connectionPageShape = {
   limit,
-  after: strictObject({ integrationId: integrationIdSchema, userId: userIdSchema }).optional(),
+  after: strictObject({
+    integrationId: integrationIdSchema,
+    userId: userIdSchema.nullable(),
+  }).optional(),
 };
