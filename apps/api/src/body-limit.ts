@@ -10,9 +10,8 @@ export function bodyTooLargeMessage(maxBytes: number): string {
 
 /**
  * Refuses, before reading a byte of it, a body whose declared length is over the limit: 413 in
- * tRPC's error shape, and `Connection: close`, so the server stops reading and the socket goes
- * once the answer is out (Node closes it after a response that says so). A body without a
- * length (chunked) is counted as it arrives by tRPC's `maxBodySize`, which answers the same.
+ * tRPC's error shape. A body without a length (chunked) is counted as it arrives by tRPC's
+ * `maxBodySize`, which answers the same. Either way the rest is not kept: see lingerThenClose.
  */
 export function refuseDeclaredOversize(
   req: IncomingMessage,
@@ -28,8 +27,26 @@ export function refuseDeclaredOversize(
       data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 },
     },
   };
-  res
-    .writeHead(413, { 'content-type': 'application/json', connection: 'close' })
-    .end(JSON.stringify(body));
+  res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   return true;
+}
+
+/** How long the rest of an unwanted body is discarded before the connection is dropped. */
+export const LINGER_MS = 2_000;
+
+/**
+ * After an answer sent before the request's body was all read (413, or 401 before the body
+ * mattered): the rest is discarded as it comes (never buffered) for at most LINGER_MS, then
+ * the connection is dropped. Closing at once would make the kernel reset the connection while
+ * the client is still sending, and a reset can destroy the answer before the client reads it
+ * (the "lingering close" web servers do); waiting for the whole body would let a client keep
+ * the server reading for as long as it likes.
+ */
+export function lingerThenClose(req: IncomingMessage, ms = LINGER_MS): void {
+  if (req.complete) return;
+  req.resume();
+  const timer = setTimeout(() => req.socket.destroy(), ms);
+  timer.unref();
+  req.once('end', () => clearTimeout(timer));
+  req.socket.once('close', () => clearTimeout(timer));
 }

@@ -11,7 +11,7 @@ import {
   doorResponseHeaders,
 } from '@latchkey/api';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { DEFAULT_MAX_BODY_BYTES, refuseDeclaredOversize } from './body-limit';
+import { DEFAULT_MAX_BODY_BYTES, lingerThenClose, refuseDeclaredOversize } from './body-limit';
 import { createCodecHandler } from './codec';
 import { guardCodec } from './codec-door';
 import { createConnectLinkHandler } from './connect-link';
@@ -91,12 +91,9 @@ export function createApiServer(options: ApiServerOptions): Server {
       );
     });
     if (pathname === TRPC_BASE_PATH || pathname.startsWith(`${TRPC_BASE_PATH}/`)) {
+      // An answer sent before the body was read (413, 401) does not wait for the rest of it.
+      res.once('finish', () => lingerThenClose(req));
       if (refuseDeclaredOversize(req, res, maxBodyBytes)) return;
-      // A body of unknown length answered early (401, 413) would otherwise be read to its end
-      // to keep the connection: the connection closes after the answer instead.
-      if (req.headers['content-length'] === undefined && req.headers['transfer-encoding']) {
-        res.shouldKeepAlive = false;
-      }
       trpc(req, res);
       return;
     }

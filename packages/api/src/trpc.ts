@@ -166,17 +166,13 @@ export const tenantProcedure = publicProcedure.use(async ({ ctx, next }) => {
   return next({ ctx: { caller: caller satisfies Caller } });
 });
 
-/**
- * Headers a response needs for its errors: Retry-After for a rate limit, and `Connection:
- * close` after a body too large (the rest of it is not read). For tRPC's `responseMeta`.
- */
+/** Headers a response needs for its errors (Retry-After for a rate limit): for `responseMeta`. */
 export function doorResponseHeaders(errors: readonly TRPCError[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const error of errors) {
     const seconds =
       error.cause instanceof TooManyRequestsError ? error.cause.retryAfterSeconds : undefined;
     if (seconds !== undefined) headers['retry-after'] = String(seconds);
-    if (error.code === 'PAYLOAD_TOO_LARGE') headers.connection = 'close';
   }
   return headers;
 }
