@@ -1,8 +1,12 @@
+import { DEFAULT_DOOR_LIMITS, type DoorLimits } from '@latchkey/api';
 import { logLevelEnv, readProcessEnv, temporalEnv } from '@latchkey/config';
 import { databaseEnv } from '@latchkey/db';
 import { checkVaultEnv, vaultEnv } from '@latchkey/vault';
-import { checkPlannerEnv, plannerEnv } from '@latchkey/workflow-engine';
+import { checkPlannerEnv, plannerEnv, schemaLimitsEnv } from '@latchkey/workflow-engine';
 import { z } from 'zod';
+import { DEFAULT_MAX_BODY_BYTES } from './body-limit';
+
+const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 /**
  * Every variable the api process reads, in one place (README: Configuration). Packages export
@@ -14,6 +18,7 @@ export const apiEnv = {
   ...temporalEnv,
   ...plannerEnv,
   ...logLevelEnv,
+  ...schemaLimitsEnv,
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** The api's public base URL; OAuth callbacks are built from it (set it behind a proxy). */
@@ -41,6 +46,20 @@ export const apiEnv = {
     .pipe(
       z.array(z.url({ error: 'must be a comma-separated list of origins (http(s)://host:port)' })),
     ),
+  /** Limits at the door (README "Limits"); defaults in @latchkey/api's DEFAULT_DOOR_LIMITS. */
+  LATCHKEY_MAX_BODY_BYTES: count(DEFAULT_MAX_BODY_BYTES),
+  LATCHKEY_RATE_AUTH_FAILURES_PER_ADDRESS: count(DEFAULT_DOOR_LIMITS.authFailuresPerAddress),
+  LATCHKEY_RATE_AUTH_FAILURES_PER_KEY_PREFIX: count(DEFAULT_DOOR_LIMITS.authFailuresPerKeyPrefix),
+  LATCHKEY_RATE_AUTH_FAILURE_WINDOW_SECONDS: count(DEFAULT_DOOR_LIMITS.authFailureWindowSeconds),
+  LATCHKEY_RATE_KEY_CALLS_PER_SECOND: count(DEFAULT_DOOR_LIMITS.keyCallsPerSecond),
+  LATCHKEY_RATE_KEY_CALLS_BURST: count(DEFAULT_DOOR_LIMITS.keyCallsBurst),
+  LATCHKEY_MAX_UNFINISHED_RUNS_PER_TENANT: count(DEFAULT_DOOR_LIMITS.maxUnfinishedRunsPerTenant),
+  LATCHKEY_TRUSTED_PROXY_HOPS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(DEFAULT_DOOR_LIMITS.trustedProxyHops),
 };
 
 export type ApiEnv = ReturnType<typeof readApiEnv>;
@@ -55,4 +74,17 @@ export const cliEnv = { ...databaseEnv, ...vaultEnv };
 
 export function readCliEnv(env: NodeJS.ProcessEnv = process.env) {
   return readProcessEnv('latchkey CLI', cliEnv, env, [checkVaultEnv]);
+}
+
+/** The limits at the door, from the api's configuration. */
+export function doorLimitsOf(env: ApiEnv): DoorLimits {
+  return {
+    authFailuresPerAddress: env.LATCHKEY_RATE_AUTH_FAILURES_PER_ADDRESS,
+    authFailuresPerKeyPrefix: env.LATCHKEY_RATE_AUTH_FAILURES_PER_KEY_PREFIX,
+    authFailureWindowSeconds: env.LATCHKEY_RATE_AUTH_FAILURE_WINDOW_SECONDS,
+    keyCallsPerSecond: env.LATCHKEY_RATE_KEY_CALLS_PER_SECOND,
+    keyCallsBurst: env.LATCHKEY_RATE_KEY_CALLS_BURST,
+    maxUnfinishedRunsPerTenant: env.LATCHKEY_MAX_UNFINISHED_RUNS_PER_TENANT,
+    trustedProxyHops: env.LATCHKEY_TRUSTED_PROXY_HOPS,
+  };
 }

@@ -6,8 +6,8 @@ import { createLogger } from '@latchkey/logger';
 import { initProcessMetrics } from '@latchkey/observability';
 import { createClientDataConverter } from '@latchkey/temporal';
 import { createVault, vaultOptionsFromConfig } from '@latchkey/vault';
-import { plannerFromConfig } from '@latchkey/workflow-engine';
-import { type ApiEnv, readApiEnv } from './env';
+import { configureSchemaLimits, plannerFromConfig } from '@latchkey/workflow-engine';
+import { type ApiEnv, doorLimitsOf, readApiEnv } from './env';
 import { createApiServer } from './server';
 import { lazyTemporalClient } from './temporal-client';
 
@@ -17,6 +17,10 @@ try {
 } catch (error) {
   exitOnConfigError(error);
 }
+configureSchemaLimits({
+  maxBytes: env.LATCHKEY_SCHEMA_MAX_BYTES,
+  maxDepth: env.LATCHKEY_SCHEMA_MAX_DEPTH,
+});
 const log = createLogger('api', { level: env.LOG_LEVEL });
 initProcessMetrics('api');
 const db = createDb({ connectionString: env.DATABASE_URL });
@@ -50,6 +54,8 @@ const server = createApiServer({
     ? { url: env.LATCHKEY_TEMPORAL_UI_URL, namespace: env.TEMPORAL_NAMESPACE }
     : undefined,
   webRoot,
+  limits: doorLimitsOf(env),
+  maxBodyBytes: env.LATCHKEY_MAX_BODY_BYTES,
 });
 server.listen(env.PORT, env.HOST, () => {
   log.info(

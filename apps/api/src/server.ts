@@ -1,10 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type ApiDeps, appRouter, CONNECT_LINK_PATH, createContextFactory } from '@latchkey/api';
+import {
+  type ApiDeps,
+  appRouter,
+  CONNECT_LINK_PATH,
+  createContextFactory,
+  createRateLimits,
+  DEFAULT_DOOR_LIMITS,
+  type DoorLimits,
+  doorResponseHeaders,
+} from '@latchkey/api';
 import { databaseReadiness } from '@latchkey/db';
 import { createOpsHandler, metrics, trackInFlight } from '@latchkey/observability';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { DEFAULT_MAX_BODY_BYTES, lingerThenClose, refuseDeclaredOversize } from './body-limit';
 import { createCodecHandler } from './codec';
+import { guardCodec } from './codec-door';
 import { createConnectLinkHandler } from './connect-link';
 import { createConsoleHandler } from './console';
 import { createOAuthCallbackHandler, type OAuthRedirects } from './oauth-callback';
@@ -17,7 +28,11 @@ export const CODEC_BASE_PATH = '/codec';
  * codec endpoint, and (in production) the built web console at `/`. Every request is logged by path, status and time only:
  * never headers, query strings or bodies, which can carry keys and inputs.
  */
-export interface ApiServerOptions extends ApiDeps {
+export interface ApiServerOptions extends Omit<ApiDeps, 'doorLimits' | 'rateLimits'> {
+  /** Limits at the door (defaults: DEFAULT_DOOR_LIMITS); rate counters live in PostgreSQL. */
+  limits?: Partial<DoorLimits>;
+  /** Largest request body read, in bytes (default 1 MiB); larger ones are answered 413. */
+  maxBodyBytes?: number;
   /** The Temporal UI's codec endpoint under /codec; origins allowed to call it. */
   codec?: { allowedOrigins: string[] };
   oauth?: OAuthRedirects;
@@ -52,7 +67,14 @@ export type ApiServer = Server & {
   drain(graceMs: number): Promise<boolean>;
 };
 
-export function createApiServer(deps: ApiServerOptions): ApiServer {
+export function createApiServer(options: ApiServerOptions): ApiServer {
+  const doorLimits = { ...DEFAULT_DOOR_LIMITS, ...options.limits };
+  const deps: ApiDeps & ApiServerOptions = {
+    ...options,
+    doorLimits,
+    rateLimits: createRateLimits(options.db, doorLimits),
+  };
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const codec = createCodecHandler({
     db: deps.db,
     vault: deps.vault,
@@ -68,6 +90,8 @@ export function createApiServer(deps: ApiServerOptions): ApiServer {
     router: appRouter,
     basePath: `${TRPC_BASE_PATH}/`,
     createContext: createContextFactory(deps),
+    maxBodySize: maxBodyBytes,
+    responseMeta: ({ errors }) => ({ headers: doorResponseHeaders(errors) }),
     onError({ error, path, ctx }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         deps.log.error(
@@ -119,11 +143,17 @@ export function createApiServer(deps: ApiServerOptions): ApiServer {
         );
       });
       if (pathname === TRPC_BASE_PATH || pathname.startsWith(`${TRPC_BASE_PATH}/`)) {
+        // An answer sent before the body was read (413, 401) does not wait for the rest of it.
+        res.once('finish', () => lingerThenClose(req));
+        if (refuseDeclaredOversize(req, res, maxBodyBytes)) return;
         trpc(req, res);
         return;
       }
       if (pathname === CODEC_BASE_PATH || pathname.startsWith(`${CODEC_BASE_PATH}/`)) {
-        codec(req, res);
+        guardCodec(deps, req, res, pathname, () => codec(req, res)).catch((error: unknown) => {
+          deps.log.error({ err: error, path: pathname }, 'codec guard failed');
+          if (!res.headersSent) res.writeHead(500).end();
+        });
         return;
       }
       if (pathname === '/oauth/callback' && req.method === 'GET') {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import type { AppRouter } from '@latchkey/api';
+import type { AppRouter, DoorLimits } from '@latchkey/api';
 import { createTenant } from '@latchkey/api';
 import { createRunFinishedFeed } from '@latchkey/db';
 import { freePort } from '@latchkey/devstack';
@@ -26,6 +26,9 @@ export async function startTestApi(
     temporalAddress?: string;
     /** Origins allowed to call the codec endpoint (the Temporal UI's). */
     codecOrigins?: string[];
+    /** Limits at the door other than the defaults. */
+    limits?: Partial<DoorLimits>;
+    maxBodyBytes?: number;
   } = {},
 ) {
   const testDb = await createTestDatabase();
@@ -63,6 +66,8 @@ export async function startTestApi(
       ? { url: options.temporalUiUrl, namespace: services.temporalNamespace }
       : undefined,
     codec: { allowedOrigins: options.codecOrigins ?? [] },
+    limits: options.limits,
+    maxBodyBytes: options.maxBodyBytes,
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${port}/trpc`;

@@ -1,6 +1,7 @@
 import { logLevelEnv, readProcessEnv, temporalEnv } from '@latchkey/config';
 import { databaseEnv } from '@latchkey/db';
 import { checkVaultEnv, vaultEnv } from '@latchkey/vault';
+import { schemaLimitsEnv } from '@latchkey/workflow-engine';
 import { z } from 'zod';
 
 /**
@@ -12,6 +13,7 @@ export const workerEnv = {
   ...vaultEnv,
   ...temporalEnv,
   ...logLevelEnv,
+  ...schemaLimitsEnv,
   /** Activity slots of this worker process, shared by all tenants. */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   /** How many activities of one tenant may run at once in this worker. */

@@ -8,7 +8,7 @@ import { initProcessMetrics } from '@latchkey/observability';
 import { createDataConverter, startRunReconciler } from '@latchkey/temporal';
 import { configureTemporalRuntime } from '@latchkey/temporal/connection';
 import { createVault, vaultOptionsFromConfig } from '@latchkey/vault';
-import { closeTransformSandbox } from '@latchkey/workflow-engine';
+import { closeTransformSandbox, configureSchemaLimits } from '@latchkey/workflow-engine';
 import { Client } from '@temporalio/client';
 import { readWorkerEnv, type WorkerEnv } from './env';
 import { concreteAddress, startWorkerOpsServer } from './ops-server';
@@ -34,6 +34,11 @@ try {
 } catch (error) {
   exitOnConfigError(error);
 }
+// The same caps as the api's, so a schema the api accepted is one the worker checks.
+configureSchemaLimits({
+  maxBytes: env.LATCHKEY_SCHEMA_MAX_BYTES,
+  maxDepth: env.LATCHKEY_SCHEMA_MAX_DEPTH,
+});
 const log = createLogger('worker', { level: env.LOG_LEVEL });
 const identity = `latchkey-worker@${hostname()}:${process.pid}`;
 initProcessMetrics('worker');

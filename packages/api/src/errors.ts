@@ -20,6 +20,22 @@ export class InvalidInputError extends Error {
 export class PreconditionError extends Error {
   override readonly name = 'PreconditionError';
 }
+/** A limit at the door was reached: the message names it; retry after the time, if given. */
+export class TooManyRequestsError extends Error {
+  override readonly name = 'TooManyRequestsError';
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+  /** Whole seconds for Retry-After, at least 1. */
+  get retryAfterSeconds(): number | undefined {
+    return this.retryAfterMs === undefined
+      ? undefined
+      : Math.max(1, Math.ceil(this.retryAfterMs / 1000));
+  }
+}
 
 export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
@@ -29,6 +45,8 @@ export function toTRPCError(error: unknown): TRPCError {
     return new TRPCError({ code: 'CONFLICT', message: error.message, cause: error });
   if (error instanceof InvalidInputError)
     return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+  if (error instanceof TooManyRequestsError)
+    return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });
   if (error instanceof PreconditionError || error instanceof OAuthNotConfiguredError) {
     return new TRPCError({ code: 'PRECONDITION_FAILED', message: error.message, cause: error });
   }

@@ -1,5 +1,9 @@
 export { bearerToken } from './auth/api-key-secret';
 export type { Caller } from './auth/authenticate';
+export { keyPrefixOf, refused } from './auth/door';
+export { clientAddress } from './limits/client-address';
+export { DEFAULT_DOOR_LIMITS, type DoorLimits, MAX_PAGE_SIZE } from './limits/config';
+export { createRateLimits, type RateLimits } from './limits/rate-limits';
 export { type AppRouter, appRouter, createCaller } from './router/root';
 export {
   CONNECT_LINK_PATH,
@@ -9,4 +13,10 @@ export {
 } from './services/connect-links';
 export { ConnectError, callbackUrlOf, completeConnect } from './services/oauth';
 export { createApiKey, createTenant } from './services/tenants';
-export { type ApiDeps, type Context, createContextFactory, createContextInner } from './trpc';
+export {
+  type ApiDeps,
+  type Context,
+  createContextFactory,
+  createContextInner,
+  doorResponseHeaders,
+} from './trpc';

@@ -8,8 +8,12 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, type z } from 'zod';
 import { bearerToken } from './auth/api-key-secret';
-import { authenticateApiKey, type Caller, hasScope } from './auth/authenticate';
-import { toTRPCError } from './errors';
+import { type Caller, hasScope } from './auth/authenticate';
+import { authenticateAtTheDoor } from './auth/door';
+import { TooManyRequestsError, toTRPCError } from './errors';
+import { clientAddress } from './limits/client-address';
+import type { DoorLimits } from './limits/config';
+import type { RateLimits } from './limits/rate-limits';
 import type { Actor } from './services/actor';
 
 /** Long-lived dependencies, built once at start-up (or by a test). */
@@ -29,19 +33,29 @@ export interface ApiDeps {
   runFinished: RunFinishedFeed;
   /** Where operators browse runs; the console links each run there. */
   temporalUi?: { url: string; namespace: string };
+  /** Limits at the door (limits/config.ts) and the shared counters behind the rate limits. */
+  doorLimits: DoorLimits;
+  rateLimits: RateLimits;
 }
 
 export interface Context extends ApiDeps {
   requestId: string;
   apiKey: string | undefined;
+  /** Who is asking, as the rate limits count it (limits/client-address.ts). */
+  clientAddress: string;
 }
 
 /** Inner context: plain values, used by tests and server-side callers (createCaller). */
 export function createContextInner(
   deps: ApiDeps,
-  opts: { apiKey?: string; requestId?: string },
+  opts: { apiKey?: string; requestId?: string; clientAddress?: string },
 ): Context {
-  return { ...deps, apiKey: opts.apiKey, requestId: opts.requestId ?? randomUUID() };
+  return {
+    ...deps,
+    apiKey: opts.apiKey,
+    requestId: opts.requestId ?? randomUUID(),
+    clientAddress: opts.clientAddress ?? 'local',
+  };
 }
 
 /** Outer context: reads the HTTP request. */
@@ -50,6 +64,7 @@ export function createContextFactory(deps: ApiDeps) {
     createContextInner(deps, {
       apiKey: bearerToken(req.headers.authorization),
       requestId: (req as IncomingMessage & { requestId?: string }).requestId,
+      clientAddress: clientAddress(req, deps.doorLimits.trustedProxyHops),
     });
 }
 
@@ -102,11 +117,19 @@ const t = initTRPC.context<DeclaredContext>().create({
         data: { ...shape.data, stack: undefined, fields: null },
       };
     }
+    let message = zodIssues ? `Invalid input: ${describeZodIssues(zodIssues)}` : shape.message;
+    if (error.code === 'PAYLOAD_TOO_LARGE' && message === 'PAYLOAD_TOO_LARGE') {
+      // tRPC's own refusal of a body over maxBodySize (one sent without a length).
+      message = 'Request body too large (LATCHKEY_MAX_BODY_BYTES)';
+    }
     return {
       ...shape,
-      message: zodIssues ? `Invalid input: ${describeZodIssues(zodIssues)}` : shape.message,
+      message,
       data: {
         ...shape.data,
+        /** Seconds until a rate-limited caller may try again (also the Retry-After header). */
+        retryAfterSeconds:
+          error.cause instanceof TooManyRequestsError ? error.cause.retryAfterSeconds : undefined,
         // Stack traces stay in the server log: they name files and libraries callers need not see.
         stack: undefined,
         fields: zodIssues
@@ -134,19 +157,25 @@ const withDependencies = t.middleware(({ ctx, next }) => next({ ctx: ctx as Cont
 
 export const publicProcedure = t.procedure.use(withDependencies).use(mapDomainErrors);
 
-/** Guarantees `ctx.caller`: a live API key and the tenant it belongs to. */
+/**
+ * Guarantees `ctx.caller`: a live API key and the tenant it belongs to, within the rate limits
+ * at the door (auth/door.ts).
+ */
 export const tenantProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const auth = await authenticateApiKey(ctx.db, ctx.apiKey);
-  if (!auth.ok) {
-    const message = {
-      missing: 'Missing API key: send Authorization: Bearer <api key>',
-      unknown: 'Invalid API key',
-      revoked: 'This API key has been revoked',
-    }[auth.reason];
-    throw new TRPCError({ code: 'UNAUTHORIZED', message });
-  }
-  return next({ ctx: { caller: auth.caller satisfies Caller } });
+  const caller = await authenticateAtTheDoor(ctx, ctx);
+  return next({ ctx: { caller: caller satisfies Caller } });
 });
+
+/** Headers a response needs for its errors (Retry-After for a rate limit): for `responseMeta`. */
+export function doorResponseHeaders(errors: readonly TRPCError[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const error of errors) {
+    const seconds =
+      error.cause instanceof TooManyRequestsError ? error.cause.retryAfterSeconds : undefined;
+    if (seconds !== undefined) headers['retry-after'] = String(seconds);
+  }
+  return headers;
+}
 
 /** A tenant procedure that also requires the key to hold `scope` (admin holds all). */
 export function scopedProcedure(scope: ApiKeyScope) {

@@ -15,6 +15,7 @@ export interface Database {
   runs: RunsTable;
   audit_events: AuditEventsTable;
   run_keys: RunKeysTable;
+  rate_limits: RateLimitsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -240,3 +241,10 @@ export type OAuthState = Selectable<OAuthStatesTable>;
 export type Workflow = Selectable<WorkflowsTable>;
 export type Run = Selectable<RunsTable>;
 export type AuditEvent = Selectable<AuditEventsTable>;
+
+/** rate-limiter-flexible's counters (its own shape): expire is epoch milliseconds. */
+export interface RateLimitsTable {
+  key: string;
+  points: ColumnType<number, number | undefined, number>;
+  expire: string | null;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createPlanner, type Planner, type PlannerOptions } from './planner';
+import { DEFAULT_SCHEMA_LIMITS, type SchemaLimits } from './schema';
 
 /** The planner's variables, for a process's env reader (`readProcessEnv` in @latchkey/config). */
 export const plannerEnv = {
@@ -58,4 +59,34 @@ export function plannerFromConfig(
       : {}),
     ...extra,
   });
+}
+
+/** The schema caps' variables, for a process's env reader (api and worker must agree). */
+export const schemaLimitsEnv = {
+  LATCHKEY_SCHEMA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(DEFAULT_SCHEMA_LIMITS.maxBytes),
+  LATCHKEY_SCHEMA_MAX_DEPTH: z.coerce.number().int().min(2).default(DEFAULT_SCHEMA_LIMITS.maxDepth),
+};
+const schemaLimitsEnvSchema = z.object(schemaLimitsEnv);
+
+/**
+ * Caps on tenant JSON Schemas (inputSchema, responseSchema): LATCHKEY_SCHEMA_MAX_BYTES (bytes of
+ * JSON, default 65536) and LATCHKEY_SCHEMA_MAX_DEPTH (nesting of objects and arrays, default 32).
+ * The api and the worker must agree, or a schema the api stored could fail in the worker.
+ */
+export function schemaLimitsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): SchemaLimits {
+  const parsed = schemaLimitsEnvSchema.safeParse(blankToUndefined(env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid schema limits: ${problems.join('; ')}`);
+  }
+  return {
+    maxBytes: parsed.data.LATCHKEY_SCHEMA_MAX_BYTES,
+    maxDepth: parsed.data.LATCHKEY_SCHEMA_MAX_DEPTH,
+  };
 }

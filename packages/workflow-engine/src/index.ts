@@ -6,6 +6,8 @@ export {
   plannerEnv,
   plannerFromConfig,
   plannerFromEnv,
+  schemaLimitsEnv,
+  schemaLimitsFromEnv,
 } from './env';
 export type { StepErrorDetails, StepErrorKind } from './errors';
 export { StepError } from './errors';
@@ -17,6 +19,7 @@ export {
   parseResponseBody,
   parseRetryAfter,
 } from './http';
+export { linearPatternProblem, toRe2Syntax } from './linear-regexp';
 export type { CollectedPages, CollectPagesInput, PageParams } from './paginate';
 export { collectPages, effectiveMaxPages, mergePageParams, PaginationError } from './paginate';
 export type { PlaceholderErrorCode, StepVariables } from './placeholders';
@@ -35,8 +38,15 @@ export type { ResetFormat, RetryDelayInput, RetryDelayRules } from './retry-dela
 export { MAX_RETRY_DELAY_MS, parseReset, retryDelayFromHeaders } from './retry-delay';
 export type { SandboxOptions } from './sandbox';
 export { closeTransformSandbox, configureTransformSandbox } from './sandbox';
-export type { SchemaCheck } from './schema';
-export { compileSchemaProblem, validateAgainstSchema } from './schema';
+export type { SchemaCheck, SchemaLimits, SchemaProblem } from './schema';
+export {
+  compileSchemaProblem,
+  configureSchemaLimits,
+  DEFAULT_SCHEMA_LIMITS,
+  schemaLimits,
+  schemaProblem,
+  validateAgainstSchema,
+} from './schema';
 export type { SqlExecuteOptions, SqlResult } from './sql';
 export { classifySqlError, DEFAULT_MAX_ROWS, executeSql, toJsonData } from './sql';
 export { highestSqlParameter } from './sql-text';

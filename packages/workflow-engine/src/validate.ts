@@ -4,7 +4,7 @@ import {
   isVariablePath,
   listPlaceholders,
 } from '@latchkey/credential-mapper';
-import { compileSchemaProblem } from './schema';
+import { schemaProblem } from './schema';
 import { highestSqlParameter } from './sql-text';
 import { type WorkflowStep, workflowStepsSchema } from './steps';
 import { jsonataCompileProblem } from './transform';
@@ -102,8 +102,8 @@ export function validateWorkflowDefinition(input: WorkflowDefinitionInput): Vali
   for (const key of ['inputSchema', 'responseSchema'] as const) {
     const schema = input[key];
     if (schema === undefined || schema === null) continue;
-    const why = compileSchemaProblem(schema);
-    if (why) problem(key, `not a usable JSON Schema: ${why}`);
+    const why = schemaProblem(schema);
+    if (why) problem([key, ...why.path].join('.'), `not a usable JSON Schema: ${why.message}`);
   }
 
   const parsed = workflowStepsSchema.safeParse(input.steps);

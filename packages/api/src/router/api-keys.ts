@@ -2,12 +2,15 @@ import { API_KEY_SCOPES } from '@latchkey/db';
 import { z } from 'zod';
 import { createApiKey, listTenantApiKeys, revokeTenantApiKey } from '../services/tenants';
 import { actorOf, router, scopedProcedure } from '../trpc';
+import { apiKeyPageSchema } from '../validation/page';
 import { strictObject } from '../validation/strict';
 
 const adminProcedure = scopedProcedure('admin');
 
 export const apiKeysRouter = router({
-  list: adminProcedure.query(({ ctx }) => listTenantApiKeys(ctx.db, ctx.caller.tenantId)),
+  list: adminProcedure
+    .input(apiKeyPageSchema)
+    .query(({ ctx, input }) => listTenantApiKeys(ctx.db, ctx.caller.tenantId, input)),
 
   /** Returns the key once; afterwards only its prefix is ever shown. */
   create: adminProcedure

@@ -1,12 +1,13 @@
 import { listAudit } from '@latchkey/db';
 import { z } from 'zod';
+import { MAX_PAGE_SIZE } from '../limits/config';
 import { router, scopedProcedure } from '../trpc';
 import { strictObject } from '../validation/strict';
 
 export const auditRouter = router({
   list: scopedProcedure('admin')
     .input(
-      strictObject({ limit: z.number().int().min(1).max(1000).default(100) }).default({
+      strictObject({ limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(100) }).default({
         limit: 100,
       }),
     )

@@ -10,6 +10,7 @@ import {
 import { actorOf, router, scopedProcedure } from '../trpc';
 import { integrationIdSchema, userIdSchema } from '../validation/fields';
 import { integrationUpsertSchema } from '../validation/integration-input';
+import { idPageSchema } from '../validation/page';
 import { strictObject } from '../validation/strict';
 
 const procedure = scopedProcedure('integrations');
@@ -25,7 +26,9 @@ export const integrationsRouter = router({
   get: procedure
     .input(byId)
     .query(({ ctx, input }) => getIntegration(ctx.db, ctx.caller.tenantId, input.id)),
-  list: procedure.query(({ ctx }) => listIntegrations(ctx.db, ctx.caller.tenantId)),
+  list: procedure
+    .input(idPageSchema)
+    .query(({ ctx, input }) => listIntegrations(ctx.db, ctx.caller.tenantId, input)),
   /**
    * One cheap authenticated request with the stored credentials (or one user's connection):
    * `ok`, `invalid_credentials`, `insufficient_scope`, `unreachable` or `unexpected_status`.

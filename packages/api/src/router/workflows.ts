@@ -1,5 +1,6 @@
 import { buildWorkflow, deleteWorkflow, getWorkflow, listWorkflows } from '../services/workflows';
 import { actorOf, router, scopedProcedure } from '../trpc';
+import { idPageSchema } from '../validation/page';
 import { strictObject } from '../validation/strict';
 import {
   workflowBuildSchema,
@@ -16,7 +17,9 @@ export const workflowsRouter = router({
   get: procedure
     .input(workflowRefSchema)
     .query(({ ctx, input }) => getWorkflow(ctx.db, ctx.caller.tenantId, input.id, input.version)),
-  list: procedure.query(({ ctx }) => listWorkflows(ctx.db, ctx.caller.tenantId)),
+  list: procedure
+    .input(idPageSchema)
+    .query(({ ctx, input }) => listWorkflows(ctx.db, ctx.caller.tenantId, input)),
   delete: procedure
     .input(strictObject({ id: workflowIdSchema }))
     .mutation(async ({ ctx, input }) => {

@@ -221,9 +221,19 @@ export async function getConnection(
 export async function listConnections(
   db: Db,
   tenantId: string,
-  filter: { integrationId?: string; userId?: string },
+  filter: {
+    integrationId?: string;
+    userId?: string;
+    limit?: number;
+    after?: { integrationId: string; userId: string | null };
+  },
 ): Promise<ConnectionView[]> {
-  return (await listConnectionRows(db, tenantId, filter)).map(connectionView);
+  const { after } = filter;
+  const rows = await listConnectionRows(db, tenantId, {
+    ...filter,
+    after: after && { ...after, userId: after.userId ?? INTEGRATION_OWN_USER },
+  });
+  return rows.map(connectionView);
 }
 
 export async function deleteConnection(

@@ -381,9 +381,13 @@ export async function getIntegration(
   return integrationView(row, await findConnection(db, tenantId, id, INTEGRATION_OWN_USER));
 }
 
-export async function listIntegrations(db: Db, tenantId: string): Promise<IntegrationView[]> {
+export async function listIntegrations(
+  db: Db,
+  tenantId: string,
+  page: { limit?: number; after?: string } = {},
+): Promise<IntegrationView[]> {
   const [rows, own] = await Promise.all([
-    listIntegrationRows(db, tenantId),
+    listIntegrationRows(db, tenantId, page),
     listConnectionRows(db, tenantId, { userId: INTEGRATION_OWN_USER }),
   ]);
   const ownById = new Map(own.map((c) => [c.integration_id, c]));

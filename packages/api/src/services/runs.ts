@@ -6,7 +6,7 @@ import {
   findRun,
   findWorkflow,
   finishRunRow,
-  insertRunAudited,
+  insertRunWithinQuota,
   listRuns as listRunRows,
   markRunStarted,
   type Run,
@@ -26,7 +26,8 @@ import {
 import type { Vault } from '@latchkey/vault';
 import { validateAgainstSchema, type WorkflowStep } from '@latchkey/workflow-engine';
 import type { Client as TemporalClient } from '@temporalio/client';
-import { InvalidInputError, NotFoundError } from '../errors';
+import { InvalidInputError, NotFoundError, TooManyRequestsError } from '../errors';
+import type { DoorLimits } from '../limits/config';
 import type { RunExecuteInput } from '../validation/workflow-input';
 import type { Actor } from './actor';
 import { checkDefinition } from './workflows';
@@ -37,6 +38,7 @@ export interface RunServiceDeps {
   temporal: () => Promise<TemporalClient>;
   taskQueue: string;
   runFinished: RunFinishedFeed;
+  doorLimits: Pick<DoorLimits, 'maxUnfinishedRunsPerTenant'>;
 }
 
 /** Runs that never finish still end: Temporal times them out, and their run key with them. */
@@ -176,7 +178,8 @@ export async function executeRun(
   const runId = randomUUID();
   const temporalWorkflowId = runWorkflowId(actor.tenantName, definition.id, runId);
   const credentialNames = Object.keys(input.credentials ?? {});
-  await insertRunAudited(
+  const quota = deps.doorLimits.maxUnfinishedRunsPerTenant;
+  const admitted = await insertRunWithinQuota(
     db,
     {
       id: runId,
@@ -195,7 +198,15 @@ export async function executeRun(
         runtimeCredentials: credentialNames,
       },
     },
+    quota,
   );
+  if (!admitted.inserted) {
+    throw new TooManyRequestsError(
+      `Too many runs: this tenant has ${admitted.unfinished} unfinished runs, the limit of ` +
+        `unfinished runs per tenant (${quota}, LATCHKEY_MAX_UNFINISHED_RUNS_PER_TENANT); ` +
+        'start more once some have finished',
+    );
+  }
   const sealedRuntimeCredentials =
     input.credentials && credentialNames.length
       ? await sealRuntimeCredentials(

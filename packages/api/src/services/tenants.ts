@@ -81,8 +81,12 @@ export async function createTenant(
   return { tenantId: tenant.id, name: tenant.name, apiKey };
 }
 
-export async function listTenantApiKeys(db: Db, tenantId: string) {
-  const rows = await listApiKeys(db, tenantId);
+export async function listTenantApiKeys(
+  db: Db,
+  tenantId: string,
+  page: { limit?: number; after?: string } = {},
+) {
+  const rows = await listApiKeys(db, tenantId, page);
   return rows.map((row) => ({
     id: row.id,
     name: row.name,

@@ -178,8 +178,12 @@ export async function getWorkflow(db: Db, tenantId: string, id: string, version?
   return { ...workflowView(row), versions: versions.map((v) => v.version) };
 }
 
-export async function listWorkflows(db: Db, tenantId: string) {
-  return (await listLatestWorkflows(db, tenantId)).map(workflowView);
+export async function listWorkflows(
+  db: Db,
+  tenantId: string,
+  page: { limit?: number; after?: string } = {},
+) {
+  return (await listLatestWorkflows(db, tenantId, page)).map(workflowView);
 }
 
 export async function deleteWorkflow(db: Db, actor: Actor, id: string): Promise<number> {

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { MAX_PAGE_SIZE } from '../limits/config';
 import {
   credentialNameSchema,
   credentialsInputSchema,
   integrationIdSchema,
   userIdSchema,
 } from './fields';
+import { connectionPageShape } from './page';
 import { strictObject } from './strict';
 
 export const connectionKeySchema = strictObject({
@@ -27,4 +29,5 @@ export type ConnectionUpsertInput = z.infer<typeof connectionUpsertSchema>;
 export const connectionListSchema = strictObject({
   integrationId: integrationIdSchema.optional(),
   userId: userIdSchema.optional(),
-}).default({});
+  ...connectionPageShape,
+}).default({ limit: MAX_PAGE_SIZE });

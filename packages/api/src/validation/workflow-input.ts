@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PAGE_SIZE } from '../limits/config';
 import { credentialsInputSchema, integrationIdSchema, userIdSchema } from './fields';
 import { optionalOrNull, readOnly, strictObject } from './strict';
 
@@ -89,7 +90,7 @@ export const runIdSchema = strictObject({ runId: z.uuid() });
 export const runListSchema = strictObject({
   workflowId: workflowIdSchema.optional(),
   status: z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
-  limit: z.number().int().min(1).max(500).default(50),
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
   /** The last run of the previous page; the page after it holds older runs. */
   before: z.uuid().optional(),
 }).default({ limit: 50 });

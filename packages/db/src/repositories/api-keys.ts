@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, DbExecutor } from '../client';
 import { executePrepared } from '../prepared';
 import type { ApiKey, ApiKeyScope } from '../schema';
@@ -55,13 +56,21 @@ export async function findApiKeyByHash(
   return rows[0];
 }
 
-export async function listApiKeys(db: Db, tenantId: string): Promise<ApiKey[]> {
-  return db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .orderBy('created_at')
-    .execute();
+/** A tenant's keys, oldest first; a page of `limit` after the key `after` when given. */
+export async function listApiKeys(
+  db: Db,
+  tenantId: string,
+  page: { limit?: number; after?: string } = {},
+): Promise<ApiKey[]> {
+  let query = db.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId);
+  const { after } = page;
+  if (after !== undefined) {
+    query = query.where(
+      sql<boolean>`(created_at, id) > (select created_at, id from api_keys where tenant_id = ${tenantId} and id = ${after})`,
+    );
+  }
+  if (page.limit !== undefined) query = query.limit(page.limit);
+  return query.orderBy('created_at').orderBy('id').execute();
 }
 
 /** Revokes a key of this tenant; returns false when the tenant has no such live key. */

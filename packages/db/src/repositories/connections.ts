@@ -29,11 +29,28 @@ export async function findConnection(
 export async function listConnections(
   db: Executor,
   tenantId: string,
-  filter: { integrationId?: string; userId?: string } = {},
+  filter: {
+    integrationId?: string;
+    userId?: string;
+    /** A page: at most `limit` rows after the connection `after` (in integration, user order). */
+    limit?: number;
+    after?: { integrationId: string; userId: string };
+  } = {},
 ): Promise<Connection[]> {
   let query = db.selectFrom('connections').selectAll().where('tenant_id', '=', tenantId);
   if (filter.integrationId) query = query.where('integration_id', '=', filter.integrationId);
   if (filter.userId) query = query.where('user_id', '=', filter.userId);
+  const { after } = filter;
+  if (after) {
+    query = query.where((eb) =>
+      eb(
+        eb.refTuple('integration_id', 'user_id'),
+        '>',
+        eb.tuple(after.integrationId, after.userId),
+      ),
+    );
+  }
+  if (filter.limit !== undefined) query = query.limit(filter.limit);
   return query.orderBy('integration_id').orderBy('user_id').execute();
 }
 

@@ -36,13 +36,16 @@ export async function findIntegration(
     .executeTakeFirst();
 }
 
-export async function listIntegrations(db: Executor, tenantId: string): Promise<Integration[]> {
-  return db
-    .selectFrom('integrations')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .orderBy('id')
-    .execute();
+/** A tenant's integrations by id; a page of `limit` after the id `after` when given. */
+export async function listIntegrations(
+  db: Executor,
+  tenantId: string,
+  page: { limit?: number; after?: string } = {},
+): Promise<Integration[]> {
+  let query = db.selectFrom('integrations').selectAll().where('tenant_id', '=', tenantId);
+  if (page.after !== undefined) query = query.where('id', '>', page.after);
+  if (page.limit !== undefined) query = query.limit(page.limit);
+  return query.orderBy('id').execute();
 }
 
 /** Inserts; returns undefined when the id is taken (a concurrent creator won). */

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbExecutor as Executor } from '../client';
+import type { Db, DbExecutor as Executor } from '../client';
 import { executePrepared } from '../prepared';
 import type { Run, RunStatus } from '../schema';
 import { type AuditEntry, auditEventValues } from './audit';
@@ -53,6 +53,45 @@ export async function insertRunAudited(
         }),
       ),
   );
+}
+
+/** Advisory-lock class of the run quota (two-key form, apart from the one-key locks). */
+const RUN_QUOTA_LOCK_CLASS = 0x52554e51; // "RUNQ"
+
+/**
+ * Writes a new run (as insertRunAudited) only if its tenant has fewer than `maxUnfinished`
+ * runs not yet finished; otherwise writes nothing and says how many there are. A transaction
+ * holding a per-tenant advisory lock makes the count and the insert one step, so concurrent
+ * starts cannot all slip under the quota. No network call happens while it is held.
+ */
+export async function insertRunWithinQuota(
+  db: Db,
+  run: NewRunRow,
+  audit: Omit<AuditEntry, 'tenantId' | 'targetKind' | 'targetId' | 'userId'>,
+  maxUnfinished: number,
+): Promise<{ inserted: true } | { inserted: false; unfinished: number }> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${RUN_QUOTA_LOCK_CLASS}, hashtext(${run.tenantId}))`.execute(
+      trx,
+    );
+    const { unfinished } = await trx
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('runs')
+          .select(sql.lit(1).as('one'))
+          .where('tenant_id', '=', run.tenantId)
+          .where('finished_at', 'is', null)
+          .limit(maxUnfinished)
+          .as('open'),
+      )
+      .select((eb) => eb.fn.countAll<string>().as('unfinished'))
+      .executeTakeFirstOrThrow();
+    if (Number(unfinished) >= maxUnfinished) {
+      return { inserted: false as const, unfinished: Number(unfinished) };
+    }
+    await insertRunAudited(trx, run, audit);
+    return { inserted: true as const };
+  });
 }
 
 /** Every column of a run, named: a prepared statement cannot read `*`. */

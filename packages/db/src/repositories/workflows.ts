@@ -77,15 +77,20 @@ export async function findWorkflow(
 }
 
 /** The latest version of each workflow. */
-export async function listLatestWorkflows(db: Executor, tenantId: string): Promise<Workflow[]> {
-  return db
+/** Each workflow's latest version, by id; a page of `limit` after the id `after` when given. */
+export async function listLatestWorkflows(
+  db: Executor,
+  tenantId: string,
+  page: { limit?: number; after?: string } = {},
+): Promise<Workflow[]> {
+  let query = db
     .selectFrom('workflows')
     .selectAll()
     .distinctOn('id')
-    .where('tenant_id', '=', tenantId)
-    .orderBy('id')
-    .orderBy('version', 'desc')
-    .execute();
+    .where('tenant_id', '=', tenantId);
+  if (page.after !== undefined) query = query.where('id', '>', page.after);
+  if (page.limit !== undefined) query = query.limit(page.limit);
+  return query.orderBy('id').orderBy('version', 'desc').execute();
 }
 
 export async function listWorkflowVersions(db: Executor, tenantId: string, id: string) {
