@@ -1,6 +1,8 @@
+import type { Db } from '@latchkey/db';
 import { testServices } from '@latchkey/devstack/test-db';
 import { createLogger } from '@latchkey/logger';
 import { createDataConverter } from '@latchkey/temporal';
+import type { Vault } from '@latchkey/vault';
 import { bundleWorkflows, createLatchkeyWorker } from '@latchkey/worker';
 import { register } from 'tsx/cjs/api';
 import type { TestApi } from './harness';
@@ -15,6 +17,9 @@ export async function startTestWorker(
     identity?: string;
     tenantActivityLimit?: number;
     refresh?: Parameters<typeof createLatchkeyWorker>[0]['refresh'];
+    /** The worker's own pool (and a vault over it), to test what a small pool survives. */
+    db?: Db;
+    vault?: Vault;
   } = {},
 ) {
   const { temporalNamespace } = testServices();
@@ -29,8 +34,8 @@ export async function startTestWorker(
     namespace: temporalNamespace,
     identity: options.identity ?? 'test-worker',
     taskQueue: api.taskQueue,
-    db: api.db,
-    vault: api.vault,
+    db: options.db ?? api.db,
+    vault: options.vault ?? api.vault,
     log: createLogger('worker-test', { level: 'silent' }),
     tenantActivityLimit: options.tenantActivityLimit,
     refresh: options.refresh,

@@ -8,6 +8,7 @@ export * from './repositories/audit';
 export * from './repositories/connections';
 export * from './repositories/integrations';
 export * from './repositories/oauth-states';
+export * from './repositories/refresh-leases';
 export * from './repositories/runs';
 export * from './repositories/tenants';
 export * from './repositories/workflows';
