@@ -3,7 +3,7 @@ import { testServices } from '@latchkey/devstack/test-db';
 import { createLogger } from '@latchkey/logger';
 import { createDataConverter } from '@latchkey/temporal';
 import type { Vault } from '@latchkey/vault';
-import { bundleWorkflows, createLatchkeyWorker } from '@latchkey/worker';
+import { bundleWorkflows, createLatchkeyWorker, type TenantLimiter } from '@latchkey/worker';
 import { register } from 'tsx/cjs/api';
 import type { TestApi } from './harness';
 
@@ -16,6 +16,7 @@ export async function startTestWorker(
   options: {
     identity?: string;
     tenantActivityLimit?: number;
+    limiter?: TenantLimiter;
     refresh?: Parameters<typeof createLatchkeyWorker>[0]['refresh'];
     /** The worker's own pool (and a vault over it), to test what a small pool survives. */
     db?: Db;
@@ -38,6 +39,7 @@ export async function startTestWorker(
     vault: options.vault ?? api.vault,
     log: createLogger('worker-test', { level: 'silent' }),
     tenantActivityLimit: options.tenantActivityLimit,
+    limiter: options.limiter,
     refresh: options.refresh,
     requestTimeoutMs: 5_000,
     dataConverter: createDataConverter({ vault: api.vault }),

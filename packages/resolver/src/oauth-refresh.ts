@@ -144,7 +144,7 @@ export async function ensureFreshToken(
 export const DEFAULT_REFRESH_LEASE_MS = 60_000;
 const TOKEN_TIMEOUT_MS = 30_000;
 const FIRST_POLL_MS = 20;
-const MAX_POLL_MS = 250;
+const MAX_POLL_MS = 200;
 
 /**
  * Single flight without holding anything across the network call: take the lease (one short
@@ -170,24 +170,27 @@ async function refreshSingleFlight(
       leaseMs,
     );
     if (leased) return refreshLeased(deps, integration, leased, owner, leaseMs);
-    const now = await readRefreshLease(deps.db, key.tenantId, key.connectionId);
-    if (!now) return { version: null };
-    // Someone refreshed (or reconnected) meanwhile: their token is the one to use, even if a
-    // short-lived one is already near its end again.
-    if (now.version !== key.seenVersion) {
-      if (now.status === 'needs_reauth') {
-        throw new ReauthRequiredError(
-          key.integrationId,
-          now.user_id,
-          now.last_error ?? 'refresh failed',
-        );
+    // Someone else holds the lease, or already refreshed: one read per pause until it is over.
+    for (;;) {
+      const now = await readRefreshLease(deps.db, key.tenantId, key.connectionId);
+      if (!now) return { version: null };
+      // Someone refreshed (or reconnected) meanwhile: their token is the one to use, even if
+      // a short-lived one is already near its end again.
+      if (now.version !== key.seenVersion) {
+        if (now.status === 'needs_reauth') {
+          throw new ReauthRequiredError(
+            key.integrationId,
+            now.user_id,
+            now.last_error ?? 'refresh failed',
+          );
+        }
+        return { version: now.version };
       }
-      return { version: now.version };
+      // No live lease (its holder gave up, or crashed and it lapsed): try to take it.
+      if (!now.lease_live) break;
+      await delay(pause + Math.floor(Math.random() * pause));
+      pause = Math.min(pause * 2, MAX_POLL_MS);
     }
-    // A lapsed lease (its holder crashed, or gave up): try to take it straight away.
-    if (!now.lease_live) continue;
-    await delay(pause + Math.floor(Math.random() * pause));
-    pause = Math.min(pause * 2, MAX_POLL_MS);
   }
 }
 

@@ -37,6 +37,7 @@ import {
 import { Context } from '@temporalio/activity';
 import type { TenantLimiter } from '../tenant-limiter';
 import { toStepFailure } from './errors';
+import { heartbeat, inTenantSlot } from './tenant-slot';
 
 export interface RunActivityDeps {
   db: Db;
@@ -47,25 +48,6 @@ export interface RunActivityDeps {
   requestTimeoutMs: number;
   /** OAuth refresh: margin before expiry, cooldown, and the needs_reauth webhook. */
   refresh?: Omit<RefreshDeps, 'db' | 'vault'>;
-}
-
-const HEARTBEAT_MS = 2_000;
-
-/**
- * Keeps telling Temporal this attempt is alive, so a dead worker's step is retried quickly.
- * A local activity (a one-step run's step) has no heartbeats: its worker watches it, and core
- * would log every beat as a warning.
- */
-function heartbeating<T>(work: () => Promise<T>): Promise<T> {
-  const context = Context.current();
-  if (context.info.isLocal) return work();
-  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
-  return work().finally(() => clearInterval(timer));
-}
-
-function heartbeat() {
-  const context = Context.current();
-  if (!context.info.isLocal) context.heartbeat();
 }
 
 export function createRunActivities(deps: RunActivityDeps): RunActivities {
@@ -193,53 +175,51 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
     const started = performance.now();
     const stepId = String(input.step.id);
     const secrets = new Set<string>();
-    return deps.limiter.run(input.tenantId, () =>
-      heartbeating(async () => {
-        try {
-          const step = workflowStepSchema.parse(input.step);
-          const runtime = input.sealedRuntimeCredentials
-            ? await openRuntimeCredentials(
-                { db, vault },
-                {
-                  tenantId: input.tenantId,
-                  runId: input.runId,
-                  sealed: input.sealedRuntimeCredentials,
-                },
-              )
-            : undefined;
-          for (const value of Object.values(runtime ?? {})) secrets.add(value);
-          const executed =
-            step.type === 'sql'
-              ? await runSql(step, input, runtime, secrets)
-              : await runHttp(step, input, runtime, secrets);
-          const redactor = createRedactor(secrets);
-          // A response can echo a credential back; nothing secret leaves the activity.
-          const raw = redactor.redact(executed.raw);
-          const result = step.transform
-            ? await runTransform(step.transform, {
-                result: raw,
-                input: input.variables.input,
-                steps: input.variables.steps,
-              })
-            : raw;
-          return {
-            tenantId: input.tenantId,
-            result: redactor.redact(result),
-            stats: {
-              stepId,
-              integrationId: step.integrationId,
-              durationMs: Math.round(performance.now() - started),
-              attempts: Context.current().info.attempt,
-              ...executed.stats,
-            },
-          };
-        } catch (error) {
-          const failure = toStepFailure(error, stepId, createRedactor(secrets).redactString);
-          deps.log.warn({ runId: input.runId, stepId, type: failure.type }, failure.message);
-          throw failure;
-        }
-      }),
-    );
+    return inTenantSlot(deps.limiter, input.tenantId, async () => {
+      try {
+        const step = workflowStepSchema.parse(input.step);
+        const runtime = input.sealedRuntimeCredentials
+          ? await openRuntimeCredentials(
+              { db, vault },
+              {
+                tenantId: input.tenantId,
+                runId: input.runId,
+                sealed: input.sealedRuntimeCredentials,
+              },
+            )
+          : undefined;
+        for (const value of Object.values(runtime ?? {})) secrets.add(value);
+        const executed =
+          step.type === 'sql'
+            ? await runSql(step, input, runtime, secrets)
+            : await runHttp(step, input, runtime, secrets);
+        const redactor = createRedactor(secrets);
+        // A response can echo a credential back; nothing secret leaves the activity.
+        const raw = redactor.redact(executed.raw);
+        const result = step.transform
+          ? await runTransform(step.transform, {
+              result: raw,
+              input: input.variables.input,
+              steps: input.variables.steps,
+            })
+          : raw;
+        return {
+          tenantId: input.tenantId,
+          result: redactor.redact(result),
+          stats: {
+            stepId,
+            integrationId: step.integrationId,
+            durationMs: Math.round(performance.now() - started),
+            attempts: Context.current().info.attempt,
+            ...executed.stats,
+          },
+        };
+      } catch (error) {
+        const failure = toStepFailure(error, stepId, createRedactor(secrets).redactString);
+        deps.log.warn({ runId: input.runId, stepId, type: failure.type }, failure.message);
+        throw failure;
+      }
+    });
   }
 
   async function finishRun(input: FinishRunInput): Promise<FinishRunResult> {
