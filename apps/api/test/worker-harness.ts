@@ -17,6 +17,7 @@ export async function startTestWorker(
     identity?: string;
     tenantActivityLimit?: number;
     limiter?: TenantLimiter;
+    limits?: Parameters<typeof createLatchkeyWorker>[0]['limits'];
     refresh?: Parameters<typeof createLatchkeyWorker>[0]['refresh'];
     /** The worker's own pool (and a vault over it), to test what a small pool survives. */
     db?: Db;
@@ -40,6 +41,7 @@ export async function startTestWorker(
     log: createLogger('worker-test', { level: 'silent' }),
     tenantActivityLimit: options.tenantActivityLimit,
     limiter: options.limiter,
+    limits: options.limits,
     refresh: options.refresh,
     requestTimeoutMs: 5_000,
     dataConverter: createDataConverter({ vault: api.vault }),

@@ -27,6 +27,7 @@ export interface LatchkeyWorkerOptions {
   limiter?: TenantLimiter;
   requestTimeoutMs?: number;
   refresh?: RunActivityDeps['refresh'];
+  limits?: RunActivityDeps['limits'];
   /** Seals payloads with tenant keys; the same converter the api's client uses. */
   dataConverter?: DataConverter;
   /** A pre-built bundle (tests build one and share it); otherwise bundled at start. */
@@ -63,6 +64,7 @@ export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
     limiter: options.limiter ?? new TenantLimiter(options.tenantActivityLimit ?? 10),
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     refresh: options.refresh,
+    limits: options.limits,
   });
   const worker = await Worker.create({
     connection,

@@ -46,6 +46,8 @@ export interface RunActivityDeps {
   limiter: TenantLimiter;
   /** Per-request timeout for third-party calls. */
   requestTimeoutMs: number;
+  /** Byte caps (as JSON) on a SQL step's rows and on a transform's output; engine defaults. */
+  limits?: { sqlMaxResultBytes?: number; transformMaxOutputBytes?: number };
   /** OAuth refresh: margin before expiry, cooldown, and the needs_reauth webhook. */
   refresh?: Omit<RefreshDeps, 'db' | 'vault'>;
 }
@@ -134,6 +136,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
       pagination: step.pagination,
       fetchPage: async (params) => (await send(params)).body,
       onPage: heartbeat,
+      transformOptions: { tenantId: input.tenantId },
     });
     return { raw: pages.items, stats: { pages: pages.pages, truncated: pages.truncated } };
   }
@@ -165,6 +168,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
     const params = resolveSqlParams(step.params, input.variables);
     const result = await executeSql(mapped.connectionString, step.sql, params, {
       timeoutMs: deps.requestTimeoutMs,
+      maxBytes: deps.limits?.sqlMaxResultBytes,
       redact: createRedactor(secrets).redactString,
       stepId: step.id,
     });
@@ -197,11 +201,12 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
         // A response can echo a credential back; nothing secret leaves the activity.
         const raw = redactor.redact(executed.raw);
         const result = step.transform
-          ? await runTransform(step.transform, {
-              result: raw,
-              input: input.variables.input,
-              steps: input.variables.steps,
-            })
+          ? await runTransform(
+              step.transform,
+              { result: raw, input: input.variables.input, steps: input.variables.steps },
+              // Queued fairly among tenants in the shared sandbox threads; output capped.
+              { tenantId: input.tenantId, maxOutputBytes: deps.limits?.transformMaxOutputBytes },
+            )
           : raw;
         return {
           tenantId: input.tenantId,
