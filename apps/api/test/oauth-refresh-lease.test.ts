@@ -177,4 +177,44 @@ describe('a token refresh holds no pooled connection or lock while the token URL
       consecutive_failures: 0,
     });
   }, 60_000);
+
+  it('a reconnect while a refresh waits on the token URL wins: the refresh writes nothing', async () => {
+    const startedAt = new Date();
+    await expire('u2');
+    const row = () =>
+      api.db
+        .selectFrom('connections')
+        .select(['id', 'version', 'last_refresh_at', 'refresh_lease_owner'])
+        .where('user_id', '=', 'u2')
+        .executeTakeFirstOrThrow();
+    const before = await row();
+    auth.delayTokenRequests(6_000);
+    const calls = auth.tokenEndpointCalls();
+    const run = slow.executeWorkflow({ workflowId: 'me', userId: 'u2', timeoutMs: 60_000 });
+    // Once the refresh's token request is in (it holds the lease), reconnect with a quick one.
+    const deadline = Date.now() + 20_000;
+    while (auth.tokenEndpointCalls() === calls && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    auth.delayTokenRequests(0);
+    expect((await row()).refresh_lease_owner).not.toBeNull();
+    await connect('u2');
+    expect((await row()).version).toBe(before.version + 1);
+    const done = await run;
+    expect(done.status).toBe('succeeded');
+    expect(done.output).toBe('u2');
+    const after = await row();
+    // One write, the reconnect's: the refresh that lost its version stored nothing.
+    expect(after.version).toBe(before.version + 1);
+    expect(after.last_refresh_at).toEqual(before.last_refresh_at);
+    expect(after.refresh_lease_owner).toBeNull();
+    const refreshes = await api.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('target_id', '=', before.id)
+      .where('action', '=', 'connection.refresh')
+      .where('created_at', '>=', startedAt)
+      .execute();
+    expect(refreshes).toEqual([]);
+  }, 60_000);
 });
