@@ -207,7 +207,8 @@ async function refreshLeased(
     return await refreshWithLease(deps, write, integration, current, leaseMs);
   } finally {
     if (!settled) {
-      await releaseRefreshLease(deps.db, current.tenant_id, current.id, owner);
+      // A failed release must not hide the refresh's own outcome: the lease lapses anyway.
+      await releaseRefreshLease(deps.db, current.tenant_id, current.id, owner).catch(() => {});
     }
   }
 }
@@ -261,47 +262,53 @@ async function refreshWithLease(
       refresh_token: tokens.refreshToken ?? refreshToken,
     };
     const { sealed, hints } = await sealBag(deps.vault, contextOf(current), next);
-    const written = await writeLeasedRefresh(
-      lease.db,
-      current.tenant_id,
-      current.id,
-      current.version,
-      lease.owner,
-      {
-        encrypted_credentials: sealed,
-        credential_hints: JSON.stringify(hints),
-        expires_at: tokens.expiresAt,
-        token_obtained_at: tokens.obtainedAt,
-        granted_scopes: tokens.scopes ?? current.granted_scopes,
-        last_refresh_at: new Date(),
-        consecutive_failures: 0,
-        last_error: null,
-      },
-    );
-    if (!written) {
-      // The lease was lost (a reconnect replaced the tokens, or it lapsed): the stored row wins.
-      const now = await readRefreshLease(lease.db, current.tenant_id, current.id);
-      return { version: now?.version ?? null };
-    }
-    lease.settle();
-    await auditRefresh(lease.db, current, 'connection.refresh', {
-      rotated: Boolean(tokens.refreshToken),
+    // The write and its audit row share one short transaction (one pool checkout, nothing
+    // remote inside): the new token is visible to waiters as soon as possible.
+    const written = await lease.db.transaction().execute(async (trx) => {
+      const row = await writeLeasedRefresh(
+        trx,
+        current.tenant_id,
+        current.id,
+        current.version,
+        lease.owner,
+        {
+          encrypted_credentials: sealed,
+          credential_hints: JSON.stringify(hints),
+          expires_at: tokens.expiresAt,
+          token_obtained_at: tokens.obtainedAt,
+          granted_scopes: tokens.scopes ?? current.granted_scopes,
+          last_refresh_at: new Date(),
+          consecutive_failures: 0,
+          last_error: null,
+        },
+      );
+      if (row) {
+        await auditRefresh(trx, current, 'connection.refresh', {
+          rotated: Boolean(tokens.refreshToken),
+        });
+      }
+      return row;
     });
+    if (!written) return lostLease(lease, current);
+    lease.settle();
     return { version: written.version };
   } catch (error) {
     if (error instanceof OAuthFlowError && error.kind === 'permanent') {
       return markNeedsReauth(deps, lease, current, error.code);
     }
     const code = error instanceof OAuthFlowError ? error.code : 'unexpected';
-    if (
-      await recordLeasedRefreshFailure(lease.db, current.tenant_id, current.id, lease.owner, {
-        consecutive_failures: failures + 1,
-        last_error: code,
-      })
-    ) {
-      lease.settle();
-    }
-    await auditRefresh(lease.db, current, 'connection.refresh_failed', { code, transient: true });
+    const recorded = await lease.db.transaction().execute(async (trx) => {
+      const ours = await recordLeasedRefreshFailure(
+        trx,
+        current.tenant_id,
+        current.id,
+        lease.owner,
+        { consecutive_failures: failures + 1, last_error: code },
+      );
+      await auditRefresh(trx, current, 'connection.refresh_failed', { code, transient: true });
+      return ours;
+    });
+    if (recorded) lease.settle();
     throw new RefreshUnavailableError(
       `refreshing '${who.integrationId}' for '${who.userId}' failed (${code}); will retry`,
       error instanceof OAuthFlowError ? error.retryAfterMs : undefined,
@@ -309,26 +316,36 @@ async function refreshWithLease(
   }
 }
 
+/** The lease was lost (a reconnect replaced the tokens, or it lapsed): the stored row wins. */
+async function lostLease(lease: LeaseWriter, current: Connection): Promise<FreshnessCheck> {
+  const now = await readRefreshLease(lease.db, current.tenant_id, current.id);
+  return { version: now?.version ?? null };
+}
+
 async function markNeedsReauth(
   deps: RefreshDeps,
   lease: LeaseWriter,
   current: Connection,
   reason: string,
-): Promise<never> {
-  const written = await writeLeasedRefresh(
-    lease.db,
-    current.tenant_id,
-    current.id,
-    current.version,
-    lease.owner,
-    {
-      status: 'needs_reauth',
-      last_error: reason,
-      consecutive_failures: current.consecutive_failures + 1,
-    },
-  );
-  if (written) lease.settle();
-  await auditRefresh(lease.db, current, 'connection.needs_reauth', { reason });
+): Promise<FreshnessCheck> {
+  const written = await lease.db.transaction().execute(async (trx) => {
+    const row = await writeLeasedRefresh(
+      trx,
+      current.tenant_id,
+      current.id,
+      current.version,
+      lease.owner,
+      {
+        status: 'needs_reauth',
+        last_error: reason,
+        consecutive_failures: current.consecutive_failures + 1,
+      },
+    );
+    if (row) await auditRefresh(trx, current, 'connection.needs_reauth', { reason });
+    return row;
+  });
+  if (!written) return lostLease(lease, current);
+  lease.settle();
   await sendWebhook(deps.webhook, {
     type: 'connection.needs_reauth',
     tenantId: current.tenant_id,
