@@ -1,7 +1,9 @@
+import type { Db } from '@latchkey/db';
 import { testServices } from '@latchkey/devstack/test-db';
 import { createLogger } from '@latchkey/logger';
 import { createDataConverter } from '@latchkey/temporal';
-import { bundleWorkflows, createLatchkeyWorker } from '@latchkey/worker';
+import type { Vault } from '@latchkey/vault';
+import { bundleWorkflows, createLatchkeyWorker, type TenantLimiter } from '@latchkey/worker';
 import { register } from 'tsx/cjs/api';
 import type { TestApi } from './harness';
 
@@ -14,7 +16,12 @@ export async function startTestWorker(
   options: {
     identity?: string;
     tenantActivityLimit?: number;
+    limiter?: TenantLimiter;
+    limits?: Parameters<typeof createLatchkeyWorker>[0]['limits'];
     refresh?: Parameters<typeof createLatchkeyWorker>[0]['refresh'];
+    /** The worker's own pool (and a vault over it), to test what a small pool survives. */
+    db?: Db;
+    vault?: Vault;
   } = {},
 ) {
   const { temporalNamespace } = testServices();
@@ -29,10 +36,12 @@ export async function startTestWorker(
     namespace: temporalNamespace,
     identity: options.identity ?? 'test-worker',
     taskQueue: api.taskQueue,
-    db: api.db,
-    vault: api.vault,
+    db: options.db ?? api.db,
+    vault: options.vault ?? api.vault,
     log: createLogger('worker-test', { level: 'silent' }),
     tenantActivityLimit: options.tenantActivityLimit,
+    limiter: options.limiter,
+    limits: options.limits,
     refresh: options.refresh,
     requestTimeoutMs: 5_000,
     dataConverter: createDataConverter({ vault: api.vault }),

@@ -20,6 +20,18 @@ export const workerEnv = {
   LATCHKEY_TENANT_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(10),
   /** Timeout of one request to a third-party API or database. */
   LATCHKEY_STEP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Largest SQL step result (its rows as JSON, bytes); a bigger one fails the run. */
+  LATCHKEY_SQL_MAX_RESULT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
+  /** Largest transform output (as JSON, bytes); a bigger one fails the run. */
+  LATCHKEY_TRANSFORM_MAX_OUTPUT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   /** Refresh OAuth tokens that expire within this margin before using them. */
   LATCHKEY_REFRESH_MARGIN_MS: z.coerce.number().int().min(0).default(60_000),
   /** Where to POST signed `connection.needs_reauth` events (optional). */

@@ -62,6 +62,10 @@ const { worker, connection } = await createLatchkeyWorker({
   maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
   tenantActivityLimit: env.LATCHKEY_TENANT_MAX_CONCURRENT_ACTIVITIES,
   requestTimeoutMs: env.LATCHKEY_STEP_REQUEST_TIMEOUT_MS,
+  limits: {
+    sqlMaxResultBytes: env.LATCHKEY_SQL_MAX_RESULT_BYTES,
+    transformMaxOutputBytes: env.LATCHKEY_TRANSFORM_MAX_OUTPUT_BYTES,
+  },
   refresh: {
     marginMs: env.LATCHKEY_REFRESH_MARGIN_MS,
     webhook:

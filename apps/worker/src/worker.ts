@@ -23,8 +23,11 @@ export interface LatchkeyWorkerOptions {
   log: Logger;
   maxConcurrentActivities?: number;
   tenantActivityLimit?: number;
+  /** A limiter made by the caller (tests watch its queues); else one of `tenantActivityLimit`. */
+  limiter?: TenantLimiter;
   requestTimeoutMs?: number;
   refresh?: RunActivityDeps['refresh'];
+  limits?: RunActivityDeps['limits'];
   /** Seals payloads with tenant keys; the same converter the api's client uses. */
   dataConverter?: DataConverter;
   /**
@@ -66,9 +69,10 @@ export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
     db: options.db,
     vault: options.vault,
     log: options.log,
-    limiter: new TenantLimiter(options.tenantActivityLimit ?? 10),
+    limiter: options.limiter ?? new TenantLimiter(options.tenantActivityLimit ?? 10),
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     refresh: options.refresh,
+    limits: options.limits,
   });
   const worker = await Worker.create({
     connection,

@@ -16,6 +16,7 @@ export * from './repositories/connections';
 export * from './repositories/integrations';
 export * from './repositories/oauth-states';
 export * from './repositories/rate-limits';
+export * from './repositories/refresh-leases';
 export * from './repositories/runs';
 export * from './repositories/tenants';
 export * from './repositories/workflows';

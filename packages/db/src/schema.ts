@@ -151,6 +151,14 @@ export interface ConnectionsTable {
   consecutive_failures: ColumnType<number, number | undefined, number>;
   /** The last credential test of this connection. */
   health: NullableJson<CredentialHealth>;
+  /** Who is refreshing this connection's token right now (a random id per attempt), if anyone. */
+  refresh_lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When that refresh lease lapses: past it, another caller may take over (a crashed holder). */
+  refresh_lease_until: ColumnType<
+    Date | null,
+    Date | string | null | undefined,
+    Date | string | null
+  >;
   /** Bumped on every write; writers compare it to avoid lost updates. */
   version: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;

@@ -78,6 +78,10 @@ export interface TestAuthorizationServer {
   tokenEndpointCalls(): number;
   /** The next `n` token requests get `status` without reaching the provider. */
   failNextTokenRequests(n: number, status?: number, options?: FailureOptions): void;
+  /** The most token requests in flight at once so far (answered or not). */
+  tokenRequestsPeak(): number;
+  /** Every token request from now on waits `ms` before it is answered (0 ends it). */
+  delayTokenRequests(ms: number): void;
   /** Revokes every grant (of one account when given) with its tokens; returns how many. */
   revokeAllGrants(accountId?: string): Promise<number>;
   /** Revokes the grant an access or refresh token belongs to; false when the token is unknown. */
@@ -181,12 +185,28 @@ export async function startTestAuthorizationServer(
   const store = new MemoryStore();
   const failures: { status: number; options: FailureOptions }[] = [];
   let tokenCalls = 0;
+  let tokenDelayMs = 0;
+  let tokenInFlight = 0;
+  let tokenPeak = 0;
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'POST' && path === '/token') {
+      tokenInFlight++;
+      tokenPeak = Math.max(tokenPeak, tokenInFlight);
+      res.once('close', () => tokenInFlight--);
+    }
+    if (req.method === 'POST' && path === '/token' && tokenDelayMs > 0) {
       tokenCalls++;
+      setTimeout(() => answer(req, res, path, false), tokenDelayMs);
+      return;
+    }
+    answer(req, res, path, true);
+  });
+  const answer = (req: IncomingMessage, res: ServerResponse, path: string, count: boolean) => {
+    if (req.method === 'POST' && path === '/token') {
+      if (count) tokenCalls++;
       const failure = failures.shift();
       if (failure) {
         req.resume();
@@ -212,7 +232,7 @@ export async function startTestAuthorizationServer(
       rewriteTokenResponse(res, options.tokenResponse);
     }
     handler(req, res);
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const issuer = `http://127.0.0.1:${port}`;
@@ -296,8 +316,12 @@ export async function startTestAuthorizationServer(
       store.set('Client', client.clientId, clientMetadata(client));
     },
     tokenEndpointCalls: () => tokenCalls,
+    tokenRequestsPeak: () => tokenPeak,
     failNextTokenRequests(n, status = 503, failureOptions = {}) {
       for (let i = 0; i < n; i++) failures.push({ status, options: failureOptions });
+    },
+    delayTokenRequests(ms) {
+      tokenDelayMs = ms;
     },
     async revokeAllGrants(accountId) {
       const grants = store

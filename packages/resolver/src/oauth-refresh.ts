@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CredentialMap } from '@latchkey/credential-mapper';
 import {
   appendAudit,
@@ -8,12 +10,15 @@ import {
   INTEGRATION_OWN_USER,
   type Integration,
   type IntegrationForRequest,
-  updateConnection,
+  readRefreshLease,
+  recordLeasedRefreshFailure,
+  releaseRefreshLease,
+  takeRefreshLease,
+  writeLeasedRefresh,
 } from '@latchkey/db';
 import { OAuthFlowError, refreshTokens, scopesMissing } from '@latchkey/oauth';
 import { metrics } from '@latchkey/observability';
 import type { SealContext, Vault } from '@latchkey/vault';
-import { sql } from 'kysely';
 import { sealBag } from './credential-bag';
 import { oauthClientFor, requiredScopesOf } from './oauth-client';
 import { isRefreshDue } from './refresh-timing';
@@ -31,6 +36,11 @@ export interface RefreshDeps {
   /** After this many failures in a row, wait `cooldownMs` between attempts (default 3). */
   cooldownAfterFailures?: number;
   cooldownMs?: number;
+  /**
+   * How long a refresh holds its lease (default 60 s); a crashed holder's lease lapses after
+   * this. The token request gets at most half of it, so a live holder never overruns it.
+   */
+  leaseMs?: number;
 }
 
 /** The user must connect again: refreshing cannot help (revoked grant, bad client, scopes). */
@@ -83,9 +93,11 @@ export interface FreshnessCheck {
  * Makes sure the end user's OAuth access token is usable before a request: refreshes when it
  * expires within the margin, or when `forceIfVersion` says a request was refused with the
  * token of that version. Exactly one refresh runs per connection at a time, across every
- * worker: callers queue on a PostgreSQL advisory lock for the connection, and whoever gets
- * it second finds the version moved on and uses the new token. With rotating refresh tokens a
- * second concurrent refresh would destroy the grant, so this is not an optimisation.
+ * worker: the first caller takes a lease on the connection row, the others wait (holding no
+ * database connection) until the version moves on and use the new token. With rotating
+ * refresh tokens a second concurrent refresh would destroy the grant, so this is not an
+ * optimisation. No pooled connection or lock is held while the tenant's token URL answers:
+ * a slow token endpoint of one tenant must not starve the pool every tenant shares.
  */
 export async function ensureFreshToken(
   deps: RefreshDeps,
@@ -121,33 +133,68 @@ export async function ensureFreshToken(
   const forced = input.forceIfVersion !== undefined && input.forceIfVersion === seen.version;
   if (!forced && !isRefreshDue(seen, margin)) return { version: seen.version, found };
 
-  return deps.db.connection().execute(async (conn) => {
-    await sql`select pg_advisory_lock(hashtextextended(${seen.id}, 0))`.execute(conn);
-    try {
-      const current = await conn
-        .selectFrom('connections')
-        .selectAll()
-        .where('tenant_id', '=', input.tenantId)
-        .where('id', '=', seen.id)
-        .executeTakeFirst();
-      if (!current) return { version: null };
-      // Someone refreshed (or reconnected) while we queued: their token is the one to use, even
-      // if a short-lived one is already near its end again.
-      if (current.version !== seen.version) {
-        if (current.status === 'needs_reauth') {
+  return refreshSingleFlight(deps, integration, {
+    tenantId: input.tenantId,
+    integrationId: input.integrationId,
+    connectionId: seen.id,
+    seenVersion: seen.version,
+  });
+}
+
+/** How long a refresh may hold its lease; its token request gets at most half of it. */
+export const DEFAULT_REFRESH_LEASE_MS = 60_000;
+const TOKEN_TIMEOUT_MS = 30_000;
+const FIRST_POLL_MS = 20;
+const MAX_POLL_MS = 200;
+
+/**
+ * Single flight without holding anything across the network call: take the lease (one short
+ * statement), or wait for whoever holds it by reading the row now and then, with no pooled
+ * connection kept between reads. A holder that dies loses its lease when it lapses, and the
+ * next waiter takes over. See packages/db/src/repositories/refresh-leases.ts for the invariants.
+ */
+async function refreshSingleFlight(
+  deps: RefreshDeps,
+  integration: Integration,
+  key: { tenantId: string; integrationId: string; connectionId: string; seenVersion: number },
+): Promise<FreshnessCheck> {
+  const leaseMs = deps.leaseMs ?? DEFAULT_REFRESH_LEASE_MS;
+  const owner = randomUUID();
+  let pause = FIRST_POLL_MS;
+  for (;;) {
+    const leased = await takeRefreshLease(
+      deps.db,
+      key.tenantId,
+      key.connectionId,
+      key.seenVersion,
+      owner,
+      leaseMs,
+    );
+    if (leased) {
+      return countRefresh(leased, () => refreshLeased(deps, integration, leased, owner, leaseMs));
+    }
+    // Someone else holds the lease, or already refreshed: one read per pause until it is over.
+    for (;;) {
+      const now = await readRefreshLease(deps.db, key.tenantId, key.connectionId);
+      if (!now) return { version: null };
+      // Someone refreshed (or reconnected) meanwhile: their token is the one to use, even if
+      // a short-lived one is already near its end again.
+      if (now.version !== key.seenVersion) {
+        if (now.status === 'needs_reauth') {
           throw new ReauthRequiredError(
-            input.integrationId,
-            current.user_id,
-            current.last_error ?? 'refresh failed',
+            key.integrationId,
+            now.user_id,
+            now.last_error ?? 'refresh failed',
           );
         }
-        return { version: current.version };
+        return { version: now.version };
       }
-      return await countRefresh(current, () => refreshLocked(deps, conn, integration, current));
-    } finally {
-      await sql`select pg_advisory_unlock(hashtextextended(${seen.id}, 0))`.execute(conn);
+      // No live lease (its holder gave up, or crashed and it lapsed): try to take it.
+      if (!now.lease_live) break;
+      await delay(pause + Math.floor(Math.random() * pause));
+      pause = Math.min(pause * 2, MAX_POLL_MS);
     }
-  });
+  }
 }
 
 /** `latchkey_oauth_refresh_total{outcome}`: what each refresh under the lock came to. */
@@ -168,11 +215,38 @@ async function countRefresh(
   }
 }
 
-async function refreshLocked(
+async function refreshLeased(
   deps: RefreshDeps,
-  conn: DbExecutor,
   integration: Integration,
   current: Connection,
+  owner: string,
+  leaseMs: number,
+): Promise<FreshnessCheck> {
+  let settled = false;
+  const write = { db: deps.db, owner, settle: () => (settled = true) };
+  try {
+    return await refreshWithLease(deps, write, integration, current, leaseMs);
+  } finally {
+    if (!settled) {
+      // A failed release must not hide the refresh's own outcome: the lease lapses anyway.
+      await releaseRefreshLease(deps.db, current.tenant_id, current.id, owner).catch(() => {});
+    }
+  }
+}
+
+interface LeaseWriter {
+  db: Db;
+  owner: string;
+  /** Marks the lease as ended by an outcome write. */
+  settle: () => void;
+}
+
+async function refreshWithLease(
+  deps: RefreshDeps,
+  lease: LeaseWriter,
+  integration: Integration,
+  current: Connection,
+  leaseMs: number,
 ): Promise<FreshnessCheck> {
   const bag = current.encrypted_credentials
     ? await deps.vault.openJson<CredentialMap>(contextOf(current), current.encrypted_credentials)
@@ -184,7 +258,7 @@ async function refreshLocked(
     if (current.expires_at === null || current.expires_at.getTime() > Date.now()) {
       return { version: current.version };
     }
-    return markNeedsReauth(deps, conn, current, 'no_refresh_token');
+    return markNeedsReauth(deps, lease, current, 'no_refresh_token');
   }
   const failures = current.consecutive_failures;
   const cooldownMs = deps.cooldownMs ?? 30_000;
@@ -198,8 +272,10 @@ async function refreshLocked(
     );
   }
   const { config } = await oauthClientFor(deps, integration);
+  // The token request ends well before the lease does, so no one else can take over mid-call.
+  const timeoutMs = Math.min(config.timeoutMs ?? TOKEN_TIMEOUT_MS, Math.floor(leaseMs / 2));
   try {
-    const tokens = await refreshTokens(config, refreshToken);
+    const tokens = await refreshTokens({ ...config, timeoutMs }, refreshToken);
     const next: CredentialMap = {
       ...bag,
       access_token: tokens.accessToken,
@@ -207,31 +283,53 @@ async function refreshLocked(
       refresh_token: tokens.refreshToken ?? refreshToken,
     };
     const { sealed, hints } = await sealBag(deps.vault, contextOf(current), next);
-    const written = await updateConnection(conn, current.tenant_id, current.id, current.version, {
-      encrypted_credentials: sealed,
-      credential_hints: JSON.stringify(hints),
-      expires_at: tokens.expiresAt,
-      token_obtained_at: tokens.obtainedAt,
-      granted_scopes: tokens.scopes ?? current.granted_scopes,
-      last_refresh_at: new Date(),
-      consecutive_failures: 0,
-      last_error: null,
+    // The write and its audit row share one short transaction (one pool checkout, nothing
+    // remote inside): the new token is visible to waiters as soon as possible.
+    const written = await lease.db.transaction().execute(async (trx) => {
+      const row = await writeLeasedRefresh(
+        trx,
+        current.tenant_id,
+        current.id,
+        current.version,
+        lease.owner,
+        {
+          encrypted_credentials: sealed,
+          credential_hints: JSON.stringify(hints),
+          expires_at: tokens.expiresAt,
+          token_obtained_at: tokens.obtainedAt,
+          granted_scopes: tokens.scopes ?? current.granted_scopes,
+          last_refresh_at: new Date(),
+          consecutive_failures: 0,
+          last_error: null,
+        },
+      );
+      if (row) {
+        await auditRefresh(trx, current, 'connection.refresh', {
+          rotated: Boolean(tokens.refreshToken),
+        });
+      }
+      return row;
     });
-    await auditRefresh(conn, current, 'connection.refresh', {
-      rotated: Boolean(tokens.refreshToken),
-    });
-    return { version: written?.version ?? current.version + 1 };
+    if (!written) return lostLease(lease, current);
+    lease.settle();
+    return { version: written.version };
   } catch (error) {
     if (error instanceof OAuthFlowError && error.kind === 'permanent') {
-      return markNeedsReauth(deps, conn, current, error.code);
+      return markNeedsReauth(deps, lease, current, error.code);
     }
     const code = error instanceof OAuthFlowError ? error.code : 'unexpected';
-    await conn
-      .updateTable('connections')
-      .set({ consecutive_failures: failures + 1, last_error: code, updated_at: new Date() })
-      .where('id', '=', current.id)
-      .execute();
-    await auditRefresh(conn, current, 'connection.refresh_failed', { code, transient: true });
+    const recorded = await lease.db.transaction().execute(async (trx) => {
+      const ours = await recordLeasedRefreshFailure(
+        trx,
+        current.tenant_id,
+        current.id,
+        lease.owner,
+        { consecutive_failures: failures + 1, last_error: code },
+      );
+      await auditRefresh(trx, current, 'connection.refresh_failed', { code, transient: true });
+      return ours;
+    });
+    if (recorded) lease.settle();
     throw new RefreshUnavailableError(
       `refreshing '${who.integrationId}' for '${who.userId}' failed (${code}); will retry`,
       error instanceof OAuthFlowError ? error.retryAfterMs : undefined,
@@ -239,18 +337,36 @@ async function refreshLocked(
   }
 }
 
+/** The lease was lost (a reconnect replaced the tokens, or it lapsed): the stored row wins. */
+async function lostLease(lease: LeaseWriter, current: Connection): Promise<FreshnessCheck> {
+  const now = await readRefreshLease(lease.db, current.tenant_id, current.id);
+  return { version: now?.version ?? null };
+}
+
 async function markNeedsReauth(
   deps: RefreshDeps,
-  conn: DbExecutor,
+  lease: LeaseWriter,
   current: Connection,
   reason: string,
-): Promise<never> {
-  await updateConnection(conn, current.tenant_id, current.id, current.version, {
-    status: 'needs_reauth',
-    last_error: reason,
-    consecutive_failures: current.consecutive_failures + 1,
+): Promise<FreshnessCheck> {
+  const written = await lease.db.transaction().execute(async (trx) => {
+    const row = await writeLeasedRefresh(
+      trx,
+      current.tenant_id,
+      current.id,
+      current.version,
+      lease.owner,
+      {
+        status: 'needs_reauth',
+        last_error: reason,
+        consecutive_failures: current.consecutive_failures + 1,
+      },
+    );
+    if (row) await auditRefresh(trx, current, 'connection.needs_reauth', { reason });
+    return row;
   });
-  await auditRefresh(conn, current, 'connection.needs_reauth', { reason });
+  if (!written) return lostLease(lease, current);
+  lease.settle();
   await sendWebhook(deps.webhook, {
     type: 'connection.needs_reauth',
     tenantId: current.tenant_id,

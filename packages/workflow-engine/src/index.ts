@@ -48,12 +48,19 @@ export {
   validateAgainstSchema,
 } from './schema';
 export type { SqlExecuteOptions, SqlResult } from './sql';
-export { classifySqlError, DEFAULT_MAX_ROWS, executeSql, toJsonData } from './sql';
+export {
+  classifySqlError,
+  DEFAULT_MAX_RESULT_BYTES,
+  DEFAULT_MAX_ROWS,
+  executeSql,
+  toJsonData,
+} from './sql';
 export { highestSqlParameter } from './sql-text';
 export * from './steps';
 export type { TransformOptions } from './transform';
 export {
   DEFAULT_TRANSFORM_MAX_DEPTH,
+  DEFAULT_TRANSFORM_MAX_OUTPUT_BYTES,
   DEFAULT_TRANSFORM_MAX_SEQUENCE,
   DEFAULT_TRANSFORM_TIMEOUT_MS,
   jsonataCompileProblem,

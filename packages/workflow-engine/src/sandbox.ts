@@ -11,6 +11,13 @@ import { Worker } from 'node:worker_threads';
  * cannot fire until it finishes. `[1..999999].([1..999999][0])` applies no function and would
  * block the worker's event loop (every tenant's activities on it) for hours; a regex literal with
  * catastrophic backtracking blocks inside one native call. Only another thread can stop those.
+ *
+ * Invariant: the threads are shared by every tenant, and waiting evaluations queue per tenant
+ * (`fairnessKey`), served round-robin: a tenant with a thousand transforms queued delays another
+ * tenant's next one by at most one evaluation per thread, never by its whole backlog.
+ *
+ * Invariant: an output larger than `maxOutputBytes` as JSON fails (TOO_LARGE) inside the thread,
+ * before it is copied to the caller.
  */
 
 export interface SandboxOptions {
@@ -26,6 +33,7 @@ export interface EvaluateRequest {
   timeoutMs: number;
   maxDepth: number;
   maxSequence: number;
+  maxOutputBytes: number;
 }
 
 export type EvaluateOutcome =
@@ -61,7 +69,12 @@ parentPort.on('message', async (m) => {
   try {
     const options = { timeout: m.timeoutMs, stack: m.maxDepth, sequence: m.maxSequence };
     const value = await compile(m.expression, options).evaluate(m.data);
-    parentPort.postMessage({ id: m.id, ok: true, json: value === undefined ? undefined : JSON.stringify(value) });
+    const json = value === undefined ? undefined : JSON.stringify(value);
+    if (json !== undefined && Buffer.byteLength(json) > m.maxOutputBytes) {
+      parentPort.postMessage({ id: m.id, ok: false, error: { code: 'TOO_LARGE', message: 'output too large' } });
+      return;
+    }
+    parentPort.postMessage({ id: m.id, ok: true, json });
   } catch (err) {
     const e = err || {};
     parentPort.postMessage({ id: m.id, ok: false, error: {
@@ -84,9 +97,42 @@ interface Slot {
   current?: { id: number; task: Task; timer: NodeJS.Timeout };
 }
 
+/** Waiting evaluations, one queue per fairness key, served round-robin. */
+class FairQueue {
+  // Map iteration follows insertion order: the first key is the next to serve.
+  private readonly queues = new Map<string, Task[]>();
+
+  get size(): number {
+    return this.queues.size;
+  }
+
+  push(key: string, task: Task): void {
+    const queue = this.queues.get(key);
+    if (queue) queue.push(task);
+    else this.queues.set(key, [task]);
+  }
+
+  /** The next task of the key whose turn it is; that key then goes to the back of the line. */
+  shift(): Task | undefined {
+    for (const [key, queue] of this.queues) {
+      const task = queue.shift();
+      this.queues.delete(key);
+      if (queue.length > 0) this.queues.set(key, queue);
+      if (task) return task;
+    }
+    return undefined;
+  }
+
+  drain(): Task[] {
+    const all = [...this.queues.values()].flat();
+    this.queues.clear();
+    return all;
+  }
+}
+
 class SandboxPool {
   private readonly slots = new Set<Slot>();
-  private readonly queue: Task[] = [];
+  private readonly queue = new FairQueue();
   private nextId = 1;
   private source: string | undefined;
 
@@ -95,9 +141,9 @@ class SandboxPool {
     private readonly memoryLimitMb: number,
   ) {}
 
-  evaluate(request: EvaluateRequest): Promise<EvaluateOutcome> {
+  evaluate(request: EvaluateRequest, fairnessKey: string): Promise<EvaluateOutcome> {
     return new Promise((resolve) => {
-      this.queue.push({ request, resolve });
+      this.queue.push(fairnessKey, { request, resolve });
       this.dispatch();
     });
   }
@@ -106,14 +152,14 @@ class SandboxPool {
     const slots = [...this.slots];
     this.slots.clear();
     for (const slot of slots) this.finish(slot, sandboxError('CLOSED', 'transform sandbox closed'));
-    for (const task of this.queue.splice(0)) {
+    for (const task of this.queue.drain()) {
       task.resolve(sandboxError('CLOSED', 'transform sandbox closed'));
     }
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
 
   private dispatch(): void {
-    while (this.queue.length > 0) {
+    while (this.queue.size > 0) {
       let slot = [...this.slots].find((s) => s.current === undefined);
       if (!slot && this.slots.size < this.poolSize) slot = this.spawn();
       if (!slot) return;
@@ -228,10 +274,14 @@ export async function closeTransformSandbox(): Promise<void> {
   await old?.close();
 }
 
-export function evaluateInSandbox(request: EvaluateRequest): Promise<EvaluateOutcome> {
+/** `fairnessKey` (the tenant) decides whose queued evaluation runs next: see the invariant. */
+export function evaluateInSandbox(
+  request: EvaluateRequest,
+  fairnessKey = '',
+): Promise<EvaluateOutcome> {
   if (!pool) {
     const { poolSize, memoryLimitMb } = settings ?? defaults();
     pool = new SandboxPool(poolSize, memoryLimitMb);
   }
-  return pool.evaluate(request);
+  return pool.evaluate(request, fairnessKey);
 }

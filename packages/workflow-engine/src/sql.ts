@@ -7,7 +7,8 @@ import { StepError, stepPrefix } from './errors';
  * - values only ever reach PostgreSQL as bind parameters (extended protocol, one statement);
  * - every message is redacted with the caller's redactor and, in addition, with the connection
  *   string's own password, and never quotes the connection string;
- * - rows come back as JSON data (see `toJsonData`), at most `maxRows` of them.
+ * - rows come back as JSON data (see `toJsonData`), at most `maxRows` of them and at most
+ *   `maxBytes` of them as JSON: the query stops at the row that crosses either limit.
  */
 export interface SqlExecuteOptions {
   /** Applies to connecting and, as `statement_timeout`, to the statement. */
@@ -16,6 +17,8 @@ export interface SqlExecuteOptions {
   stepId: string;
   /** Default 10 000; more rows is a fatal error (add a LIMIT). */
   maxRows?: number;
+  /** Default 10 MiB of rows as JSON (LATCHKEY_SQL_MAX_RESULT_BYTES in the worker); more is fatal. */
+  maxBytes?: number;
   /** The caller's cancellation; when it fires, its `reason` is thrown as is. */
   signal?: AbortSignal;
 }
@@ -28,6 +31,7 @@ export interface SqlResult {
 }
 
 export const DEFAULT_MAX_ROWS = 10_000;
+export const DEFAULT_MAX_RESULT_BYTES = 10 * 1024 * 1024;
 
 const RETRYABLE_SQLSTATES = new Set([
   '57P01', // admin_shutdown
@@ -203,8 +207,10 @@ export async function executeSql(
     }
     try {
       await client.query(`SET statement_timeout = ${Math.max(1, Math.floor(opts.timeoutMs))}`);
+      const maxBytes = opts.maxBytes ?? DEFAULT_MAX_RESULT_BYTES;
       return await runQuery(client, sql, params, {
         maxRows,
+        maxBytes,
         started,
         backstopMs: opts.timeoutMs + 1000,
         tooMany: () =>
@@ -213,6 +219,15 @@ export async function executeSql(
             opts.stepId,
             redact(`${prefix}query returned more than ${maxRows} rows (the limit); add a LIMIT`),
             { code: 'TOO_MANY_ROWS' },
+          ),
+        tooLarge: () =>
+          new StepError(
+            'fatal',
+            opts.stepId,
+            redact(
+              `${prefix}query result is larger than ${maxBytes} bytes as JSON (the limit); select fewer rows or columns`,
+            ),
+            { code: 'TOO_LARGE' },
           ),
       });
     } catch (error) {
@@ -229,11 +244,19 @@ function runQuery(
   client: pg.Client,
   sql: string,
   params: unknown[],
-  limits: { maxRows: number; started: number; backstopMs: number; tooMany: () => StepError },
+  limits: {
+    maxRows: number;
+    maxBytes: number;
+    started: number;
+    backstopMs: number;
+    tooMany: () => StepError;
+    tooLarge: () => StepError;
+  },
 ): Promise<SqlResult> {
-  const { maxRows, started, tooMany } = limits;
+  const { maxRows, maxBytes, started, tooMany, tooLarge } = limits;
   return new Promise((resolve, reject) => {
     const rows: unknown[] = [];
+    let bytes = 2; // the enclosing []
     let over = false;
     const stop = (error: unknown) => {
       if (over) return;
@@ -258,7 +281,14 @@ function runQuery(
         stop(tooMany());
         return;
       }
-      rows.push(toJsonData(row));
+      const data = toJsonData(row);
+      // Counted as it streams in: a huge result never sits in memory whole.
+      bytes += Buffer.byteLength(JSON.stringify(data) ?? 'null') + 1;
+      if (bytes > maxBytes) {
+        stop(tooLarge());
+        return;
+      }
+      rows.push(data);
     });
     query.on('error', (error: Error) => {
       if (over) return;

@@ -8,21 +8,29 @@ import type { JsonValue } from './steps';
  * - `timeoutMs` wall clock: JSONata's own guardrail stops at the next function call, and the
  *   thread is killed shortly after if the expression is stuck elsewhere;
  * - `maxDepth` nested function calls (runaway recursion fails fast with D1011);
- * - `maxSequence` items in any intermediate sequence (D2015), plus the thread's memory cap.
+ * - `maxSequence` items in any intermediate sequence (D2015), plus the thread's memory cap;
+ * and its output is at most `maxOutputBytes` as JSON (TOO_LARGE). `tenantId` queues the
+ * evaluation fairly among the tenants sharing the sandbox threads.
  */
 export interface TransformOptions {
   timeoutMs?: number;
   maxDepth?: number;
   maxSequence?: number;
+  maxOutputBytes?: number;
+  tenantId?: string;
 }
 
 export const DEFAULT_TRANSFORM_TIMEOUT_MS = 1000;
 export const DEFAULT_TRANSFORM_MAX_DEPTH = 200;
 export const DEFAULT_TRANSFORM_MAX_SEQUENCE = 1_000_000;
+export const DEFAULT_TRANSFORM_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
 
 export class TransformError extends Error {
   override readonly name = 'TransformError';
-  /** JSONata's code (`S0201`, `D1011`, `T2001` ...) or `TIMEOUT`, `MEMORY`, `INPUT`, `SANDBOX`. */
+  /**
+   * JSONata's code (`S0201`, `D1011`, `T2001` ...) or `TIMEOUT`, `MEMORY`, `INPUT`, `SANDBOX`,
+   * `TOO_LARGE`.
+   */
   readonly code: string;
   readonly position: number | undefined;
 
@@ -60,13 +68,18 @@ export async function runTransform(
   options: TransformOptions = {},
 ): Promise<JsonValue | undefined> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TRANSFORM_TIMEOUT_MS;
-  const outcome = await evaluateInSandbox({
-    expression,
-    data,
-    timeoutMs,
-    maxDepth: options.maxDepth ?? DEFAULT_TRANSFORM_MAX_DEPTH,
-    maxSequence: options.maxSequence ?? DEFAULT_TRANSFORM_MAX_SEQUENCE,
-  });
+  const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_TRANSFORM_MAX_OUTPUT_BYTES;
+  const outcome = await evaluateInSandbox(
+    {
+      expression,
+      data,
+      timeoutMs,
+      maxDepth: options.maxDepth ?? DEFAULT_TRANSFORM_MAX_DEPTH,
+      maxSequence: options.maxSequence ?? DEFAULT_TRANSFORM_MAX_SEQUENCE,
+      maxOutputBytes,
+    },
+    options.tenantId,
+  );
   if (outcome.ok) {
     return outcome.json === undefined ? undefined : (JSON.parse(outcome.json) as JsonValue);
   }
@@ -76,6 +89,11 @@ export async function runTransform(
       throw new TransformError(
         'TIMEOUT',
         `JSONata transform timed out after ${timeoutMs} ms (limit; check for an infinite loop)`,
+      );
+    case 'TOO_LARGE':
+      throw new TransformError(
+        'TOO_LARGE',
+        `JSONata transform output is larger than ${maxOutputBytes} bytes as JSON (the limit); select less`,
       );
     case 'D1011':
       throw new TransformError(

@@ -6,7 +6,7 @@ import {
   RunKeyGoneError,
 } from '@latchkey/resolver';
 import { FATAL_STEP_ERROR } from '@latchkey/temporal';
-import { StepError } from '@latchkey/workflow-engine';
+import { StepError, TransformError } from '@latchkey/workflow-engine';
 import { ApplicationFailure } from '@temporalio/activity';
 
 /**
@@ -32,6 +32,14 @@ export function toStepFailure(error: unknown, stepId: string, redact: (text: str
       message: message(error.message),
       // A 429, or a 503 whose provider said when to come back (Retry-After, a reset header).
       nextRetryDelay: error.retryAfterMs,
+    });
+  }
+  // A cap is not transient: the same step would produce the same output again.
+  if (error instanceof TransformError && error.code === 'TOO_LARGE') {
+    return ApplicationFailure.create({
+      type: FATAL_STEP_ERROR,
+      message: message(error.message),
+      nonRetryable: true,
     });
   }
   if (error instanceof RefreshUnavailableError) {

@@ -6,12 +6,16 @@ import {
   type RefreshDeps,
   refreshDueAt,
 } from '@latchkey/resolver';
-import type { RefresherActivities, RefresherInput } from '@latchkey/temporal';
+import type { RefresherActivities, RefresherInput, RefreshOutcome } from '@latchkey/temporal';
 import type { Vault } from '@latchkey/vault';
+import type { TenantLimiter } from '../tenant-limiter';
+import { inTenantSlot } from './tenant-slot';
 
 export interface RefresherActivityDeps {
   db: Db;
   vault: Vault;
+  /** Refreshes call a tenant-chosen token URL: they take the tenant's slots like steps do. */
+  limiter: TenantLimiter;
   refresh?: Omit<RefreshDeps, 'db' | 'vault'>;
 }
 
@@ -45,20 +49,23 @@ export function createRefresherActivities(deps: RefresherActivityDeps): Refreshe
       return { tenantId, state: 'ok', refreshAt };
     },
 
-    async refreshConnection(input) {
-      const { tenantId } = input;
-      const row = await findConnection(deps.db, input);
-      if (!row) return { tenantId, state: 'gone' };
-      try {
-        const before = await ensureFreshToken(
-          { db: deps.db, vault: deps.vault, ...deps.refresh },
-          { tenantId, integrationId: row.integration_id, userId: row.user_id },
-        );
-        return { tenantId, state: before.version === null ? 'gone' : 'refreshed' };
-      } catch (error) {
-        if (error instanceof ReauthRequiredError) return { tenantId, state: 'needs_reauth' };
-        throw error;
-      }
-    },
+    refreshConnection: (input) =>
+      inTenantSlot(deps.limiter, input.tenantId, () => refreshConnection(input)),
   };
+
+  async function refreshConnection(input: RefresherInput): Promise<RefreshOutcome> {
+    const { tenantId } = input;
+    const row = await findConnection(deps.db, input);
+    if (!row) return { tenantId, state: 'gone' };
+    try {
+      const before = await ensureFreshToken(
+        { db: deps.db, vault: deps.vault, ...deps.refresh },
+        { tenantId, integrationId: row.integration_id, userId: row.user_id },
+      );
+      return { tenantId, state: before.version === null ? 'gone' : 'refreshed' };
+    } catch (error) {
+      if (error instanceof ReauthRequiredError) return { tenantId, state: 'needs_reauth' };
+      throw error;
+    }
+  }
 }

@@ -39,6 +39,7 @@ import {
 import { Context } from '@temporalio/activity';
 import type { TenantLimiter } from '../tenant-limiter';
 import { toStepFailure } from './errors';
+import { heartbeat, inTenantSlot } from './tenant-slot';
 
 export interface RunActivityDeps {
   db: Db;
@@ -47,27 +48,10 @@ export interface RunActivityDeps {
   limiter: TenantLimiter;
   /** Per-request timeout for third-party calls. */
   requestTimeoutMs: number;
+  /** Byte caps (as JSON) on a SQL step's rows and on a transform's output; engine defaults. */
+  limits?: { sqlMaxResultBytes?: number; transformMaxOutputBytes?: number };
   /** OAuth refresh: margin before expiry, cooldown, and the needs_reauth webhook. */
   refresh?: Omit<RefreshDeps, 'db' | 'vault'>;
-}
-
-const HEARTBEAT_MS = 2_000;
-
-/**
- * Keeps telling Temporal this attempt is alive, so a dead worker's step is retried quickly.
- * A local activity (a one-step run's step) has no heartbeats: its worker watches it, and core
- * would log every beat as a warning.
- */
-function heartbeating<T>(work: () => Promise<T>): Promise<T> {
-  const context = Context.current();
-  if (context.info.isLocal) return work();
-  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
-  return work().finally(() => clearInterval(timer));
-}
-
-function heartbeat() {
-  const context = Context.current();
-  if (!context.info.isLocal) context.heartbeat();
 }
 
 export function createRunActivities(deps: RunActivityDeps): RunActivities {
@@ -154,6 +138,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
       pagination: step.pagination,
       fetchPage: async (params) => (await send(params)).body,
       onPage: heartbeat,
+      transformOptions: { tenantId: input.tenantId },
     });
     return { raw: pages.items, stats: { pages: pages.pages, truncated: pages.truncated } };
   }
@@ -185,6 +170,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
     const params = resolveSqlParams(step.params, input.variables);
     const result = await executeSql(mapped.connectionString, step.sql, params, {
       timeoutMs: deps.requestTimeoutMs,
+      maxBytes: deps.limits?.sqlMaxResultBytes,
       redact: createRedactor(secrets).redactString,
       stepId: step.id,
     });
@@ -204,56 +190,55 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
       if (outcome === 'succeeded')
         metrics.stepSucceededOnAttempt.observe({ type: stepType }, attempt);
     };
-    return deps.limiter.run(input.tenantId, () =>
-      heartbeating(async () => {
-        try {
-          const step = workflowStepSchema.parse(input.step);
-          stepType = step.type;
-          const runtime = input.sealedRuntimeCredentials
-            ? await openRuntimeCredentials(
-                { db, vault },
-                {
-                  tenantId: input.tenantId,
-                  runId: input.runId,
-                  sealed: input.sealedRuntimeCredentials,
-                },
-              )
-            : undefined;
-          for (const value of Object.values(runtime ?? {})) secrets.add(value);
-          const executed =
-            step.type === 'sql'
-              ? await runSql(step, input, runtime, secrets)
-              : await runHttp(step, input, runtime, secrets);
-          const redactor = createRedactor(secrets);
-          // A response can echo a credential back; nothing secret leaves the activity.
-          const raw = redactor.redact(executed.raw);
-          const result = step.transform
-            ? await runTransform(step.transform, {
-                result: raw,
-                input: input.variables.input,
-                steps: input.variables.steps,
-              })
-            : raw;
-          observe('succeeded');
-          return {
-            tenantId: input.tenantId,
-            result: redactor.redact(result),
-            stats: {
-              stepId,
-              integrationId: step.integrationId,
-              durationMs: Math.round(performance.now() - started),
-              attempts: attempt,
-              ...executed.stats,
-            },
-          };
-        } catch (error) {
-          observe('failed');
-          const failure = toStepFailure(error, stepId, createRedactor(secrets).redactString);
-          deps.log.warn({ runId: input.runId, stepId, type: failure.type }, failure.message);
-          throw failure;
-        }
-      }),
-    );
+    return inTenantSlot(deps.limiter, input.tenantId, async () => {
+      try {
+        const step = workflowStepSchema.parse(input.step);
+        stepType = step.type;
+        const runtime = input.sealedRuntimeCredentials
+          ? await openRuntimeCredentials(
+              { db, vault },
+              {
+                tenantId: input.tenantId,
+                runId: input.runId,
+                sealed: input.sealedRuntimeCredentials,
+              },
+            )
+          : undefined;
+        for (const value of Object.values(runtime ?? {})) secrets.add(value);
+        const executed =
+          step.type === 'sql'
+            ? await runSql(step, input, runtime, secrets)
+            : await runHttp(step, input, runtime, secrets);
+        const redactor = createRedactor(secrets);
+        // A response can echo a credential back; nothing secret leaves the activity.
+        const raw = redactor.redact(executed.raw);
+        const result = step.transform
+          ? await runTransform(
+              step.transform,
+              { result: raw, input: input.variables.input, steps: input.variables.steps },
+              // Queued fairly among tenants in the shared sandbox threads; output capped.
+              { tenantId: input.tenantId, maxOutputBytes: deps.limits?.transformMaxOutputBytes },
+            )
+          : raw;
+        observe('succeeded');
+        return {
+          tenantId: input.tenantId,
+          result: redactor.redact(result),
+          stats: {
+            stepId,
+            integrationId: step.integrationId,
+            durationMs: Math.round(performance.now() - started),
+            attempts: attempt,
+            ...executed.stats,
+          },
+        };
+      } catch (error) {
+        observe('failed');
+        const failure = toStepFailure(error, stepId, createRedactor(secrets).redactString);
+        deps.log.warn({ runId: input.runId, stepId, type: failure.type }, failure.message);
+        throw failure;
+      }
+    });
   }
 
   async function finishRun(input: FinishRunInput): Promise<FinishRunResult> {

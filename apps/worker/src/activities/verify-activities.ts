@@ -21,6 +21,7 @@ import {
 import { executeHttp, executeSql, StepError } from '@latchkey/workflow-engine';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { RunActivityDeps } from './run-activities';
+import { inTenantSlot } from './tenant-slot';
 
 const STEP_ID = 'credential test';
 
@@ -152,6 +153,6 @@ export function createVerifyActivities(deps: RunActivityDeps): VerifyActivities 
   }
 
   return {
-    verifyCredentials: (input) => deps.limiter.run(input.tenantId, () => verify(input)),
+    verifyCredentials: (input) => inTenantSlot(deps.limiter, input.tenantId, () => verify(input)),
   };
 }

@@ -3,6 +3,8 @@ import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
 
 const { planRefresh, refreshConnection } = proxyActivities<RefresherActivities>({
   startToCloseTimeout: '1 minute',
+  // A refresh heartbeats while it waits for its tenant's slot: never retried while it waits.
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 

@@ -8,6 +8,7 @@ import * as unfinishedRunsIndex from './2026_12_05_0006_unfinished_runs_index';
 import * as credentialHealth from './2026_12_06_0007_credential_health';
 import * as tokenObtainedAt from './2026_12_06_0008_token_obtained_at';
 import * as rateLimits from './2026_12_06_0012_rate_limits';
+import * as refreshLeases from './2026_12_06_0014_refresh_leases';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_0007_credential_health': credentialHealth,
   '2026_12_06_0008_token_obtained_at': tokenObtainedAt,
   '2026_12_06_0012_rate_limits': rateLimits,
+  '2026_12_06_0014_refresh_leases': refreshLeases,
 };
