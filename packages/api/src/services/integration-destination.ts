@@ -121,19 +121,19 @@ export function storedOrigin(
 ): string {
   const entries: CredentialEntry[] = credentialEntries({ integration: { ...defaults, ...bag } });
   const pool = new NamePool(entries, integrationId);
-  const valueOf = (name: string): string => {
+  const storedValue = (name: string): string => {
     const res = pool.resolve(name);
     return res.status === 'resolved' ? res.credential.value : `<<${name}>>`;
   };
   const trimmed = urlHost.trim();
   const whole = wholePlaceholder(trimmed);
   // Userinfo is not part of the origin: its placeholders are blanked before matching.
-  const filled = whole !== undefined ? valueOf(whole) : fillOrigin(trimmed, valueOf);
+  const filled = whole !== undefined ? storedValue(whole) : fillOrigin(trimmed, storedValue);
   const match = ORIGIN.exec(filled);
   return match ? `${match[1]}://${match[2]}`.toLowerCase() : filled;
 }
 
-function fillOrigin(template: string, valueOf: (name: string) => string): string {
+function fillOrigin(template: string, storedValue: (name: string) => string): string {
   let out = '';
   let position = 0;
   for (const part of parseTemplate(template)) {
@@ -146,7 +146,7 @@ function fillOrigin(template: string, valueOf: (name: string) => string): string
     // In userinfo (an `@` follows within the authority) a value may hold `@` or `/`: blank it.
     const inAuthority = out.includes('://') && !/[/?#]/.test(out.slice(out.indexOf('://') + 3));
     const userinfo = inAuthority && /^[^/?#]*@/.test(template.slice(position));
-    out += userinfo ? '' : valueOf(part.name);
+    out += userinfo ? '' : storedValue(part.name);
   }
   return out;
 }
