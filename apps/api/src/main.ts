@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createDb, createRunFinishedFeed, migrateToLatest } from '@latchkey/db';
+import { createDb, createRunFinishedFeed, migrateAtStart } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
 import { createClientDataConverter } from '@latchkey/temporal';
 import { createVaultFromEnv } from '@latchkey/vault';
@@ -12,7 +12,8 @@ import { lazyTemporalClient } from './temporal-client';
 const env = readApiEnv();
 const log = createLogger('api', { level: env.LOG_LEVEL });
 const db = createDb({ connectionString: env.DATABASE_URL });
-await migrateToLatest(db);
+// Migrations as the owner role when DATABASE_OWNER_URL is set; the api itself runs as the app role.
+await migrateAtStart(db, env.DATABASE_OWNER_URL);
 const vault = await createVaultFromEnv({ db });
 const temporal = lazyTemporalClient(
   env.TEMPORAL_ADDRESS,

@@ -19,3 +19,16 @@ export function readDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   }
   return parsed.data.DATABASE_URL;
 }
+
+/**
+ * DATABASE_OWNER_URL, the owner role's URL for migrations (README: database roles); undefined
+ * when unset, and then migrations use DATABASE_URL.
+ */
+export function readDatabaseOwnerUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const url = env.DATABASE_OWNER_URL;
+  if (!url) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error('DATABASE_OWNER_URL must be a postgres:// or postgresql:// URL');
+  }
+  return url;
+}

@@ -1,6 +1,6 @@
 export { type CreateDbOptions, createDb, type Db, type DbExecutor } from './client';
-export { readDatabaseUrl } from './env';
-export { MigrationError, migrateToLatest } from './migrate';
+export { readDatabaseOwnerUrl, readDatabaseUrl } from './env';
+export { MigrationError, migrateAtStart, migrateToLatest, pendingMigrations } from './migrate';
 export { PLATFORM_TENANT_ID } from './migrations/2026_11_25_0002_platform_tenant';
 export { executePrepared } from './prepared';
 export * from './repositories/api-keys';
@@ -11,6 +11,7 @@ export * from './repositories/oauth-states';
 export * from './repositories/runs';
 export * from './repositories/tenants';
 export * from './repositories/workflows';
+export { grantApplicationRole } from './roles';
 export {
   createRunFinishedFeed,
   type RunFinishedFeed,

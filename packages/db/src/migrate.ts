@@ -1,4 +1,5 @@
 import { type Kysely, type MigrationResultSet, Migrator } from 'kysely';
+import { createDb } from './client';
 import { migrations } from './migrations';
 
 export class MigrationError extends Error {
@@ -21,4 +22,29 @@ export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
     throw new MigrationError(`migration ${name} failed`, { cause: result.error });
   }
   return (result.results ?? []).map((r) => r.migrationName);
+}
+
+/** Migrations not yet run; reads only (an application role may call it). */
+export async function pendingMigrations<T>(db: Kysely<T>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}
+
+/**
+ * What a process does with the schema at start: migrate as the owner role when its URL is given
+ * (DATABASE_OWNER_URL), else with its own connection, and then only when something is pending,
+ * since an application role can read the migration table but not migrate.
+ */
+export async function migrateAtStart<T>(db: Kysely<T>, ownerUrl?: string): Promise<string[]> {
+  if (ownerUrl) {
+    const owner = createDb({ connectionString: ownerUrl, max: 1 });
+    try {
+      return await migrateToLatest(owner);
+    } finally {
+      await owner.destroy();
+    }
+  }
+  if ((await pendingMigrations(db)).length === 0) return [];
+  return migrateToLatest(db);
 }
