@@ -1,6 +1,15 @@
-import { createDb, type Db, migrateAtStart, pendingMigrations } from '@latchkey/db';
+import { randomBytes } from 'node:crypto';
+import {
+  createDb,
+  type Db,
+  migrateAtStart,
+  migrateToLatest,
+  pendingMigrations,
+} from '@latchkey/db';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureOwnedDatabase, migrateAsOwner, roleUrl } from '../src/db-roles';
+import { dropDatabase, ensureDatabase, withDatabase } from '../src/postgres';
 import { createTestDatabase, type TestDatabase, testServices } from '../src/test-db';
 
 /** The SQLSTATE of what `run` throws (42501: insufficient privilege). */
@@ -107,6 +116,32 @@ describe('least-privilege database roles (issue 15)', () => {
       expect(await refusal(() => sql`create role intruder`.execute(owner))).toBe('42501');
     } finally {
       await owner.destroy();
+    }
+  });
+
+  it('an existing `pnpm dev` database, migrated by the superuser, moves to the owner role', async () => {
+    const { pgAdminUrl, dbRoles } = testServices();
+    const name = `latchkey_legacy_${randomBytes(4).toString('hex')}`;
+    await ensureDatabase(pgAdminUrl, name);
+    try {
+      const legacy = createDb({ connectionString: withDatabase(pgAdminUrl, name), max: 1 });
+      await migrateToLatest(legacy).finally(() => legacy.destroy());
+      await ensureOwnedDatabase(pgAdminUrl, name, dbRoles);
+      expect(await migrateAsOwner(roleUrl(pgAdminUrl, name, dbRoles.owner), dbRoles)).toEqual([]);
+      const moved = createDb({ connectionString: roleUrl(pgAdminUrl, name, dbRoles.app), max: 1 });
+      try {
+        await moved.insertInto('tenants').values({ name: 'moved-over' }).execute();
+        expect(await refusal(() => sql`delete from audit_events`.execute(moved))).toBe('42501');
+        const foreign = await sql<{ n: number }>`
+          select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where n.nspname = 'public' and c.relkind in ('r', 'S')
+             and pg_get_userbyid(c.relowner) <> ${dbRoles.owner.name}`.execute(moved);
+        expect(foreign.rows[0]?.n).toBe(0);
+      } finally {
+        await moved.destroy();
+      }
+    } finally {
+      await dropDatabase(pgAdminUrl, name);
     }
   });
 });
