@@ -144,4 +144,17 @@ describe('least-privilege database roles (issue 15)', () => {
       await dropDatabase(pgAdminUrl, name);
     }
   });
+
+  it('an application role facing pending migrations refuses to start, saying what to do', async () => {
+    const { pgAdminUrl, dbRoles } = testServices();
+    const name = `latchkey_empty_${randomBytes(4).toString('hex')}`;
+    await ensureDatabase(pgAdminUrl, name);
+    const empty = createDb({ connectionString: roleUrl(pgAdminUrl, name, dbRoles.app), max: 1 });
+    try {
+      await expect(migrateAtStart(empty)).rejects.toThrow(/DATABASE_OWNER_URL/);
+    } finally {
+      await empty.destroy();
+      await dropDatabase(pgAdminUrl, name);
+    }
+  });
 });

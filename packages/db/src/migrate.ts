@@ -45,6 +45,17 @@ export async function migrateAtStart<T>(db: Kysely<T>, ownerUrl?: string): Promi
       await owner.destroy();
     }
   }
-  if ((await pendingMigrations(db)).length === 0) return [];
-  return migrateToLatest(db);
+  const pending = await pendingMigrations(db);
+  if (pending.length === 0) return [];
+  try {
+    return await migrateToLatest(db);
+  } catch (error) {
+    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    if (code !== '42501') throw error;
+    throw new MigrationError(
+      `migrations ${pending.join(', ')} are pending and this role may not run them: ` +
+        'run pnpm db:migrate with DATABASE_OWNER_URL, or give the process DATABASE_OWNER_URL',
+      { cause: error },
+    );
+  }
 }
