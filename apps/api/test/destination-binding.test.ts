@@ -173,6 +173,45 @@ describe('stored secrets go only where they were stored for (issue 15)', () => {
       expect(fake.received()).not.toContain(STORED_PASSWORD);
     });
 
+    it('a connection’s own host (instance) moved by hand drops its stored tokens', async () => {
+      await admin.upsertIntegration({
+        id: 'sf',
+        urlHost: 'https://<<instance>>.my.example',
+        urlPath: '/services/data',
+        auth: { type: 'oauth2' },
+      });
+      await admin.upsertConnection({
+        integrationId: 'sf',
+        userId: 'user-1',
+        credentials: { instance: 'acme', access_token: USER_TOKEN },
+      });
+      const moved = await admin.upsertConnection({
+        integrationId: 'sf',
+        userId: 'user-1',
+        credentials: { instance: 'attacker' },
+      });
+      expect(moved.credentials.map((c) => c.name)).toEqual(['instance']);
+      expect(moved.warnings.join(' ')).toContain('access_token');
+      // New tokens given with the new host are kept; the same host keeps what is stored.
+      const renewed = await admin.upsertConnection({
+        integrationId: 'sf',
+        userId: 'user-1',
+        credentials: { instance: 'other', access_token: 'fresh-token-1' },
+      });
+      expect(renewed.credentials.map((c) => c.name)).toEqual(['access_token', 'instance']);
+      const same = await admin.upsertConnection({
+        integrationId: 'sf',
+        userId: 'user-1',
+        credentials: { refresh_token: 'refresh-token-2' },
+      });
+      expect(same.credentials.map((c) => c.name)).toEqual([
+        'access_token',
+        'instance',
+        'refresh_token',
+      ]);
+      expect(same.warnings.join(' ')).not.toContain('destination changed');
+    });
+
     it('a path change, a scheme-case change or a round trip keeps everything', async () => {
       await admin.upsertIntegration({
         id: 'keep',
