@@ -1,5 +1,20 @@
 import { z } from 'zod';
 
+/** The database variable, for a process's env reader (`readProcessEnv` in @latchkey/config). */
+export const databaseEnv = {
+  DATABASE_URL: z
+    .string({ error: 'is not set (expected postgres://user@host:port/database)' })
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
+  /**
+   * The owner role's URL, for migrations only (README: Database roles); without it migrations
+   * use DATABASE_URL, and only when something is pending.
+   */
+  DATABASE_OWNER_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+};
+
 const schema = z.object({
   DATABASE_URL: z
     .string()
