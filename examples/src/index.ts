@@ -1,5 +1,6 @@
 // Each documentation sample, as a function the examples test runs against a real api.
 export { database } from './database';
+export { databasePerUser } from './database-per-user';
 export { oneIntegrationPerUser, runtimePerUser, singleUser } from './multi-user';
 export { oauthSetup } from './oauth-setup';
 export { oauthTokens } from './oauth-tokens';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { exitOnConfigError } from '@latchkey/config';
-import { createDb, createRunFinishedFeed, migrateToLatest } from '@latchkey/db';
+import { createDb, createRunFinishedFeed, migrateAtStart } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
 import { initProcessMetrics } from '@latchkey/observability';
 import { createClientDataConverter } from '@latchkey/temporal';
@@ -24,7 +24,8 @@ configureSchemaLimits({
 const log = createLogger('api', { level: env.LOG_LEVEL });
 initProcessMetrics('api');
 const db = createDb({ connectionString: env.DATABASE_URL });
-await migrateToLatest(db);
+// Migrations as the owner role when DATABASE_OWNER_URL is set; the api itself runs as the app role.
+await migrateAtStart(db, env.DATABASE_OWNER_URL);
 const vault = await createVault({ db, ...vaultOptionsFromConfig(env) });
 const temporal = lazyTemporalClient(
   env.TEMPORAL_ADDRESS,

@@ -1,17 +1,22 @@
 import os from 'node:os';
 import path from 'node:path';
+import { LatchkeyClient } from '@latchkey/client';
+import { createDb } from '@latchkey/db';
 import { startPostgres } from '@latchkey/devstack';
 import {
   database,
+  databasePerUser,
   oauthSetup,
   oauthTokens,
   oneIntegrationPerUser,
+  runtimeCredentials,
   runtimePerUser,
   SecureWorkflowExecutor,
   singleUser,
   storedCredentials,
 } from '@latchkey/examples';
 import { createPlanner } from '@latchkey/workflow-engine';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
@@ -20,7 +25,9 @@ import { startTestWorker } from './worker-harness';
 const STRIPE_KEY = 'sk_live_exampleStripeKey0000aaaa';
 const HUBSPOT_KEY = 'pat-example-hubspot-key-1111-bbbb';
 const HUBSPOT_SECRET = 'example-hubspot-client-secret-2222';
-const SECRETS = [STRIPE_KEY, HUBSPOT_KEY, HUBSPOT_SECRET];
+/** Each end user's own database password, kept in the application's vault (here: env). */
+const USER_DB_PASSWORDS = { 'user-a': 'user-a-db-Pa55-0001', 'user-b': 'user-b-db-Pa55-0002' };
+const SECRETS = [STRIPE_KEY, HUBSPOT_KEY, HUBSPOT_SECRET, ...Object.values(USER_DB_PASSWORDS)];
 
 /** What the stand-in planner proposes for an integration: a list read, or a SQL count. */
 function stepFor(integration: { id: string; kind: string }, index: number) {
@@ -78,6 +85,22 @@ describe('the documentation samples run as written (examples/)', () => {
       persistent: false,
     });
     const dbUrl = new URL(tenantDb.url);
+    // Each end user's own database, with its own role and password, on that server.
+    const admin = createDb({ connectionString: tenantDb.url, max: 1 });
+    try {
+      for (const [userId, password] of Object.entries(USER_DB_PASSWORDS)) {
+        const role = userId.replace('-', '_');
+        await sql.raw(`create role ${role} login password '${password}'`).execute(admin);
+        await sql.raw(`create database ${role}_db owner ${role}`).execute(admin);
+        const own = new URL(tenantDb.url);
+        own.username = role;
+        own.password = password;
+        own.pathname = `/${role}_db`;
+        process.env[`VAULT_${role.toUpperCase()}_DATABASE_URL`] = own.toString();
+      }
+    } finally {
+      await admin.destroy();
+    }
     const { apiKey } = await api.createTenant('examples');
     Object.assign(process.env, {
       LATCHKEY_API_URL: api.url.replace(/\/trpc$/, ''),
@@ -154,6 +177,32 @@ describe('the documentation samples run as written (examples/)', () => {
     expect(runtime.error).toBeNull();
     expect(runtime.status).toBe('succeeded');
     expect(stored.output).toEqual(runtime.output);
+  });
+
+  it('environment-based runtime credentials: Stripe, HubSpot and a DATABASE_URL in one run', async () => {
+    const result = await runtimeCredentials();
+    expect(result.error).toBeNull();
+    expect(result.status).toBe('succeeded');
+    const stripeCall = provider.requests.find((r) => r.path.startsWith('/v1/customers'));
+    expect(stripeCall?.headers.authorization).toBe(`Bearer ${STRIPE_KEY}`);
+    expect(lastRequest()?.headers.authorization).toBe(`Bearer ${HUBSPOT_KEY}`);
+    // The database step counted tables in the sample's own database, reached by its URL.
+    expect(result.output).toEqual([{ n: expect.any(Number) }]);
+  });
+
+  it('database at run time: one workflow, each user’s own database URL with each run', async () => {
+    const results = await databasePerUser(['user-a', 'user-b']);
+    for (const userId of ['user-a', 'user-b']) {
+      const role = userId.replace('-', '_');
+      expect(results[userId]?.error).toBeNull();
+      expect(results[userId]?.output).toEqual([{ database: `${role}_db`, user: role }]);
+    }
+    // Nothing of either URL was kept: the integration has no stored credentials.
+    const stored = await new LatchkeyClient({
+      apiKey: process.env.LATCHKEY_API_KEY,
+    }).getIntegration('user-db');
+    expect(stored.credentials).toEqual([]);
+    expect(JSON.stringify(results)).not.toContain(USER_DB_PASSWORDS['user-a']);
   });
 
   it('single user, one integration per user, and runtime credentials per user', async () => {

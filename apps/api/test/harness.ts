@@ -81,6 +81,8 @@ export async function startTestApi(
     temporal: temporal.get,
     db: testDb.db,
     dbUrl: testDb.url,
+    /** The database's owner role, for a test's own DDL (the api runs as the app role). */
+    asOwner: testDb.asOwner,
     /** For worker processes started by a test: the same master key as this api. */
     masterKeys,
     vault,

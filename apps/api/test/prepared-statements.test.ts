@@ -131,13 +131,18 @@ describe('the statements every run makes are prepared', () => {
       expect((await findIntegrationForRequest(conn, tenantId, 'crm', null))?.integration.id).toBe(
         'crm',
       );
-      await sql`alter table integrations add column added_later text`.execute(conn);
+      // A migration (the owner role, another session) changes the tables under cached plans.
+      await testDb.asOwner((owner) =>
+        sql`alter table integrations add column added_later text`.execute(owner),
+      );
       expect(
         (await findIntegrationForRequest(conn, tenantId, 'crm', null))?.integration,
       ).not.toHaveProperty('added_later');
-      await sql`alter table runs add column added_later text`.execute(conn);
-      await sql`alter table workflows add column added_later text`.execute(conn);
-      await sql`alter table api_keys add column added_later text`.execute(conn);
+      await testDb.asOwner(async (owner) => {
+        await sql`alter table runs add column added_later text`.execute(owner);
+        await sql`alter table workflows add column added_later text`.execute(owner);
+        await sql`alter table api_keys add column added_later text`.execute(owner);
+      });
       // `select *` here would fail: "cached plan must not change result type".
       const run = await oneRun(conn);
       expect(run).not.toHaveProperty('added_later');

@@ -182,8 +182,11 @@ describe('workflows run on Temporal with stored, runtime and per-user credential
   });
 
   it('runs a SQL step on a Postgres integration built from <<user>>-style URL placeholders', async () => {
-    await sql`create table orders (id serial primary key, customer text not null, total numeric not null)`.execute(
-      api.db,
+    // DDL as the owner role; the app role gets its rights on new tables by default privileges.
+    await api.asOwner((owner) =>
+      sql`create table orders (id serial primary key, customer text not null, total numeric not null)`.execute(
+        owner,
+      ),
     );
     await sql`insert into orders (customer, total) values ('ada', 120), ('bob', 30), ('cy', 75)`.execute(
       api.db,

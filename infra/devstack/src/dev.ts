@@ -5,8 +5,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createDb, migrateToLatest } from '@latchkey/db';
 import { stopChild } from './child-process';
+import { ensureOwnedDatabase, ensureRoles, localRoles, migrateAsOwner, roleUrl } from './db-roles';
 import { devDataDir, REPO_ROOT } from './dev-env';
-import { ensureDatabase, redactUrl, startPostgres, withDatabase } from './postgres';
+import { redactUrl, startPostgres } from './postgres';
 import { startTemporal } from './temporal';
 
 /**
@@ -31,9 +32,23 @@ const postgres = await startPostgres({
   log: say,
 }).catch(exitWith('PostgreSQL did not start'));
 let databaseUrl = postgres.url;
+// DATABASE_OWNER_URL beside DATABASE_URL: an external server with both roles (README).
+let ownerUrl = env.DATABASE_OWNER_URL;
 if (postgres.embedded) {
-  await ensureDatabase(postgres.url, 'latchkey');
-  databaseUrl = withDatabase(postgres.url, 'latchkey');
+  // Least privilege: the owner role migrates, the api and worker run as the app role.
+  const rolesFile = path.join(dataDir, 'db-roles.json');
+  const { roles, created } = await localRoles(rolesFile);
+  if (created) say(`created database roles with random passwords in ${rolesFile}`);
+  await ensureRoles(postgres.url, roles);
+  await ensureOwnedDatabase(postgres.url, 'latchkey', roles);
+  databaseUrl = roleUrl(postgres.url, 'latchkey', roles.app);
+  ownerUrl = roleUrl(postgres.url, 'latchkey', roles.owner);
+  const migrated = await migrateAsOwner(ownerUrl, roles);
+  say(migrated.length ? `migrated: ${migrated.join(', ')}` : 'database schema is up to date');
+} else {
+  const db = createDb({ connectionString: ownerUrl ?? databaseUrl, max: 1 });
+  const migrated = await migrateToLatest(db).finally(() => db.destroy());
+  say(migrated.length ? `migrated: ${migrated.join(', ')}` : 'database schema is up to date');
 }
 
 say(
@@ -51,13 +66,11 @@ const temporal = await startTemporal({
   uiCodecEndpoint: `http://127.0.0.1:${apiPort}/codec`,
 });
 
-const db = createDb({ connectionString: databaseUrl, max: 1 });
-const migrated = await migrateToLatest(db).finally(() => db.destroy());
-say(migrated.length ? `migrated: ${migrated.join(', ')}` : 'database schema is up to date');
-
 const childEnv: NodeJS.ProcessEnv = {
   ...env,
   DATABASE_URL: databaseUrl,
+  // Migrated above: the api and worker never hold the owner role's password.
+  DATABASE_OWNER_URL: undefined,
   TEMPORAL_ADDRESS: temporal.address,
   TEMPORAL_NAMESPACE: temporal.namespace,
   LATCHKEY_MASTER_KEYS: masterKeys,
@@ -71,6 +84,7 @@ await writeFile(
   path.join(dataDir, 'dev.env'),
   [
     `DATABASE_URL=${databaseUrl}`,
+    ...(ownerUrl ? [`DATABASE_OWNER_URL=${ownerUrl}`] : []),
     `TEMPORAL_ADDRESS=${temporal.address}`,
     `TEMPORAL_NAMESPACE=${temporal.namespace}`,
     `LATCHKEY_API_URL=http://127.0.0.1:${apiPort}`,
@@ -106,7 +120,9 @@ if (temporal.uiUrl) {
   // The signed-in page names the UI settings that send the session cookie (README: Inspecting runs).
   say(`Codec        http://127.0.0.1:${apiPort}/codec/login   (sign in to decode runs in the UI)`);
 }
-say(`PostgreSQL   ${redactUrl(databaseUrl)}${postgres.embedded ? ' (embedded)' : ''}`);
+say(
+  `PostgreSQL   ${redactUrl(databaseUrl)}${postgres.embedded ? ' (embedded; api and worker as the app role, migrations as the owner)' : ''}`,
+);
 say(`Data         ${dataDir}`);
 say('Next: `pnpm latchkey tenant create --name acme` prints your first API key. Ctrl-C stops.');
 

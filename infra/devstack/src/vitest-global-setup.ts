@@ -1,15 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { createDb, migrateToLatest } from '@latchkey/db';
 import type { TestProject } from 'vitest/node';
-import { dropDatabase, ensureDatabase, redactUrl, startPostgres, withDatabase } from './postgres';
+import {
+  dropRoles,
+  ensureOwnedDatabase,
+  ensureRoles,
+  migrateAsOwner,
+  newRoles,
+  roleUrl,
+} from './db-roles';
+import { dropDatabase, redactUrl, startPostgres } from './postgres';
 import { startTemporal } from './temporal';
 import type {} from './test-services';
 
 /**
  * Starts PostgreSQL (DATABASE_URL, else embedded) and Temporal (TEMPORAL_ADDRESS, else the
- * dev server) once per test run, migrates a template database, and stops it all at the end.
+ * dev server) once per test run, migrates a template database as an owner role (tests connect
+ * as the application role, see db-roles.ts), and stops it all at the end.
  * Names are random per run, so two runs on one machine never clash.
  */
 export default async function setup(project: TestProject) {
@@ -23,16 +31,11 @@ export default async function setup(project: TestProject) {
     log: (line) => console.log(`[test services] ${line}`),
   });
   const templateDatabase = `latchkey_template_${runId}`;
-  await ensureDatabase(postgres.url, templateDatabase);
-  const templateDb = createDb({
-    connectionString: withDatabase(postgres.url, templateDatabase),
-    max: 1,
-  });
-  try {
-    await migrateToLatest(templateDb);
-  } finally {
-    await templateDb.destroy();
-  }
+  // Tests run as the application role, as the api and worker do; the owner role migrates.
+  const dbRoles = newRoles(`_${runId}`);
+  await ensureRoles(postgres.url, dbRoles);
+  await ensureOwnedDatabase(postgres.url, templateDatabase, dbRoles);
+  await migrateAsOwner(roleUrl(postgres.url, templateDatabase, dbRoles.owner), dbRoles);
 
   const temporal = await startTemporal({ address: process.env.TEMPORAL_ADDRESS, ui: false });
   console.log(
@@ -42,6 +45,7 @@ export default async function setup(project: TestProject) {
   project.provide('latchkey', {
     pgAdminUrl: postgres.url,
     templateDatabase,
+    dbRoles,
     temporalAddress: temporal.address,
     temporalNamespace: temporal.namespace,
   });
@@ -49,6 +53,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     await temporal.stop();
     await dropDatabase(postgres.url, templateDatabase).catch(() => {});
+    await dropRoles(postgres.url, dbRoles).catch(() => {});
     await postgres.stop();
   };
 }

@@ -1,8 +1,10 @@
 import type { SchemeOrigin } from './auth-placement';
 import { MappingContext } from './context';
 import { mapDatabase } from './database';
+import { runtimeDestination } from './destination';
+import { CredentialMappingError } from './errors';
 import { mapHttp } from './http-request';
-import { credentialEntries } from './merge';
+import { type CredentialEntry, credentialEntries } from './merge';
 import type { AuthScheme, MappedRequest, MapRequestInput } from './types';
 import { isDatabaseUrl } from './url-template';
 
@@ -15,15 +17,47 @@ import { isDatabaseUrl } from './url-template';
  */
 export function mapRequest(input: MapRequestInput): MappedRequest {
   const { integration } = input;
-  const entries = credentialEntries({
-    runtime: input.runtimeCredentials,
-    connection: input.connectionCredentials,
-    integration: integration.credentials,
-  });
-  const ctx = new MappingContext(entries, integration.id, input.variables);
+  const defaults = integration.credentialDefaults;
+  const stored = defaults ? { ...defaults, ...integration.credentials } : integration.credentials;
   const declared = declaredScheme(input);
   const database = declared?.scheme.type === 'database' || isDatabaseUrl(integration.urlHost);
-  return database ? mapDatabase(ctx, input) : mapHttp(ctx, input, declared);
+  let entries: CredentialEntry[] = credentialEntries({
+    runtime: input.runtimeCredentials,
+    connection: input.connectionCredentials,
+    integration: stored,
+  });
+  // Destination binding (destination.ts): a destination from the run gets runtime credentials.
+  const fromRun = runtimeDestination(entries, integration, {
+    database,
+    variables: input.variables,
+  });
+  if (fromRun !== undefined) {
+    entries = credentialEntries({ runtime: input.runtimeCredentials, integration: defaults });
+  }
+  const ctx = new MappingContext(entries, integration.id, input.variables);
+  try {
+    const mapped = database ? mapDatabase(ctx, input) : mapHttp(ctx, input, declared);
+    return fromRun === undefined ? mapped : { ...mapped, destinationFromRun: fromRun };
+  } catch (error) {
+    throw fromRun === undefined ? error : runtimeOnly(error, fromRun);
+  }
+}
+
+/** A missing credential says why stored ones were not used, and what to do. */
+function runtimeOnly(error: unknown, by: string): unknown {
+  if (
+    !(error instanceof CredentialMappingError) ||
+    (error.code !== 'UNRESOLVED_PLACEHOLDER' && error.code !== 'UNRESOLVED_CREDENTIAL')
+  ) {
+    return error;
+  }
+  return new CredentialMappingError(
+    error.code,
+    `${error.message}. The destination comes from "${by}" given with the run, so only runtime ` +
+      'credentials are used (stored ones go only to the destination they were stored for): ' +
+      `give ${error.placeholder ? `"${error.placeholder}"` : 'it'} at run time too`,
+    { placeholder: error.placeholder, candidates: error.candidates, location: error.location },
+  );
 }
 
 function declaredScheme(

@@ -35,6 +35,18 @@ export const ALIAS_GROUPS: Readonly<Record<string, readonly string[]>> = {
   database: ['database', 'database_name', 'db', 'dbname'],
   host: ['host', 'hostname'],
   port: ['port'],
+  /** One credential holding a whole database URL (see destination.ts and database.ts). */
+  database_url: [
+    'database_url',
+    'database_uri',
+    'db_url',
+    'connection_string',
+    'connection_url',
+    'connection_uri',
+    'postgres_url',
+    'postgresql_url',
+    'mysql_url',
+  ],
 };
 
 /**

@@ -42,6 +42,11 @@ export interface IntegrationConfig {
   templateId?: string;
   /** Credentials stored on the integration, shared by every connection. */
   credentials?: CredentialMap;
+  /**
+   * Non-secret defaults of the integration's template (a database port), below `credentials`.
+   * Unlike stored credentials they also apply when the run picks the destination.
+   */
+  credentialDefaults?: CredentialMap;
 }
 
 export type QueryValue = string | number | boolean;
@@ -89,6 +94,11 @@ export interface ExplanationEntry {
 
 interface MappedBase {
   explanation: ExplanationEntry[];
+  /**
+   * Set when the run itself picked the destination (a runtime `host`, `database_url`, ...): the
+   * name that did, and stored credentials were left out (see destination.ts).
+   */
+  destinationFromRun?: string;
   /**
    * Every secret value the result contains, with its encoded forms (see `secretForms`), longest
    * first. Hand it to `createRedactor` before logging or storing anything derived from the request.

@@ -5,6 +5,14 @@ export const databaseEnv = {
   DATABASE_URL: z
     .string({ error: 'is not set (expected postgres://user@host:port/database)' })
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
+  /**
+   * The owner role's URL, for migrations only (README: Database roles); without it migrations
+   * use DATABASE_URL, and only when something is pending.
+   */
+  DATABASE_OWNER_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
 };
 
 const schema = z.object({
@@ -25,4 +33,17 @@ export function readDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
     );
   }
   return parsed.data.DATABASE_URL;
+}
+
+/**
+ * DATABASE_OWNER_URL, the owner role's URL for migrations (README: database roles); undefined
+ * when unset, and then migrations use DATABASE_URL.
+ */
+export function readDatabaseOwnerUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const url = env.DATABASE_OWNER_URL;
+  if (!url) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error('DATABASE_OWNER_URL must be a postgres:// or postgresql:// URL');
+  }
+  return url;
 }

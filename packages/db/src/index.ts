@@ -1,12 +1,14 @@
 export { type CreateDbOptions, createDb, type Db, type DbExecutor } from './client';
-export { databaseEnv, readDatabaseUrl } from './env';
+export { databaseEnv, readDatabaseOwnerUrl, readDatabaseUrl } from './env';
 export {
   databaseReadiness,
   MigrationError,
   type MigrationState,
+  migrateAtStart,
   migrateToLatest,
   migrationState,
   migrationsCurrent,
+  pendingMigrations,
 } from './migrate';
 export { PLATFORM_TENANT_ID } from './migrations/2026_11_25_0002_platform_tenant';
 export { executePrepared } from './prepared';
@@ -20,6 +22,7 @@ export * from './repositories/refresh-leases';
 export * from './repositories/runs';
 export * from './repositories/tenants';
 export * from './repositories/workflows';
+export { grantApplicationRole } from './roles';
 export {
   createRunFinishedFeed,
   type RunFinishedFeed,

@@ -1,4 +1,5 @@
 import { type Kysely, type MigrationResultSet, Migrator, sql } from 'kysely';
+import { createDb } from './client';
 import { migrations } from './migrations';
 
 export class MigrationError extends Error {
@@ -69,4 +70,40 @@ export function databaseReadiness<T>(db: Kysely<T>) {
     },
     migrations: async () => migrationsCurrent(await migrationState(db)),
   };
+}
+
+/** Migrations not yet run; reads only (an application role may call it). */
+export async function pendingMigrations<T>(db: Kysely<T>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}
+
+/**
+ * What a process does with the schema at start: migrate as the owner role when its URL is given
+ * (DATABASE_OWNER_URL), else with its own connection, and then only when something is pending,
+ * since an application role can read the migration table but not migrate.
+ */
+export async function migrateAtStart<T>(db: Kysely<T>, ownerUrl?: string): Promise<string[]> {
+  if (ownerUrl) {
+    const owner = createDb({ connectionString: ownerUrl, max: 1 });
+    try {
+      return await migrateToLatest(owner);
+    } finally {
+      await owner.destroy();
+    }
+  }
+  const pending = await pendingMigrations(db);
+  if (pending.length === 0) return [];
+  try {
+    return await migrateToLatest(db);
+  } catch (error) {
+    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    if (code !== '42501') throw error;
+    throw new MigrationError(
+      `migrations ${pending.join(', ')} are pending and this role may not run them: ` +
+        'run pnpm db:migrate with DATABASE_OWNER_URL, or give the process DATABASE_OWNER_URL',
+      { cause: error },
+    );
+  }
 }

@@ -103,9 +103,8 @@ export async function resolveRequest(
       urlPath: integration.url_path,
       auth: (integration.auth as AuthScheme | null) ?? undefined,
       templateId: integration.template_id ?? undefined,
-      credentials: template?.credentialDefaults
-        ? { ...template.credentialDefaults, ...integrationCredentials }
-        : integrationCredentials,
+      credentials: integrationCredentials,
+      credentialDefaults: template?.credentialDefaults,
     },
     connectionCredentials,
     runtimeCredentials: input.runtimeCredentials,

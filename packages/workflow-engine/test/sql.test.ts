@@ -10,7 +10,8 @@ let opts: { timeoutMs: number; stepId: string; redact: (s: string) => string };
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
-  const parsed = new URL(testDb.url);
+  // The steps create their own tables: the owner role's URL (testDb.url is the app role's).
+  const parsed = new URL(testDb.ownerUrl);
   // Trust-auth servers ignore the password; give the URL one so redaction is really tested.
   if (!parsed.password) parsed.password = 'unused-pw-4821';
   url = parsed.toString();

@@ -14,10 +14,11 @@ import {
   listConnections as listConnectionRows,
   updateConnection,
 } from '@latchkey/db';
-import { changeBag, hintList, openBag, sealBag } from '@latchkey/resolver';
+import { hintList, openBag, sealBag } from '@latchkey/resolver';
 import type { SealContext, Vault } from '@latchkey/vault';
 import { ConflictError, NotFoundError } from '../errors';
 import type { Actor } from './actor';
+import { changeBoundBag } from './integration-destination';
 import { type RefresherDeps, startRefresher, stopRefresher } from './refresher';
 
 export interface ConnectionServiceDeps extends RefresherDeps {
@@ -85,6 +86,12 @@ export interface ConnectionWriteOptions {
   status?: ConnectionStatus;
   action?: string;
   details?: Record<string, unknown>;
+  /**
+   * The integration's urlHost, when the caller may change where tokens go (`connections.upsert`):
+   * a connection credential that moves its origin (`instance_url`, `host`) keeps only the
+   * credentials given in the same call (integration-destination.ts).
+   */
+  boundTo?: string;
 }
 
 /** A connection change sealed and ready to write; built outside any transaction. */
@@ -95,6 +102,8 @@ export interface SealedConnectionChange {
   values: ConnectionWrite;
   diff: { set: string[]; removed: string[] };
   options: ConnectionWriteOptions;
+  /** The change moved the connection's origin: stored credentials not restated were removed. */
+  moved: boolean;
 }
 
 /** Reads the stored connection and seals the change against it (no transaction held). */
@@ -108,10 +117,17 @@ export async function sealConnectionChange(
   const id = existing?.id ?? randomUUID();
   const ctx = connectionContext(tenantId, id, change.userId);
   const stored = await openBag(deps.vault, ctx, existing?.encrypted_credentials ?? null);
-  const { bag, diff } = changeBag(stored, {
-    set: change.credentials,
-    remove: change.removeCredentials,
-    replace: change.replaceCredentials,
+  const { bag, diff, moved } = changeBoundBag({
+    integrationId: change.integrationId,
+    before: existing && options.boundTo !== undefined ? { urlHost: options.boundTo } : undefined,
+    urlHost: options.boundTo ?? '',
+    defaults: undefined,
+    stored,
+    change: {
+      set: change.credentials,
+      remove: change.removeCredentials,
+      replace: change.replaceCredentials,
+    },
   });
   const sealed = await sealBag(deps.vault, ctx, bag);
   const values: ConnectionWrite = {
@@ -125,7 +141,7 @@ export async function sealConnectionChange(
       change.tokenObtainedAt ??
       (change.credentials?.access_token ? new Date() : (existing?.token_obtained_at ?? null)),
   };
-  return { existing, id, change, values, diff, options };
+  return { existing, id, change, values, diff, options, moved };
 }
 
 /**
@@ -159,6 +175,7 @@ export async function writeConnectionChange(
       integrationId: change.integrationId,
       credentialsSet: diff.set,
       credentialsRemoved: diff.removed,
+      ...(sealed.moved ? { destinationChanged: true } : {}),
       ...options.details,
     },
   });
@@ -194,15 +211,27 @@ export async function upsertConnection(
   options: ConnectionWriteOptions = {},
 ): Promise<ConnectionView> {
   const { tenantId } = actor;
-  if (!(await findIntegration(deps.db, tenantId, input.integrationId))) {
+  const integration = await findIntegration(deps.db, tenantId, input.integrationId);
+  if (!integration) {
     throw new NotFoundError(`No integration '${input.integrationId}'`);
   }
+  const bound = { ...options, boundTo: integration.url_host };
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const sealed = await sealConnectionChange(deps, tenantId, input, options);
+    const sealed = await sealConnectionChange(deps, tenantId, input, bound);
     const row = await deps.db
       .transaction()
       .execute((trx) => writeConnectionChange(trx, actor, sealed));
-    if (row) return afterConnectionWrite(deps, sealed, row);
+    if (!row) continue;
+    const view = await afterConnectionWrite(deps, sealed, row);
+    if (!sealed.moved) return view;
+    const removed = sealed.diff.removed;
+    return {
+      ...view,
+      warnings: [
+        ...view.warnings,
+        `the destination changed, so credentials stored for the old one were removed${removed.length ? `: ${removed.join(', ')}` : ''}`,
+      ],
+    };
   }
   throw new ConflictError('this connection is being changed concurrently; try again');
 }

@@ -3,6 +3,7 @@ import {
   appendAudit,
   type Connection,
   type Db,
+  deleteIntegrationConnections,
   deleteIntegration as deleteIntegrationRow,
   findConnection,
   findIntegration,
@@ -16,7 +17,7 @@ import {
   updateIntegration,
 } from '@latchkey/db';
 import { detectTemplate, getTemplate, type IntegrationTemplate, TEMPLATES } from '@latchkey/oauth';
-import { changeBag, hintList, openBag, sealBag } from '@latchkey/resolver';
+import { hintList, openBag, sealBag } from '@latchkey/resolver';
 import { maskSecret, type SealContext, type Vault } from '@latchkey/vault';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { splitUrl } from '../validation/fields';
@@ -28,6 +29,12 @@ import {
   sealConnectionChange,
   writeConnectionChange,
 } from './connections';
+import {
+  changeBoundBag,
+  checkNoSecretsInUrl,
+  clientSecretMoved,
+  describeDestinationChange,
+} from './integration-destination';
 import { type OAuthCredentials, splitOAuthCredentials } from './oauth-credentials';
 import { type RefresherDeps, stopRefresher } from './refresher';
 
@@ -279,6 +286,7 @@ export async function upsertIntegration(
   given: IntegrationUpsertInput,
 ) {
   const { tenantId } = actor;
+  checkNoSecretsInUrl(given);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const existing = await findIntegration(deps.db, tenantId, given.id);
     const choice = chooseTemplate(given, existing);
@@ -289,13 +297,29 @@ export async function upsertIntegration(
     const { input, split } = oauthFromCredentials(given, isOAuth);
     const ctx = credentialsContext(tenantId, input.id);
     const stored = await openBag(deps.vault, ctx, existing?.encrypted_credentials ?? null);
-    const { bag, diff } = changeBag(stored, {
-      set: input.credentials,
-      remove: input.removeCredentials,
-      replace: input.replaceCredentials,
+    // Stored secrets stay bound to their origin (integration-destination.ts).
+    const { bag, diff, moved } = changeBoundBag({
+      integrationId: input.id,
+      before: existing && { urlHost: existing.url_host },
+      urlHost: fields.url_host,
+      defaults: template?.credentialDefaults,
+      stored,
+      change: {
+        set: input.credentials,
+        remove: input.removeCredentials,
+        replace: input.replaceCredentials,
+      },
     });
     const sealed = await sealBag(deps.vault, ctx, bag);
     const oauth = await mergeOAuth(deps, tenantId, input, existing, template);
+    const secretMoved =
+      Boolean(oauth.sealedSecret) &&
+      input.oauth?.clientSecret === undefined &&
+      clientSecretMoved(existing?.oauth as StoredOAuth | null, oauth.oauth);
+    if (secretMoved) {
+      oauth.sealedSecret = null;
+      if (oauth.oauth) delete oauth.oauth.clientSecretHint;
+    }
     const ownConnection = split?.tokens
       ? await sealConnectionChange(
           deps,
@@ -306,6 +330,7 @@ export async function upsertIntegration(
             credentials: split.tokens,
             expiresAt: split.expiresAt ?? null,
             grantedScopes: split.scopes ?? oauth.oauth?.scopes,
+            replaceCredentials: moved,
           },
           { action: 'connection.tokens_given' },
         )
@@ -325,6 +350,15 @@ export async function upsertIntegration(
           ? await updateIntegration(trx, tenantId, input.id, existing.version, values)
           : await insertIntegration(trx, tenantId, input.id, values);
         if (!row) throw new LostRace();
+        // Tokens were issued for the old origin; the ones given in this call are kept.
+        const removedConnections = moved
+          ? await deleteIntegrationConnections(
+              trx,
+              tenantId,
+              input.id,
+              ownConnection ? INTEGRATION_OWN_USER : undefined,
+            )
+          : [];
         await appendAudit(trx, {
           tenantId,
           actor: actor.actor,
@@ -339,19 +373,25 @@ export async function upsertIntegration(
             oauthFromCredentials: split?.taken ?? [],
             templateId: fields.template_id,
             templateSource: choice.source,
+            destinationChanged: moved,
+            connectionsRemoved: removedConnections.length,
+            clientSecretRemoved: secretMoved,
           },
         });
         const connection = ownConnection
           ? await writeConnectionChange(trx, actor, ownConnection)
           : await findConnection(trx, tenantId, input.id, INTEGRATION_OWN_USER);
         if (ownConnection && !connection) throw new LostRace();
-        return { row, connection };
+        return { row, connection, removedConnections };
       })
       .catch((error: unknown) => {
         if (error instanceof LostRace) return undefined;
         throw error;
       });
     if (!written) continue;
+    for (const connectionId of written.removedConnections) {
+      await stopRefresher(deps, tenantId, connectionId);
+    }
     if (ownConnection && written.connection) {
       await afterConnectionWrite(deps, ownConnection, written.connection);
     }
@@ -365,6 +405,15 @@ export async function upsertIntegration(
         ambiguousTemplates: choice.ambiguous,
         /** Credentials taken as the OAuth client and the integration's own tokens. */
         oauthFromCredentials: split?.taken ?? [],
+        /** Set when the origin changed: what was removed, since secrets stay with their origin. */
+        destinationChanged:
+          moved || secretMoved
+            ? describeDestinationChange({
+                credentialsRemoved: moved ? diff.removed : [],
+                connectionsRemoved: written.removedConnections.length,
+                clientSecretRemoved: secretMoved,
+              })
+            : null,
       },
     };
   }

@@ -139,3 +139,22 @@ export async function recordConnectionHealth(
     .where('id', '=', id)
     .execute();
 }
+
+/**
+ * Deletes an integration's connections (their tokens were bound to an origin it no longer has),
+ * but the one of `keepUserId`; returns the deleted ids so their refreshers can be stopped.
+ */
+export async function deleteIntegrationConnections(
+  db: Executor,
+  tenantId: string,
+  integrationId: string,
+  keepUserId?: string,
+): Promise<string[]> {
+  let query = db
+    .deleteFrom('connections')
+    .where('tenant_id', '=', tenantId)
+    .where('integration_id', '=', integrationId);
+  if (keepUserId !== undefined) query = query.where('user_id', '<>', keepUserId);
+  const rows = await query.returning('id').execute();
+  return rows.map((row) => row.id);
+}
