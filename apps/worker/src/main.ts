@@ -1,7 +1,13 @@
 import { hostname } from 'node:os';
 import { createDb } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
-import { createDataConverter, startRunReconciler } from '@latchkey/temporal';
+import {
+  createClientDataConverter,
+  createDataConverter,
+  deleteHealthSchedule,
+  ensureHealthSchedule,
+  startRunReconciler,
+} from '@latchkey/temporal';
 import { createVaultFromEnv } from '@latchkey/vault';
 import { closeTransformSandbox } from '@latchkey/workflow-engine';
 import { Client } from '@temporalio/client';
@@ -35,6 +41,15 @@ const { worker, connection } = await createLatchkeyWorker({
         ? { url: env.LATCHKEY_WEBHOOK_URL, secret: env.LATCHKEY_WEBHOOK_SECRET }
         : undefined,
   },
+  events: {
+    initialRetryMs: env.LATCHKEY_EVENT_RETRY_INITIAL_MS,
+    maxRetryMs: env.LATCHKEY_EVENT_RETRY_MAX_MS,
+    maxAgeMs: env.LATCHKEY_EVENT_MAX_AGE_MS,
+  },
+  health: {
+    staleAfterMs: env.LATCHKEY_HEALTH_STALE_AFTER_MS,
+    perTenant: env.LATCHKEY_HEALTH_CHECKS_PER_TENANT,
+  },
   dataConverter: createDataConverter({ vault }),
 });
 log.info(
@@ -43,7 +58,22 @@ log.info(
 );
 
 // Runs terminated or timed out in Temporal never run their own bookkeeping; this records them.
-const temporalClient = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+const temporalClient = new Client({
+  connection,
+  namespace: env.TEMPORAL_NAMESPACE,
+  dataConverter: createClientDataConverter({ vault }),
+});
+
+// One connection-health schedule per deployment (task queue), whichever worker starts first.
+const taskQueue = worker.options.taskQueue;
+if (env.LATCHKEY_HEALTH_INTERVAL_MS > 0) {
+  await ensureHealthSchedule(temporalClient, {
+    taskQueue,
+    intervalMs: env.LATCHKEY_HEALTH_INTERVAL_MS,
+  });
+} else {
+  await deleteHealthSchedule(temporalClient, taskQueue);
+}
 const reconciler =
   env.LATCHKEY_RUN_RECONCILE_INTERVAL_MS > 0
     ? startRunReconciler(

@@ -6,7 +6,7 @@ import { connectTemporal } from '@latchkey/temporal/connection';
 import type { Vault } from '@latchkey/vault';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from './activities';
+import { type ActivityDeps, createActivities } from './activities';
 import type { RunActivityDeps } from './activities/run-activities';
 import { TenantLimiter } from './tenant-limiter';
 
@@ -25,6 +25,12 @@ export interface LatchkeyWorkerOptions {
   tenantActivityLimit?: number;
   requestTimeoutMs?: number;
   refresh?: RunActivityDeps['refresh'];
+  /** Webhook delivery retry timing (tests shorten it). */
+  events?: ActivityDeps['events'];
+  /** A fetch enforcing the egress policy on tenant webhook URLs. */
+  webhookFetch?: ActivityDeps['webhookFetch'];
+  /** Background connection health: staleness and per-tenant bound. */
+  health?: ActivityDeps['health'];
   /** Seals payloads with tenant keys; the same converter the api's client uses. */
   dataConverter?: DataConverter;
   /** A pre-built bundle (tests build one and share it); otherwise bundled at start. */
@@ -61,6 +67,9 @@ export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
     limiter: new TenantLimiter(options.tenantActivityLimit ?? 10),
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     refresh: options.refresh,
+    events: options.events,
+    webhookFetch: options.webhookFetch,
+    health: options.health,
   });
   const worker = await Worker.create({
     connection,

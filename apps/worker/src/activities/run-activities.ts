@@ -4,11 +4,12 @@ import {
   type MappedRequest,
   type RequestTemplate,
 } from '@latchkey/credential-mapper';
-import { type Db, finishRunRow } from '@latchkey/db';
+import { type Db, finishRunRow, touchConnectionUsed } from '@latchkey/db';
 import type { Logger } from '@latchkey/logger';
 import {
   ensureFreshToken,
   openRuntimeCredentials,
+  type PublishEvent,
   type RefreshDeps,
   resolveRequest,
 } from '@latchkey/resolver';
@@ -47,9 +48,12 @@ export interface RunActivityDeps {
   requestTimeoutMs: number;
   /** OAuth refresh: margin before expiry, cooldown, and the needs_reauth webhook. */
   refresh?: Omit<RefreshDeps, 'db' | 'vault'>;
+  /** Records a tenant event and starts its delivery (`run.failed` here). */
+  publishEvent?: PublishEvent;
 }
 
 const HEARTBEAT_MS = 2_000;
+const USED_TOUCH_MS = 3_600_000;
 
 /**
  * Keeps telling Temporal this attempt is alive, so a dead worker's step is retried quickly.
@@ -70,6 +74,16 @@ function heartbeat() {
 
 export function createRunActivities(deps: RunActivityDeps): RunActivities {
   const { db, vault } = deps;
+
+  /** A used connection is not due a background check; one write an hour at most. */
+  async function markUsed(
+    lastUsedAt: Date | null | undefined,
+    key: { tenantId: string; integrationId: string; userId: string | null },
+  ) {
+    if (key.userId === null) return;
+    if (lastUsedAt && Date.now() - lastUsedAt.getTime() < USED_TOUCH_MS) return;
+    await touchConnectionUsed(db, { ...key, userId: key.userId });
+  }
 
   async function runHttp(
     step: HttpStep,
@@ -144,6 +158,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
         return sendOnce(extraQuery);
       }
     };
+    await markUsed(fresh.found?.connection?.last_used_at, tokenKey);
     if (!step.pagination) {
       const response = await send();
       return { raw: response.body, stats: { status: response.status } };
@@ -264,13 +279,21 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
         );
       }
     }
-    await finishRunRow(db, tenantId, runId, {
+    const recorded = await finishRunRow(db, tenantId, runId, {
       status,
       stepStats: input.stepStats,
       encryptedResult,
       error,
       temporalRunId: Context.current().info.workflowExecution?.runId ?? null,
     });
+    // Only the call that recorded the end announces it: a retried finish stays silent.
+    if (recorded && status === 'failed') {
+      await deps.publishEvent?.({
+        tenantId,
+        type: 'run.failed',
+        data: { runId, userId: input.userId, error },
+      });
+    }
     return { tenantId, ok: errors.length === 0, errors };
   }
 
