@@ -15,6 +15,8 @@ export async function startTestWorker(
     identity?: string;
     tenantActivityLimit?: number;
     refresh?: Parameters<typeof createLatchkeyWorker>[0]['refresh'];
+    events?: Parameters<typeof createLatchkeyWorker>[0]['events'];
+    health?: Parameters<typeof createLatchkeyWorker>[0]['health'];
   } = {},
 ) {
   const { temporalNamespace } = testServices();
@@ -34,6 +36,8 @@ export async function startTestWorker(
     log: createLogger('worker-test', { level: 'silent' }),
     tenantActivityLimit: options.tenantActivityLimit,
     refresh: options.refresh,
+    events: options.events,
+    health: options.health,
     requestTimeoutMs: 5_000,
     dataConverter: createDataConverter({ vault: api.vault }),
     workflowBundle: await bundle,
