@@ -212,6 +212,36 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
     expect(again.id).toBe(redelivered.deliveryId);
   });
 
+  it('announces a failed run (run.failed) with its redacted error', async () => {
+    await acme.upsertIntegration({
+      id: 'svc',
+      urlHost: hooks.url,
+      auth: { type: 'query', name: 'api_key', credential: 'api_key' },
+      credentials: { api_key: 'svc-key-value-failing-0009' },
+    });
+    script.set('/missing', [{ status: 404 }]);
+    const run = await acme.executeWorkflow({
+      workflow: {
+        instruction: 'call a missing path',
+        integrationIds: ['svc'],
+        steps: [{ id: 'call', integrationId: 'svc', method: 'GET', path: '/missing' }],
+      },
+    });
+    expect(run.status).toBe('failed');
+    await waitFor(
+      () => received('/acme').some((r) => r.headers['x-latchkey-event-type'] === 'run.failed'),
+      20_000,
+      'the run.failed event',
+    );
+    const failed = received('/acme').filter(
+      (r) => r.headers['x-latchkey-event-type'] === 'run.failed',
+    );
+    expect(failed).toHaveLength(1);
+    expect(bodyOf(failed[0] as RecordedRequest).data).toMatchObject({ runId: run.runId });
+    expect(String(bodyOf(failed[0] as RecordedRequest).data.error)).toMatch(/404/);
+    expect(failed[0]?.body).not.toContain('svc-key-value-failing-0009');
+  });
+
   it('rotates the secret: both sign during the overlap, only the new one after', async () => {
     const rotated = keep(await acme.rotateWebhookSecret({ overlapSeconds: 3_600 }));
     const next = rotated.secret;
