@@ -47,7 +47,8 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
   beforeAll(async () => {
     api = await startTestApi();
     worker = await startTestWorker(api, {
-      events: { initialRetryMs: 200, maxRetryMs: 1_000, timeoutMs: 2_000 },
+      // Short waits, and a delivery gives up after 6 s instead of 24 h.
+      events: { initialRetryMs: 200, maxRetryMs: 1_000, timeoutMs: 2_000, maxAgeMs: 6_000 },
     });
     hooks = await startLoopbackServer((request, res) => {
       const next = script.get(request.path)?.shift();
@@ -197,6 +198,25 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
     expect(Date.parse(String(second?.at)) - Date.parse(String(first?.at))).toBeGreaterThanOrEqual(
       1_900,
     );
+  });
+
+  it('gives up when the endpoint keeps failing past the maximum age', async () => {
+    script.set(
+      '/acme',
+      Array.from({ length: 100 }, () => ({ status: 500 })),
+    );
+    await acme.upsertConnection({
+      integrationId: 'crm',
+      userId: 'user-down',
+      credentials: { token: 'tok-user-down-value-0008' },
+    });
+    const down = await deliveryOf(acme, 'user-down', ['failed']);
+    expect(down.reason).toMatch(/gave up after \d+ attempts/);
+    expect(down.attempts.length).toBeGreaterThanOrEqual(3);
+    expect(down.attempts.every((a) => a.statusCode === 500)).toBe(true);
+    const span = Date.parse(String(down.attempts.at(-1)?.at)) - Date.parse(String(down.createdAt));
+    expect(span).toBeLessThan(6_000);
+    script.set('/acme', []);
   });
 
   it('redelivers an event as a new delivery', async () => {
