@@ -116,6 +116,12 @@ describe('connection health: one schedule per deployment tests stale connections
       if (schedule.scheduleId.endsWith(api.taskQueue)) ids.push(schedule.scheduleId);
     }
     expect(ids).toEqual([healthScheduleId(api.taskQueue)]);
+    // A worker started with another interval brings the schedule to it.
+    const handle = await ensureHealthSchedule(client, {
+      taskQueue: api.taskQueue,
+      intervalMs: 1_800_000,
+    });
+    expect((await handle.describe()).spec.intervals?.[0]?.every).toBe(1_800_000);
   });
 
   it('marks a connection whose provider answers 401 unhealthy, with one webhook', async () => {

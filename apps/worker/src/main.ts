@@ -66,13 +66,19 @@ const temporalClient = new Client({
 
 // One connection-health schedule per deployment (task queue), whichever worker starts first.
 const taskQueue = worker.options.taskQueue;
-if (env.LATCHKEY_HEALTH_INTERVAL_MS > 0) {
-  await ensureHealthSchedule(temporalClient, {
-    taskQueue,
-    intervalMs: env.LATCHKEY_HEALTH_INTERVAL_MS,
-  });
-} else {
-  await deleteHealthSchedule(temporalClient, taskQueue);
+// A failure here (Temporal still starting) leaves runs unaffected: the next worker to start, or
+// this one's restart, creates it; meanwhile events are still delivered.
+try {
+  if (env.LATCHKEY_HEALTH_INTERVAL_MS > 0) {
+    await ensureHealthSchedule(temporalClient, {
+      taskQueue,
+      intervalMs: env.LATCHKEY_HEALTH_INTERVAL_MS,
+    });
+  } else {
+    await deleteHealthSchedule(temporalClient, taskQueue);
+  }
+} catch (error) {
+  log.warn({ err: (error as Error).message }, 'could not set up the connection-health schedule');
 }
 const reconciler =
   env.LATCHKEY_RUN_RECONCILE_INTERVAL_MS > 0
