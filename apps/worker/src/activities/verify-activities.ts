@@ -79,8 +79,6 @@ async function keepConnectionHealth(
     health: CredentialHealth;
   },
 ): Promise<void> {
-  const change = await applyConnectionHealth(db, c.tenantId, c.connectionId, c.health);
-  if (!change) return;
   const facts = {
     connectionId: c.connectionId,
     integrationId: c.integrationId,
@@ -89,16 +87,25 @@ async function keepConnectionHealth(
     ...(c.health.status !== undefined ? { status: c.health.status } : {}),
     reason: c.health.message,
   };
-  await appendAudit(db, {
-    tenantId: c.tenantId,
-    actor: 'system:health',
-    action: `connection.${change}`,
-    targetKind: 'connection',
-    targetId: c.connectionId,
-    userId: c.userId,
-    details: facts,
+  // The change and its audit row commit together; the event is published after the commit.
+  const change = await db.transaction().execute(async (trx) => {
+    const made = await applyConnectionHealth(trx, c.tenantId, c.connectionId, c.health);
+    if (made) {
+      await appendAudit(trx, {
+        tenantId: c.tenantId,
+        actor: 'system:health',
+        action: `connection.${made}`,
+        targetKind: 'connection',
+        targetId: c.connectionId,
+        userId: c.userId,
+        details: facts,
+      });
+    }
+    return made;
   });
-  await publishEvent?.({ tenantId: c.tenantId, type: `connection.${change}`, data: facts });
+  if (change) {
+    await publishEvent?.({ tenantId: c.tenantId, type: `connection.${change}`, data: facts });
+  }
 }
 
 /**
