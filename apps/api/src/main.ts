@@ -1,19 +1,25 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { exitOnConfigError } from '@latchkey/config';
 import { createDb, createRunFinishedFeed, migrateToLatest } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
 import { createClientDataConverter } from '@latchkey/temporal';
-import { createVaultFromEnv } from '@latchkey/vault';
-import { plannerFromEnv } from '@latchkey/workflow-engine';
-import { readApiEnv } from './env';
+import { createVault, vaultOptionsFromConfig } from '@latchkey/vault';
+import { plannerFromConfig } from '@latchkey/workflow-engine';
+import { type ApiEnv, readApiEnv } from './env';
 import { createApiServer } from './server';
 import { lazyTemporalClient } from './temporal-client';
 
-const env = readApiEnv();
+let env: ApiEnv;
+try {
+  env = readApiEnv();
+} catch (error) {
+  exitOnConfigError(error);
+}
 const log = createLogger('api', { level: env.LOG_LEVEL });
 const db = createDb({ connectionString: env.DATABASE_URL });
 await migrateToLatest(db);
-const vault = await createVaultFromEnv({ db });
+const vault = await createVault({ db, ...vaultOptionsFromConfig(env) });
 const temporal = lazyTemporalClient(
   env.TEMPORAL_ADDRESS,
   env.TEMPORAL_NAMESPACE,
@@ -23,7 +29,7 @@ const runFinished = createRunFinishedFeed({
   connectionString: env.DATABASE_URL,
   onError: (error) => log.warn({ err: error.message }, 'run-finished feed reconnecting'),
 });
-const planner = plannerFromEnv(process.env);
+const planner = plannerFromConfig(env);
 const builtConsole = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const webRoot = env.LATCHKEY_WEB_ROOT ?? (existsSync(builtConsole) ? builtConsole : undefined);
 

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { exitOnConfigError } from '@latchkey/config';
 import { createDb } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
 import {
@@ -8,20 +11,36 @@ import {
   ensureHealthSchedule,
   startRunReconciler,
 } from '@latchkey/temporal';
-import { createVaultFromEnv } from '@latchkey/vault';
+import { createVault, vaultOptionsFromConfig } from '@latchkey/vault';
 import { closeTransformSandbox } from '@latchkey/workflow-engine';
 import { Client } from '@temporalio/client';
-import { readWorkerEnv } from './env';
+import { readWorkerEnv, type WorkerEnv } from './env';
 import { createLatchkeyWorker } from './worker';
 
 /** A run row this young may still be on its way to Temporal: the api writes it, then starts it. */
 const RECONCILE_GRACE_MS = 60_000;
 
-const env = readWorkerEnv();
+/**
+ * Run from dist/ (`pnpm build`), the worker uses what the build made next to it: the bundled
+ * workflow code and a plain-JS payload converter. Run from src/ by tsx, it bundles at start.
+ */
+const builtFile = (name: string) => {
+  const file = fileURLToPath(new URL(`./${name}`, import.meta.url));
+  return existsSync(file) ? file : undefined;
+};
+const builtBundle = builtFile('workflow-bundle.js');
+const builtConverter = builtFile('payload-converter.cjs');
+
+let env: WorkerEnv;
+try {
+  env = readWorkerEnv();
+} catch (error) {
+  exitOnConfigError(error);
+}
 const log = createLogger('worker', { level: env.LOG_LEVEL });
 const identity = `latchkey-worker@${hostname()}:${process.pid}`;
 const db = createDb({ connectionString: env.DATABASE_URL, max: 20 });
-const vault = await createVaultFromEnv({ db });
+const vault = await createVault({ db, ...vaultOptionsFromConfig(env) });
 
 const { worker, connection } = await createLatchkeyWorker({
   address: env.TEMPORAL_ADDRESS,
@@ -50,7 +69,8 @@ const { worker, connection } = await createLatchkeyWorker({
     staleAfterMs: env.LATCHKEY_HEALTH_STALE_AFTER_MS,
     perTenant: env.LATCHKEY_HEALTH_CHECKS_PER_TENANT,
   },
-  dataConverter: createDataConverter({ vault }),
+  dataConverter: createDataConverter({ vault, converterPath: builtConverter }),
+  workflowBundle: builtBundle ? { codePath: builtBundle } : undefined,
 });
 log.info(
   { identity, address: env.TEMPORAL_ADDRESS, taskQueue: worker.options.taskQueue },

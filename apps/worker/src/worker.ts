@@ -33,8 +33,11 @@ export interface LatchkeyWorkerOptions {
   health?: ActivityDeps['health'];
   /** Seals payloads with tenant keys; the same converter the api's client uses. */
   dataConverter?: DataConverter;
-  /** A pre-built bundle (tests build one and share it); otherwise bundled at start. */
-  workflowBundle?: WorkflowBundleWithSourceMap;
+  /**
+   * A pre-built bundle: the built worker's dist/workflow-bundle.js (`{ codePath }`), or one
+   * tests build and share; otherwise the workflow code is bundled at start.
+   */
+  workflowBundle?: WorkflowBundleWithSourceMap | { codePath: string };
 }
 
 /** For bundling workflow code without webpack's chatter (the bench's baseline bundles too). */

@@ -170,8 +170,21 @@ export function createTenantPayloadCodec(options: TenantPayloadCodecOptions): Te
  * sandbox), and the codec. A worker given a pre-built `workflowBundle` must have been bundled
  * with the same paths: `bundleWorkflowCode({ ...workflowBundleConverterPaths, workflowsPath })`.
  */
-export function createDataConverter(options: TenantPayloadCodecOptions): DataConverter {
-  return { ...workflowBundleConverterPaths, payloadCodecs: [createTenantPayloadCodec(options)] };
+export function createDataConverter(
+  options: TenantPayloadCodecOptions & {
+    /**
+     * A built copy of payload-converter.ts for plain Node (the built worker ships
+     * dist/payload-converter.cjs); default the .ts source, which needs tsx.
+     */
+    converterPath?: string;
+  },
+): DataConverter {
+  const path = options.converterPath ?? PAYLOAD_CONVERTER_PATH;
+  return {
+    payloadConverterPath: path,
+    failureConverterPath: path,
+    payloadCodecs: [createTenantPayloadCodec(options)],
+  };
 }
 
 /** The converter paths `bundleWorkflowCode` needs so workflow code uses the same converters. */
