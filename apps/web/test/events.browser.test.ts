@@ -40,7 +40,8 @@ describe('the console’s Events page: set the webhook, see the secret once, see
       (route) => route.abort(),
     );
     page = await context.newPage();
-  });
+    // Building the console on a busy machine can take minutes.
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
