@@ -25,7 +25,10 @@ const bodyOf = (request: RecordedRequest) =>
     data: Record<string, unknown>;
   };
 
-describe('tenant events: own endpoint, own secret, delivered durably by Temporal', () => {
+// Deliveries wait on durable timers; a busy machine stretches them.
+describe('tenant events: own endpoint, own secret, delivered durably by Temporal', {
+  timeout: 120_000,
+}, () => {
   let api: TestApi;
   let worker: Awaited<ReturnType<typeof startTestWorker>>;
   let hooks: LoopbackServer;
@@ -47,8 +50,8 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
   beforeAll(async () => {
     api = await startTestApi();
     worker = await startTestWorker(api, {
-      // Short waits, and a delivery gives up after 6 s instead of 24 h.
-      events: { initialRetryMs: 200, maxRetryMs: 1_000, timeoutMs: 2_000, maxAgeMs: 6_000 },
+      // Short waits, and a delivery gives up after 15 s instead of 24 h.
+      events: { initialRetryMs: 200, maxRetryMs: 1_000, timeoutMs: 2_000, maxAgeMs: 15_000 },
     });
     hooks = await startLoopbackServer((request, res) => {
       const next = script.get(request.path)?.shift();
@@ -111,7 +114,7 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
       userId: 'user-retry',
       credentials: { token: 'tok-user-retry-value-0001' },
     });
-    await waitFor(() => received('/acme').length >= 3, 20_000, 'the third attempt');
+    await waitFor(() => received('/acme').length >= 3, 60_000, 'the third attempt');
     const attempts = received('/acme');
     expect(attempts).toHaveLength(3);
     const bodies = attempts.map((r) => r.body);
@@ -144,7 +147,7 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
       () =>
         received('/globex').some((r) => r.body.includes('user-globex')) &&
         received('/acme').some((r) => r.body.includes('user-acme')),
-      20_000,
+      60_000,
       'both deliveries',
     );
     for (const r of received('/globex')) {
@@ -215,7 +218,8 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
     expect(down.attempts.length).toBeGreaterThanOrEqual(3);
     expect(down.attempts.every((a) => a.statusCode === 500)).toBe(true);
     const span = Date.parse(String(down.attempts.at(-1)?.at)) - Date.parse(String(down.createdAt));
-    expect(span).toBeLessThan(6_000);
+    // The last attempt starts before the maximum age; a busy machine may take a while to answer.
+    expect(span).toBeLessThan(15_000 + 10_000);
     script.set('/acme', []);
   });
 
@@ -226,7 +230,7 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
     const before = received('/acme').length;
     const redelivered = keep(await acme.redeliverEvent(gone?.id as string));
     expect(redelivered).toMatchObject({ eventId: gone?.id, started: true });
-    await waitFor(() => received('/acme').length > before, 20_000, 'the redelivery');
+    await waitFor(() => received('/acme').length > before, 60_000, 'the redelivery');
     expect(bodyOf(received('/acme').at(-1) as RecordedRequest).id).toBe(gone?.id);
     const again = await deliveryOf(acme, 'user-gone', ['delivered']);
     expect(again.id).toBe(redelivered.deliveryId);
@@ -250,7 +254,7 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
     expect(run.status).toBe('failed');
     await waitFor(
       () => received('/acme').some((r) => r.headers['x-latchkey-event-type'] === 'run.failed'),
-      20_000,
+      60_000,
       'the run.failed event',
     );
     const failed = received('/acme').filter(
@@ -274,7 +278,7 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
     });
     await waitFor(
       () => received('/acme').some((r) => r.body.includes('user-overlap')),
-      20_000,
+      60_000,
       'overlap delivery',
     );
     const during = received('/acme').find((r) =>
@@ -293,7 +297,7 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
     });
     await waitFor(
       () => received('/acme').some((r) => r.body.includes('user-after')),
-      20_000,
+      60_000,
       'post-rotation delivery',
     );
     const after = received('/acme').find((r) => r.body.includes('user-after')) as RecordedRequest;
@@ -340,7 +344,7 @@ async function deliveryOf(
     Awaited<ReturnType<LatchkeyClient['listEvents']>>['items'][number]['deliveries'][number]
   >
 > {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const page = await client.listEvents({ limit: 100, type: 'connection.created' });
     const event = page.items.find((e) => e.data.userId === userId);
