@@ -178,6 +178,13 @@ describe('OAuth refresh on use: one refresh per connection, loud and safe failur
       userId: 'alice',
       integrationId: 'crm',
     });
+    // The tenant's own event is recorded too (this tenant has no endpoint: no_endpoint).
+    const events = await acme.listEvents({ type: 'connection.needs_reauth' });
+    expect(events.items).toHaveLength(1);
+    expect(events.items[0]).toMatchObject({
+      data: { integrationId: 'crm', userId: 'alice', reason: 'invalid_grant' },
+      deliveries: [{ status: 'no_endpoint' }],
+    });
 
     const calls = auth.tokenEndpointCalls();
     const run = await acme.executeWorkflow({ workflowId: 'me', userId: 'alice' });

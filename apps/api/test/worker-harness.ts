@@ -22,6 +22,8 @@ export async function startTestWorker(
     /** The worker's own pool (and a vault over it), to test what a small pool survives. */
     db?: Db;
     vault?: Vault;
+    events?: Parameters<typeof createLatchkeyWorker>[0]['events'];
+    health?: Parameters<typeof createLatchkeyWorker>[0]['health'];
   } = {},
 ) {
   const { temporalNamespace } = testServices();
@@ -43,6 +45,8 @@ export async function startTestWorker(
     limiter: options.limiter,
     limits: options.limits,
     refresh: options.refresh,
+    events: options.events,
+    health: options.health,
     requestTimeoutMs: 5_000,
     dataConverter: createDataConverter({ vault: api.vault }),
     workflowBundle: await bundle,

@@ -10,6 +10,7 @@ const SECTIONS = [
   { label: 'Integrations', to: paths.integrations, also: [paths.addIntegration] },
   { label: 'Workflows', to: paths.workflows, also: [] },
   { label: 'Runs', to: paths.runs, also: [] },
+  { label: 'Events', to: paths.events, also: [] },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { EventsPage } from './events/EventsPage';
 import { AddIntegrationPage } from './integrations/AddIntegrationPage';
 import { IntegrationPage } from './integrations/IntegrationPage';
 import { IntegrationsPage } from './integrations/IntegrationsPage';
@@ -24,6 +25,7 @@ export function Routes() {
   const workflow = matchPath('/workflows/:id', pathname);
   if (workflow?.id) return <WorkflowPage id={workflow.id} key={workflow.id} />;
   if (matchPath(paths.runs, pathname)) return <RunsPage />;
+  if (matchPath(paths.events, pathname)) return <EventsPage />;
   const run = matchPath('/runs/:id', pathname);
   if (run?.id) return <RunPage runId={run.id} key={run.id} />;
   return (

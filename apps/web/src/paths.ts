@@ -12,4 +12,5 @@ export const paths = {
   workflow: (id: string) => pathTo('workflows', id),
   runs: '/runs',
   run: (runId: string) => pathTo('runs', runId),
+  events: '/events',
 };

@@ -34,7 +34,10 @@ export const workerEnv = {
     .default(10 * 1024 * 1024),
   /** Refresh OAuth tokens that expire within this margin before using them. */
   LATCHKEY_REFRESH_MARGIN_MS: z.coerce.number().int().min(0).default(60_000),
-  /** Where to POST signed `connection.needs_reauth` events (optional). */
+  /**
+   * Deprecated: one operator-wide endpoint for every tenant's `connection.needs_reauth`
+   * events. Tenants register their own (`webhooks.set`); this still works meanwhile.
+   */
   LATCHKEY_WEBHOOK_URL: z.url().optional(),
   /** Signs those events (HMAC); required with LATCHKEY_WEBHOOK_URL. */
   LATCHKEY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -53,6 +56,19 @@ export const workerEnv = {
    * loopback port); its metrics are also served on this worker's /metrics. `off` turns it off.
    */
   LATCHKEY_TEMPORAL_METRICS_ADDRESS: z.string().min(1).default('127.0.0.1:0'),
+  /**
+   * How often the deployment's connection-health schedule sweeps (one Temporal Schedule per
+   * task queue, created by whichever worker starts first); 0 removes the schedule.
+   */
+  LATCHKEY_HEALTH_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** A connection neither used nor checked for this long is tested in the background. */
+  LATCHKEY_HEALTH_STALE_AFTER_MS: z.coerce.number().int().min(0).default(86_400_000),
+  /** At most this many connections of one tenant are tested per sweep. */
+  LATCHKEY_HEALTH_CHECKS_PER_TENANT: z.coerce.number().int().min(1).default(10),
+  /** Webhook deliveries: first retry wait (doubling), longest wait, and when to give up. */
+  LATCHKEY_EVENT_RETRY_INITIAL_MS: z.coerce.number().int().min(100).default(10_000),
+  LATCHKEY_EVENT_RETRY_MAX_MS: z.coerce.number().int().min(100).default(3_600_000),
+  LATCHKEY_EVENT_MAX_AGE_MS: z.coerce.number().int().min(1_000).default(86_400_000),
 };
 
 export type WorkerEnv = ReturnType<typeof readWorkerEnv>;

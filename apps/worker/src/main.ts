@@ -5,7 +5,13 @@ import { exitOnConfigError } from '@latchkey/config';
 import { createDb } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
 import { initProcessMetrics } from '@latchkey/observability';
-import { createDataConverter, startRunReconciler } from '@latchkey/temporal';
+import {
+  createClientDataConverter,
+  createDataConverter,
+  deleteHealthSchedule,
+  ensureHealthSchedule,
+  startRunReconciler,
+} from '@latchkey/temporal';
 import { configureTemporalRuntime } from '@latchkey/temporal/connection';
 import { createVault, vaultOptionsFromConfig } from '@latchkey/vault';
 import { closeTransformSandbox, configureSchemaLimits } from '@latchkey/workflow-engine';
@@ -73,6 +79,15 @@ const { worker, connection } = await createLatchkeyWorker({
         ? { url: env.LATCHKEY_WEBHOOK_URL, secret: env.LATCHKEY_WEBHOOK_SECRET }
         : undefined,
   },
+  events: {
+    initialRetryMs: env.LATCHKEY_EVENT_RETRY_INITIAL_MS,
+    maxRetryMs: env.LATCHKEY_EVENT_RETRY_MAX_MS,
+    maxAgeMs: env.LATCHKEY_EVENT_MAX_AGE_MS,
+  },
+  health: {
+    staleAfterMs: env.LATCHKEY_HEALTH_STALE_AFTER_MS,
+    perTenant: env.LATCHKEY_HEALTH_CHECKS_PER_TENANT,
+  },
   dataConverter: createDataConverter({ vault, converterPath: builtConverter }),
   workflowBundle: builtBundle ? { codePath: builtBundle } : undefined,
   shutdownGraceMs: env.LATCHKEY_WORKER_SHUTDOWN_GRACE_MS,
@@ -97,7 +112,28 @@ log.info(
 );
 
 // Runs terminated or timed out in Temporal never run their own bookkeeping; this records them.
-const temporalClient = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+const temporalClient = new Client({
+  connection,
+  namespace: env.TEMPORAL_NAMESPACE,
+  dataConverter: createClientDataConverter({ vault }),
+});
+
+// One connection-health schedule per deployment (task queue), whichever worker starts first.
+const taskQueue = worker.options.taskQueue;
+// A failure here (Temporal still starting) leaves runs unaffected: the next worker to start, or
+// this one's restart, creates it; meanwhile events are still delivered.
+try {
+  if (env.LATCHKEY_HEALTH_INTERVAL_MS > 0) {
+    await ensureHealthSchedule(temporalClient, {
+      taskQueue,
+      intervalMs: env.LATCHKEY_HEALTH_INTERVAL_MS,
+    });
+  } else {
+    await deleteHealthSchedule(temporalClient, taskQueue);
+  }
+} catch (error) {
+  log.warn({ err: (error as Error).message }, 'could not set up the connection-health schedule');
+}
 const reconciler =
   env.LATCHKEY_RUN_RECONCILE_INTERVAL_MS > 0
     ? startRunReconciler(

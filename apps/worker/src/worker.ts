@@ -6,7 +6,7 @@ import { connectTemporal } from '@latchkey/temporal/connection';
 import type { Vault } from '@latchkey/vault';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from './activities';
+import { type ActivityDeps, createActivities } from './activities';
 import type { RunActivityDeps } from './activities/run-activities';
 import { TenantLimiter } from './tenant-limiter';
 
@@ -28,6 +28,12 @@ export interface LatchkeyWorkerOptions {
   requestTimeoutMs?: number;
   refresh?: RunActivityDeps['refresh'];
   limits?: RunActivityDeps['limits'];
+  /** Webhook delivery retry timing (tests shorten it). */
+  events?: ActivityDeps['events'];
+  /** A fetch enforcing the egress policy on tenant webhook URLs. */
+  webhookFetch?: ActivityDeps['webhookFetch'];
+  /** Background connection health: staleness and per-tenant bound. */
+  health?: ActivityDeps['health'];
   /** Seals payloads with tenant keys; the same converter the api's client uses. */
   dataConverter?: DataConverter;
   /**
@@ -73,6 +79,9 @@ export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     refresh: options.refresh,
     limits: options.limits,
+    events: options.events,
+    webhookFetch: options.webhookFetch,
+    health: options.health,
   });
   const worker = await Worker.create({
     connection,

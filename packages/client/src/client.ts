@@ -14,6 +14,9 @@ import type {
   ConnectLink,
   ConnectLinkInput,
   CredentialTest,
+  EventFilter,
+  EventList,
+  EventRedelivered,
   ExecuteWorkflowInput,
   HealthStatus,
   Integration,
@@ -29,6 +32,11 @@ import type {
   RunFilter,
   RunList,
   TemplateFilter,
+  Webhook,
+  WebhookRotated,
+  WebhookRotateInput,
+  WebhookSet,
+  WebhookSetInput,
   Workflow,
   WorkflowBuildInput,
   WorkflowDeleted,
@@ -272,5 +280,43 @@ export class LatchkeyClient {
 
   cancelRun(runId: string): Promise<Run> {
     return this.#call(() => this.trpc.runs.cancel.mutate({ runId }));
+  }
+
+  /** The tenant's webhook endpoint (admin scope), or null when none is set. */
+  getWebhook(): Promise<Webhook> {
+    return this.#call(() => this.trpc.webhooks.get.query());
+  }
+
+  /**
+   * Sets the endpoint every event of this tenant is delivered to (admin scope). A new endpoint
+   * comes with its signing `secret`, returned this once: store it where your receiver reads it.
+   */
+  setWebhook(input: WebhookSetInput): Promise<WebhookSet> {
+    return this.#call(() => this.trpc.webhooks.set.mutate(input));
+  }
+
+  /**
+   * A new signing secret, returned this once. The old one keeps signing beside it (a second
+   * `v1=` in the signature) for `overlapSeconds`, 24 hours by default.
+   */
+  rotateWebhookSecret(input?: WebhookRotateInput): Promise<WebhookRotated> {
+    return this.#call(() => this.trpc.webhooks.rotateSecret.mutate(input));
+  }
+
+  deleteWebhook(): Promise<{ deleted: true }> {
+    return this.#call(() => this.trpc.webhooks.delete.mutate());
+  }
+
+  /**
+   * Events, newest first, each with every delivery's attempts and outcome (admin scope).
+   * Pass `nextCursor` as `cursor` for the next page; it is null on the last.
+   */
+  listEvents(filter?: EventFilter): Promise<EventList> {
+    return this.#call(() => this.trpc.events.list.query(filter));
+  }
+
+  /** Sends an event again to the current endpoint, as a new delivery. */
+  redeliverEvent(eventId: string): Promise<EventRedelivered> {
+    return this.#call(() => this.trpc.events.redeliver.mutate({ eventId }));
   }
 }

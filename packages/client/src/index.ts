@@ -10,3 +10,4 @@ export {
 } from './errors';
 export type { FetchLike, HeadersOption } from './transport';
 export type * from './types';
+export { verifyWebhookSignature } from './webhook';

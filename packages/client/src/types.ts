@@ -50,3 +50,17 @@ export type ExecuteWorkflowInput = In['runs']['execute'];
 export type Run = Out['runs']['get'];
 export type RunList = Out['runs']['list'];
 export type RunFilter = In['runs']['list'];
+
+/** The tenant's webhook endpoint: `{ url, secretHint, previousSecretExpiresAt, ... }`. */
+export type Webhook = Out['webhooks']['get'];
+export type WebhookSetInput = In['webhooks']['set'];
+/** `secret` is present only when a new endpoint was made: shown this once. */
+export type WebhookSet = Out['webhooks']['set'];
+export type WebhookRotateInput = In['webhooks']['rotateSecret'];
+/** Carries the new `secret`, shown this once. */
+export type WebhookRotated = Out['webhooks']['rotateSecret'];
+export type EventFilter = In['events']['list'];
+/** A page of events: `{ items, nextCursor }`, each with its deliveries and their attempts. */
+export type EventList = Out['events']['list'];
+export type TenantEvent = EventList['items'][number];
+export type EventRedelivered = Out['events']['redeliver'];

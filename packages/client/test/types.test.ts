@@ -45,7 +45,7 @@ describe('types inferred from the router', () => {
     expectTypeOf<Integration['createdAt']>().toEqualTypeOf<string>();
     expectTypeOf<Integration['credentials']>().toEqualTypeOf<{ name: string; hint: string }[]>();
     expectTypeOf<Connection['status']>().toEqualTypeOf<
-      'active' | 'needs_reauth' | 'insufficient_scope' | 'error'
+      'active' | 'needs_reauth' | 'insufficient_scope' | 'error' | 'unhealthy'
     >();
     expectTypeOf<LatchkeyError['fields']>().toEqualTypeOf<
       { path: string[]; message: string }[] | null

@@ -14,12 +14,15 @@ export { PLATFORM_TENANT_ID } from './migrations/2026_11_25_0002_platform_tenant
 export { executePrepared } from './prepared';
 export * from './repositories/api-keys';
 export * from './repositories/audit';
+export * from './repositories/connection-health';
 export * from './repositories/connections';
+export * from './repositories/events';
 export * from './repositories/integrations';
 export * from './repositories/oauth-states';
 export * from './repositories/rate-limits';
 export * from './repositories/refresh-leases';
 export * from './repositories/runs';
+export * from './repositories/tenant-webhooks';
 export * from './repositories/tenants';
 export * from './repositories/workflows';
 export { grantApplicationRole } from './roles';

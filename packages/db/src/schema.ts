@@ -16,6 +16,10 @@ export interface Database {
   audit_events: AuditEventsTable;
   run_keys: RunKeysTable;
   rate_limits: RateLimitsTable;
+  tenant_webhooks: TenantWebhooksTable;
+  tenant_events: TenantEventsTable;
+  event_deliveries: EventDeliveriesTable;
+  event_delivery_attempts: EventDeliveryAttemptsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -120,6 +124,8 @@ export const CONNECTION_STATUSES = [
   'needs_reauth',
   'insufficient_scope',
   'error',
+  /** The last background (or manual) credential test failed; runs still try it. */
+  'unhealthy',
 ] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
@@ -159,6 +165,10 @@ export interface ConnectionsTable {
     Date | string | null | undefined,
     Date | string | null
   >;
+  /** When a run last used it (touched at most hourly); null if never. */
+  last_used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When its credentials were last tested (by hand or by the health schedule). */
+  last_checked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** Bumped on every write; writers compare it to avoid lost updates. */
   version: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;
@@ -234,6 +244,68 @@ export interface AuditEventsTable {
   created_at: CreatedAt;
 }
 
+/** One webhook endpoint per tenant; secrets are vault ciphertexts (kind `tenant_webhook.secret`). */
+export interface TenantWebhooksTable {
+  tenant_id: string;
+  url: string;
+  encrypted_secret: Buffer;
+  /** A masked hint of the current secret, to tell secrets apart. */
+  secret_hint: string;
+  /** After a rotation, the old secret signs too until `previous_secret_expires_at`. */
+  encrypted_previous_secret: Buffer | null;
+  previous_secret_expires_at: Timestamp | null;
+  /** Bumped on each rotation; part of the secret's seal context. */
+  secret_version: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export const TENANT_EVENT_TYPES = [
+  'connection.needs_reauth',
+  'connection.unhealthy',
+  'connection.recovered',
+  'connection.created',
+  'run.failed',
+] as const;
+export type TenantEventType = (typeof TENANT_EVENT_TYPES)[number];
+
+export interface TenantEventsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  type: TenantEventType;
+  /** Ids, names and codes only: never a secret. */
+  data: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export const EVENT_DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'no_endpoint'] as const;
+export type EventDeliveryStatus = (typeof EVENT_DELIVERY_STATUSES)[number];
+
+export interface EventDeliveriesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  event_id: string;
+  status: ColumnType<EventDeliveryStatus, EventDeliveryStatus | undefined, EventDeliveryStatus>;
+  /** Why a delivery failed or gave up, for a human. */
+  reason: string | null;
+  /** When its delivery workflow was started; null while it still has to be. */
+  workflow_started_at: Timestamp | null;
+  created_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+
+export interface EventDeliveryAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  tenant_id: string;
+  url: string;
+  /** The endpoint's HTTP status; null when no answer came (network error, timeout). */
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  at: CreatedAt;
+}
+
 export type Tenant = Selectable<TenantsTable>;
 export type NewTenant = Insertable<TenantsTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
@@ -256,3 +328,7 @@ export interface RateLimitsTable {
   points: ColumnType<number, number | undefined, number>;
   expire: string | null;
 }
+export type TenantWebhook = Selectable<TenantWebhooksTable>;
+export type TenantEvent = Selectable<TenantEventsTable>;
+export type EventDelivery = Selectable<EventDeliveriesTable>;
+export type EventDeliveryAttempt = Selectable<EventDeliveryAttemptsTable>;

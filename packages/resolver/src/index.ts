@@ -37,4 +37,4 @@ export {
   sealRuntimeCredentials,
 } from './runtime-credentials';
 export { type Verification, verificationFor } from './verification';
-export { type ConnectionEvent, sendWebhook, signWebhook, type WebhookTarget } from './webhook';
+export * from './webhook';

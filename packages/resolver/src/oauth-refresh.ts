@@ -22,12 +22,15 @@ import type { SealContext, Vault } from '@latchkey/vault';
 import { sealBag } from './credential-bag';
 import { oauthClientFor, requiredScopesOf } from './oauth-client';
 import { isRefreshDue } from './refresh-timing';
-import { sendWebhook, type WebhookTarget } from './webhook';
+import { type PublishEvent, sendWebhook, type WebhookTarget } from './webhook';
 
 export interface RefreshDeps {
   db: Db;
   vault: Pick<Vault, 'openJson' | 'sealJson' | 'openText'>;
+  /** The operator-wide endpoint (deprecated: tenants register their own). */
   webhook?: WebhookTarget;
+  /** Records `connection.needs_reauth` for the tenant's own endpoint. */
+  publishEvent?: PublishEvent;
   /**
    * Refresh when the token expires within this margin (default 60 s), or within half its
    * lifetime when that is shorter (see refresh-timing.ts).
@@ -367,6 +370,16 @@ async function markNeedsReauth(
   });
   if (!written) return lostLease(lease, current);
   lease.settle();
+  await deps.publishEvent?.({
+    tenantId: current.tenant_id,
+    type: 'connection.needs_reauth',
+    data: {
+      connectionId: current.id,
+      integrationId: current.integration_id,
+      userId: current.user_id,
+      reason,
+    },
+  });
   await sendWebhook(deps.webhook, {
     type: 'connection.needs_reauth',
     tenantId: current.tenant_id,

@@ -20,6 +20,8 @@ export function smokeWorkflowId(suffix: string): string {
   return `latchkey-smoke-${suffix}`;
 }
 
+export * from './event-contracts';
+export * from './health-contracts';
 export * from './refresher-contracts';
 export * from './run-contracts';
 export * from './verify-contracts';

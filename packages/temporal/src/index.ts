@@ -1,6 +1,8 @@
 export * from './codec/payload-codec';
 export * from './codec/redact';
 export * from './contracts';
+export * from './events';
+export * from './health-schedule';
 export {
   failureConverter,
   payloadConverter,

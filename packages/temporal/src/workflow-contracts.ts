@@ -1,6 +1,15 @@
 // Deterministic, dependency-free contracts for workflow code (safe in the workflow sandbox).
 export type { SmokeActivities, SmokeInput, SmokeResult } from './contracts';
 export { TASK_QUEUE } from './contracts';
+export type { DeliverEventInput, DeliveryStep, EventActivities } from './event-contracts';
+export type {
+  DueConnections,
+  HealthActivities,
+  HealthSweepPlan,
+  TenantHealthInput,
+  TenantHealthResult,
+} from './health-contracts';
+export { tenantHealthWorkflowId } from './health-contracts';
 export type {
   RefresherActivities,
   RefresherInput,

@@ -119,4 +119,30 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
       userId: null,
     }),
   }),
+  // A tenant's webhook signing secrets (packages/resolver/src/webhook.ts): the current one
+  // and, during a rotation's overlap, the previous one.
+  sealedColumn({
+    table: 'tenant_webhooks',
+    column: 'encrypted_secret',
+    primaryKey: ['tenant_id'],
+    contextColumns: [],
+    context: (row) => ({
+      tenantId: row.tenant_id,
+      kind: 'tenant_webhook.secret',
+      recordId: row.tenant_id,
+      userId: null,
+    }),
+  }),
+  sealedColumn({
+    table: 'tenant_webhooks',
+    column: 'encrypted_previous_secret',
+    primaryKey: ['tenant_id'],
+    contextColumns: [],
+    context: (row) => ({
+      tenantId: row.tenant_id,
+      kind: 'tenant_webhook.previous_secret',
+      recordId: row.tenant_id,
+      userId: null,
+    }),
+  }),
 ];

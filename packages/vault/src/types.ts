@@ -17,6 +17,8 @@ export interface RecordKinds {
   'run.result': true;
   'run.runtime_credentials': true;
   'temporal.payload': true;
+  'tenant_webhook.secret': true;
+  'tenant_webhook.previous_secret': true;
 }
 
 export type RecordKind = keyof RecordKinds & string;
@@ -30,6 +32,8 @@ export const RECORD_KINDS = [
   'run.result',
   'run.runtime_credentials',
   'temporal.payload',
+  'tenant_webhook.secret',
+  'tenant_webhook.previous_secret',
 ] as const satisfies readonly RecordKind[];
 
 /** What a sealed value belongs to; the same context must be given to open it. */

@@ -152,6 +152,35 @@ async function seedTenant(tenantId: string): Promise<void> {
         .execute();
     }
   }
+  // The tenant's webhook signing secret, and the previous one during a rotation's overlap.
+  const webhook = { tenant_id: tenantId };
+  const webhookCtx = (kind: 'tenant_webhook.secret' | 'tenant_webhook.previous_secret') => ({
+    tenantId,
+    kind,
+    recordId: tenantId,
+    userId: null,
+  });
+  await db
+    .insertInto('tenant_webhooks')
+    .values({
+      tenant_id: tenantId,
+      url: 'https://app.example/hooks',
+      secret_hint: 'whsec_…abcd',
+      encrypted_secret: await seal({
+        table: 'tenant_webhooks',
+        column: 'encrypted_secret',
+        where: webhook,
+        ctx: webhookCtx('tenant_webhook.secret'),
+      }),
+      encrypted_previous_secret: await seal({
+        table: 'tenant_webhooks',
+        column: 'encrypted_previous_secret',
+        where: webhook,
+        ctx: webhookCtx('tenant_webhook.previous_secret'),
+      }),
+      previous_secret_expires_at: new Date(Date.now() + 3_600_000),
+    })
+    .execute();
   // A run without a result: null columns are not sealed values and are left alone.
   await db
     .insertInto('runs')
@@ -237,6 +266,8 @@ describe('resealAll', () => {
       ['oauth_states', 'encrypted_pkce_verifier', 4, 4, 4],
       ['runs', 'encrypted_result', 6, 6, 6],
       ['run_keys', 'encrypted_key', 2, 2, 2],
+      ['tenant_webhooks', 'encrypted_secret', 2, 2, 2],
+      ['tenant_webhooks', 'encrypted_previous_secret', 2, 2, 2],
     ]);
     // Keyset batches of 2: connections alone report 7 times, every report within its total.
     const connections = progress.filter((p) => p.table === 'connections');

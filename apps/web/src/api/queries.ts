@@ -54,6 +54,22 @@ export const queries = {
       refetchInterval: (query) =>
         query.state.data && isUnfinished(query.state.data.run) ? 1_000 : false,
     }),
+  webhook: () => queryOptions({ queryKey: ['webhook'], queryFn: () => trpc.webhooks.get.query() }),
+  events: () =>
+    infiniteQueryOptions({
+      queryKey: ['events'],
+      queryFn: ({ pageParam }) =>
+        trpc.events.list.query({ limit: EVENTS_PAGE_SIZE, cursor: pageParam }),
+      initialPageParam: undefined as string | undefined,
+      getNextPageParam: (page) => page.nextCursor ?? undefined,
+      // Deliveries retry in the background: keep their attempts current.
+      refetchInterval: (query) =>
+        query.state.data?.pages.some((page) =>
+          page.items.some((e) => e.deliveries.some((d) => d.status === 'pending')),
+        )
+          ? 2_000
+          : false,
+    }),
   runs: (workflowId?: string) =>
     infiniteQueryOptions({
       queryKey: ['runs', workflowId ?? 'all'],
@@ -70,6 +86,9 @@ export const queries = {
 
 /** Templates the picker shows at first, and adds each time more are asked for. */
 export const TEMPLATES_PAGE_SIZE = 60;
+
+/** Events the console shows at first, and adds each time older ones are asked for. */
+export const EVENTS_PAGE_SIZE = 25;
 
 /** Runs the console shows at first, and adds each time older ones are asked for. */
 export const RUNS_PAGE_SIZE = 50;

@@ -17,6 +17,7 @@ export type Run = Outputs['runs']['list'][number];
 export type RunStatus = Run['status'];
 export type RunInspection = Outputs['runs']['inspect'];
 export type RunStep = RunInspection['steps'][number];
+export type TenantEvent = Outputs['events']['list']['items'][number];
 
 export type IntegrationUpsertInput = Inputs['integrations']['upsert'];
 export type AuthScheme = NonNullable<IntegrationUpsertInput['auth']>;

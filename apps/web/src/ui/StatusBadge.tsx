@@ -7,7 +7,11 @@ const TONES: Record<string, Tone> = {
   pending: 'info',
   needs_reauth: 'warn',
   insufficient_scope: 'warn',
+  unhealthy: 'bad',
   error: 'bad',
+  // Event deliveries.
+  delivered: 'ok',
+  no_endpoint: 'muted',
   failed: 'bad',
   cancelled: 'muted',
   // Credential test outcomes.

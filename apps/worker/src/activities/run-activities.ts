@@ -4,12 +4,13 @@ import {
   type MappedRequest,
   type RequestTemplate,
 } from '@latchkey/credential-mapper';
-import { type Db, findRun, finishRunRow } from '@latchkey/db';
+import { type Db, findRun, finishRunRow, touchConnectionUsed } from '@latchkey/db';
 import type { Logger } from '@latchkey/logger';
 import { metrics } from '@latchkey/observability';
 import {
   ensureFreshToken,
   openRuntimeCredentials,
+  type PublishEvent,
   type RefreshDeps,
   resolveRequest,
 } from '@latchkey/resolver';
@@ -52,10 +53,24 @@ export interface RunActivityDeps {
   limits?: { sqlMaxResultBytes?: number; transformMaxOutputBytes?: number };
   /** OAuth refresh: margin before expiry, cooldown, and the needs_reauth webhook. */
   refresh?: Omit<RefreshDeps, 'db' | 'vault'>;
+  /** Records a tenant event and starts its delivery (`run.failed` here). */
+  publishEvent?: PublishEvent;
 }
+
+const USED_TOUCH_MS = 3_600_000;
 
 export function createRunActivities(deps: RunActivityDeps): RunActivities {
   const { db, vault } = deps;
+
+  /** A used connection is not due a background check; one write an hour at most. */
+  async function markUsed(
+    lastUsedAt: Date | null | undefined,
+    key: { tenantId: string; integrationId: string; userId: string | null },
+  ) {
+    if (key.userId === null) return;
+    if (lastUsedAt && Date.now() - lastUsedAt.getTime() < USED_TOUCH_MS) return;
+    await touchConnectionUsed(db, { ...key, userId: key.userId });
+  }
 
   async function runHttp(
     step: HttpStep,
@@ -130,6 +145,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
         return sendOnce(extraQuery);
       }
     };
+    await markUsed(fresh.found?.connection?.last_used_at, tokenKey);
     if (!step.pagination) {
       const response = await send();
       return { raw: response.body, stats: { status: response.status } };
@@ -272,6 +288,14 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
     });
     // Counted once per run: a retried or repeated finish finds the row already finished.
     if (recorded) metrics.runsFinished.inc({ status });
+    // Only the call that recorded the end announces it: a retried finish stays silent.
+    if (recorded && status === 'failed') {
+      await deps.publishEvent?.({
+        tenantId,
+        type: 'run.failed',
+        data: { runId, userId: input.userId, error },
+      });
+    }
     return { tenantId, ok: errors.length === 0, errors };
   }
 

@@ -1,11 +1,15 @@
 import { CredentialMappingError, createRedactor } from '@latchkey/credential-mapper';
 import {
+  appendAudit,
+  applyConnectionHealth,
+  type CredentialHealth,
+  type Db,
   findIntegrationForRequest,
-  recordConnectionHealth,
   recordIntegrationHealth,
 } from '@latchkey/db';
 import {
   ensureFreshToken,
+  type PublishEvent,
   ReauthRequiredError,
   RefreshUnavailableError,
   resolveRequest,
@@ -61,11 +65,58 @@ export function classifyVerification(error: unknown): Classified {
 }
 
 /**
+ * Keeps a connection's test outcome; a change between healthy and unhealthy is written to the
+ * audit log and announced to the tenant (`connection.unhealthy` / `connection.recovered`),
+ * once per change however many checks race.
+ */
+async function keepConnectionHealth(
+  db: Db,
+  publishEvent: PublishEvent | undefined,
+  c: {
+    tenantId: string;
+    connectionId: string;
+    integrationId: string;
+    userId: string;
+    health: CredentialHealth;
+  },
+): Promise<void> {
+  const facts = {
+    connectionId: c.connectionId,
+    integrationId: c.integrationId,
+    userId: c.userId,
+    outcome: c.health.outcome,
+    ...(c.health.status !== undefined ? { status: c.health.status } : {}),
+    reason: c.health.message,
+  };
+  // The change and its audit row commit together; the event is published after the commit.
+  const change = await db.transaction().execute(async (trx) => {
+    const made = await applyConnectionHealth(trx, c.tenantId, c.connectionId, c.health);
+    if (made) {
+      await appendAudit(trx, {
+        tenantId: c.tenantId,
+        actor: 'system:health',
+        action: `connection.${made}`,
+        targetKind: 'connection',
+        targetId: c.connectionId,
+        userId: c.userId,
+        details: facts,
+      });
+    }
+    return made;
+  });
+  if (change) {
+    await publishEvent?.({ tenantId: c.tenantId, type: `connection.${change}`, data: facts });
+  }
+}
+
+/**
  * Credential tests run in the worker, like steps: the plaintext exists only here, the request
  * takes the same path as an HTTP or SQL step (timeouts, redirects, response limits), and the
  * outcome is kept as the integration's or the connection's health.
  */
-export function createVerifyActivities(deps: RunActivityDeps): VerifyActivities {
+export function createVerifyActivities(
+  deps: RunActivityDeps & { publishEvent?: PublishEvent },
+): VerifyActivities {
   const { db, vault } = deps;
 
   async function verify(input: VerifyCredentialsInput): Promise<VerifyCredentialsResult> {
@@ -140,7 +191,13 @@ export function createVerifyActivities(deps: RunActivityDeps): VerifyActivities 
       checkedAt,
     };
     if (input.userId !== null && connection) {
-      await recordConnectionHealth(db, input.tenantId, connection.id, health);
+      await keepConnectionHealth(db, deps.publishEvent, {
+        tenantId: input.tenantId,
+        connectionId: connection.id,
+        integrationId: input.integrationId,
+        userId: connection.user_id,
+        health,
+      });
     } else {
       await recordIntegrationHealth(db, input.tenantId, input.integrationId, health);
     }

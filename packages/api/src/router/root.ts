@@ -3,12 +3,14 @@ import { apiKeysRouter } from './api-keys';
 import { auditRouter } from './audit';
 import { connectLinksRouter } from './connect-links';
 import { connectionsRouter } from './connections';
+import { eventsRouter } from './events';
 import { healthRouter } from './health';
 import { integrationsRouter } from './integrations';
 import { oauthRouter } from './oauth';
 import { runsRouter } from './runs';
 import { systemRouter } from './system';
 import { tenantRouter } from './tenant';
+import { webhooksRouter } from './webhooks';
 import { workflowsRouter } from './workflows';
 
 export const appRouter = router({
@@ -22,6 +24,8 @@ export const appRouter = router({
   workflows: workflowsRouter,
   runs: runsRouter,
   audit: auditRouter,
+  webhooks: webhooksRouter,
+  events: eventsRouter,
   system: systemRouter,
 });
 

@@ -18,6 +18,7 @@ import { hintList, openBag, sealBag } from '@latchkey/resolver';
 import type { SealContext, Vault } from '@latchkey/vault';
 import { ConflictError, NotFoundError } from '../errors';
 import type { Actor } from './actor';
+import { publishEvent } from './events';
 import { changeBoundBag } from './integration-destination';
 import { type RefresherDeps, startRefresher, stopRefresher } from './refresher';
 
@@ -182,13 +183,28 @@ export async function writeConnectionChange(
   return written;
 }
 
-/** After commit: a connection with a new refresh token gets its proactive refresher. */
+/**
+ * After commit: a new connection is announced to the tenant (`connection.created`), and a
+ * connection with a new refresh token gets its proactive refresher.
+ */
 export async function afterConnectionWrite(
-  deps: RefresherDeps,
+  deps: RefresherDeps & { db: Db },
   sealed: SealedConnectionChange,
   row: Connection,
 ): Promise<ConnectionView> {
   const view = connectionView(row);
+  if (!sealed.existing) {
+    await publishEvent(deps, {
+      tenantId: row.tenant_id,
+      type: 'connection.created',
+      data: {
+        connectionId: row.id,
+        integrationId: row.integration_id,
+        userId: row.user_id,
+        status: row.status,
+      },
+    });
+  }
   // Tokens without an expiry are refreshed on a 401 only: no refresher for them.
   if (view.refreshes && row.expires_at && sealed.diff.set.includes('refresh_token')) {
     await startRefresher(deps, {

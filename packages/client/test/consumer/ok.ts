@@ -28,7 +28,12 @@ export type Checks = [
   Expect<Equal<Integration['id'], string>>,
   Expect<Equal<Integration['createdAt'], string>>,
   Expect<Equal<Integration['credentials'], { name: string; hint: string }[]>>,
-  Expect<Equal<Connection['status'], 'active' | 'needs_reauth' | 'insufficient_scope' | 'error'>>,
+  Expect<
+    Equal<
+      Connection['status'],
+      'active' | 'needs_reauth' | 'insufficient_scope' | 'error' | 'unhealthy'
+    >
+  >,
   Expect<Equal<RouterInputs['integrations']['get'], { id: string }>>,
   Expect<Equal<LatchkeyError['fields'], { path: string[]; message: string }[] | null>>,
 ];

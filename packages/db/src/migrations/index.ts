@@ -7,6 +7,8 @@ import * as runFinishedNotify from './2026_11_25_0005_run_finished_notify';
 import * as unfinishedRunsIndex from './2026_12_05_0006_unfinished_runs_index';
 import * as credentialHealth from './2026_12_06_0007_credential_health';
 import * as tokenObtainedAt from './2026_12_06_0008_token_obtained_at';
+import * as tenantWebhooks from './2026_12_06_0010_tenant_webhooks';
+import * as connectionHealth from './2026_12_06_0011_connection_health';
 import * as rateLimits from './2026_12_06_0012_rate_limits';
 import * as refreshLeases from './2026_12_06_0014_refresh_leases';
 
@@ -20,6 +22,8 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0006_unfinished_runs_index': unfinishedRunsIndex,
   '2026_12_06_0007_credential_health': credentialHealth,
   '2026_12_06_0008_token_obtained_at': tokenObtainedAt,
+  '2026_12_06_0010_tenant_webhooks': tenantWebhooks,
+  '2026_12_06_0011_connection_health': connectionHealth,
   '2026_12_06_0012_rate_limits': rateLimits,
   '2026_12_06_0014_refresh_leases': refreshLeases,
 };

@@ -106,6 +106,8 @@ export interface IntegrationForRequest {
         token_obtained_at: Date | null;
         granted_scopes: string[];
         version: number;
+        /** When a run last used it (for the health schedule; touched at most hourly). */
+        last_used_at: Date | null;
       }
     | undefined;
 }
@@ -159,6 +161,7 @@ export async function findIntegrationForRequest(
         'c.token_obtained_at as c_token_obtained_at',
         'c.granted_scopes as c_granted_scopes',
         'c.version as c_version',
+        'c.last_used_at as c_last_used_at',
       ])
       .where('i.tenant_id', '=', tenantId)
       .where('i.id', '=', integrationId),
@@ -174,6 +177,7 @@ export async function findIntegrationForRequest(
     c_token_obtained_at,
     c_granted_scopes,
     c_version,
+    c_last_used_at,
     ...integration
   } = row;
   return {
@@ -189,6 +193,7 @@ export async function findIntegrationForRequest(
             token_obtained_at: c_token_obtained_at,
             granted_scopes: c_granted_scopes ?? [],
             version: c_version ?? 1,
+            last_used_at: c_last_used_at,
           }
         : undefined,
   };
