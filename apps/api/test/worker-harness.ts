@@ -1,6 +1,5 @@
 import { testServices } from '@latchkey/devstack/test-db';
 import { createLogger } from '@latchkey/logger';
-import { createDataConverter } from '@latchkey/temporal';
 import { bundleWorkflows, createLatchkeyWorker } from '@latchkey/worker';
 import { register } from 'tsx/cjs/api';
 import type { TestApi } from './harness';
@@ -35,7 +34,6 @@ export async function startTestWorker(
     tenantActivityLimit: options.tenantActivityLimit,
     refresh: options.refresh,
     requestTimeoutMs: 5_000,
-    dataConverter: createDataConverter({ vault: api.vault }),
     workflowBundle: await bundle,
   });
   const running = worker.run();

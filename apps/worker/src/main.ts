@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { createDb } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
-import { createDataConverter, startRunReconciler } from '@latchkey/temporal';
+import { startRunReconciler } from '@latchkey/temporal';
 import { createVaultFromEnv } from '@latchkey/vault';
 import { closeTransformSandbox } from '@latchkey/workflow-engine';
 import { Client } from '@temporalio/client';
@@ -35,7 +35,6 @@ const { worker, connection } = await createLatchkeyWorker({
         ? { url: env.LATCHKEY_WEBHOOK_URL, secret: env.LATCHKEY_WEBHOOK_SECRET }
         : undefined,
   },
-  dataConverter: createDataConverter({ vault }),
 });
 log.info(
   { identity, address: env.TEMPORAL_ADDRESS, taskQueue: worker.options.taskQueue },

@@ -1,14 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import type { Db } from '@latchkey/db';
 import type { Logger } from '@latchkey/logger';
-import { TASK_QUEUE, workflowBundleConverterPaths } from '@latchkey/temporal';
+import { createDataConverter, TASK_QUEUE, workflowBundleConverterPaths } from '@latchkey/temporal';
 import { connectTemporal } from '@latchkey/temporal/connection';
 import type { Vault } from '@latchkey/vault';
-import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { RunActivityDeps } from './activities/run-activities';
 import { TenantLimiter } from './tenant-limiter';
+import {
+  tenantActivityInterceptor,
+  WORKFLOW_INTERCEPTORS_PATH,
+} from './trust/activity-interceptor';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -25,8 +28,6 @@ export interface LatchkeyWorkerOptions {
   tenantActivityLimit?: number;
   requestTimeoutMs?: number;
   refresh?: RunActivityDeps['refresh'];
-  /** Seals payloads with tenant keys; the same converter the api's client uses. */
-  dataConverter?: DataConverter;
   /** A pre-built bundle (tests build one and share it); otherwise bundled at start. */
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
@@ -41,16 +42,24 @@ export const silentBundlerLogger = {
   error() {},
 };
 
-/** Workflow code is bundled with the same converters the worker uses for payloads. */
+/**
+ * Workflow code is bundled with the same converters the worker uses for payloads, and with the
+ * interceptor that refuses a workflow whose input another tenant sealed.
+ */
 export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS_PATH],
     logger: silentBundlerLogger,
     ...workflowBundleConverterPaths,
   });
 }
 
-/** One worker serves every tenant from the shared task queue. */
+/**
+ * One worker serves every tenant from the shared task queue. It trusts only what its codec
+ * opened (payloads sealed by a tenant key, bound to their workflow, by that workflow's tenant)
+ * and checks every workflow's and activity's input names that tenant (`./trust`).
+ */
 export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
   const connection = await connectTemporal(options.address);
   const activities = createActivities({
@@ -69,7 +78,8 @@ export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
     identity: options.identity,
     activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
-    dataConverter: options.dataConverter,
+    dataConverter: createDataConverter({ vault: options.vault }),
+    interceptors: { activity: [tenantActivityInterceptor] },
     workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
   });
   return { worker, connection };

@@ -1,6 +1,7 @@
 // Deterministic, dependency-free contracts for workflow code (safe in the workflow sandbox).
 export type { SmokeActivities, SmokeInput, SmokeResult } from './contracts';
 export { TASK_QUEUE } from './contracts';
+export { sealingTenantOf } from './payload-converter';
 export type {
   RefresherActivities,
   RefresherInput,
@@ -21,9 +22,11 @@ export type {
   StepStats,
 } from './run-contracts';
 export { FATAL_STEP_ERROR, RESPONSE_SCHEMA_ERROR } from './run-contracts';
+export { checkTenantArguments, TENANT_MISMATCH } from './tenant-check';
 export type {
   VerifyActivities,
   VerifyCredentialsInput,
   VerifyCredentialsResult,
   VerifyOutcome,
 } from './verify-contracts';
+export { bindingMatches, isTenantId, PLATFORM_TENANT, workflowTenant } from './workflow-tenant';

@@ -17,6 +17,8 @@ export interface RecordKinds {
   'run.result': true;
   'run.runtime_credentials': true;
   'temporal.payload': true;
+  /** Payloads the codec endpoint seals for the Temporal UI: never accepted by a worker. */
+  'temporal.ui_payload': true;
 }
 
 export type RecordKind = keyof RecordKinds & string;
@@ -30,6 +32,7 @@ export const RECORD_KINDS = [
   'run.result',
   'run.runtime_credentials',
   'temporal.payload',
+  'temporal.ui_payload',
 ] as const satisfies readonly RecordKind[];
 
 /** What a sealed value belongs to; the same context must be given to open it. */
