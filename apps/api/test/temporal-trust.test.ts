@@ -11,8 +11,8 @@ import {
   USER_TAG_PURPOSE,
   UserAttribute,
 } from '@latchkey/temporal';
+import type { Payload } from '@temporalio/client';
 import { Client, type WorkflowHandle } from '@temporalio/client';
-import type { Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';

@@ -7,6 +7,7 @@ import * as runFinishedNotify from './2026_11_25_0005_run_finished_notify';
 import * as unfinishedRunsIndex from './2026_12_05_0006_unfinished_runs_index';
 import * as credentialHealth from './2026_12_06_0007_credential_health';
 import * as tokenObtainedAt from './2026_12_06_0008_token_obtained_at';
+import * as browserBoundConnects from './2026_12_06_0013_browser_bound_connects';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0006_unfinished_runs_index': unfinishedRunsIndex,
   '2026_12_06_0007_credential_health': credentialHealth,
   '2026_12_06_0008_token_obtained_at': tokenObtainedAt,
+  '2026_12_06_0013_browser_bound_connects': browserBoundConnects,
 };
