@@ -8,6 +8,7 @@ const projectDirs = [
     readdirSync(path.join(ROOT, group)).map((name) => `${group}/${name}`),
   ),
   'infra/devstack',
+  'infra/docker',
 ];
 
 /** Generous: the tests start real servers, and CI machines are small and busy. */

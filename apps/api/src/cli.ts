@@ -1,25 +1,31 @@
 import { createApiKey, createTenant } from '@latchkey/api';
+import { CONFIG_EXIT_CODE, ConfigError, readProcessEnv, temporalEnv } from '@latchkey/config';
 import {
   API_KEY_SCOPES,
   type ApiKeyScope,
   createDb,
   type Db,
+  databaseEnv,
   findTenantByName,
-  readDatabaseUrl,
+  migrateToLatest,
 } from '@latchkey/db';
-import { loadDevEnv } from '@latchkey/devstack/dev-env';
-import { createVaultFromEnv, type Vault } from '@latchkey/vault';
+import { ensureSearchAttributes } from '@latchkey/temporal';
+import { createVault, type Vault, vaultOptionsFromConfig } from '@latchkey/vault';
+import { Connection } from '@temporalio/client';
 import { Command, InvalidArgumentError } from 'commander';
+import { readCliEnv } from './env';
 
 /**
- * `pnpm latchkey ...`: operator commands that run against the database directly, for the
- * things no API key can do yet (the first tenant and key) and for key rotation.
+ * Operator commands that run against the database directly, for the things no API key can do
+ * yet (the first tenant and key) and for key rotation. In production: `node dist/cli.js ...`
+ * with DATABASE_URL and LATCHKEY_MASTER_KEYS set; in development `pnpm latchkey ...` runs
+ * dev-cli.ts, which first reads the addresses `pnpm dev` chose.
  */
-loadDevEnv();
 
 async function withServices<T>(fn: (db: Db, vault: Vault) => Promise<T>): Promise<T> {
-  const db = createDb({ connectionString: readDatabaseUrl(), max: 2 });
-  const vault = await createVaultFromEnv({ db });
+  const env = readCliEnv();
+  const db = createDb({ connectionString: env.DATABASE_URL, max: 2 });
+  const vault = await createVault({ db, ...vaultOptionsFromConfig(env) });
   try {
     return await fn(db, vault);
   } finally {
@@ -152,9 +158,41 @@ vaultCommand
     }),
   );
 
+program
+  .command('migrate')
+  .description('bring the database schema up to date (run as the owner role before a deploy)')
+  .action(async () => {
+    const env = readProcessEnv('latchkey CLI', databaseEnv);
+    const db = createDb({ connectionString: env.DATABASE_URL, max: 1 });
+    try {
+      const applied = await migrateToLatest(db);
+      console.log(applied.length ? `migrated: ${applied.join(', ')}` : 'schema is up to date');
+    } finally {
+      await db.destroy();
+    }
+  });
+
+program
+  .command('temporal-setup')
+  .description('register Latchkey’s search attributes on a Temporal namespace (once per cluster)')
+  .action(async () => {
+    const env = readProcessEnv('latchkey CLI', temporalEnv);
+    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+    try {
+      await ensureSearchAttributes(connection, env.TEMPORAL_NAMESPACE);
+      console.log(`search attributes registered on namespace ${env.TEMPORAL_NAMESPACE}`);
+    } finally {
+      await connection.close();
+    }
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  console.error(error instanceof ConfigError ? error.message : `error: ${errorText(error)}`);
+  process.exitCode = error instanceof ConfigError ? CONFIG_EXIT_CODE : 1;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

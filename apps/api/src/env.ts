@@ -1,23 +1,33 @@
+import { logLevelEnv, readProcessEnv, temporalEnv } from '@latchkey/config';
+import { databaseEnv } from '@latchkey/db';
+import { checkVaultEnv, vaultEnv } from '@latchkey/vault';
+import { checkPlannerEnv, plannerEnv } from '@latchkey/workflow-engine';
 import { z } from 'zod';
 
-const schema = z.object({
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
-  HOST: z.string().default('127.0.0.1'),
+/**
+ * Every variable the api process reads, in one place (README: Configuration). Packages export
+ * their own variables' shapes (database, vault, planner); nothing else reads process.env.
+ */
+export const apiEnv = {
+  ...databaseEnv,
+  ...vaultEnv,
+  ...temporalEnv,
+  ...plannerEnv,
+  ...logLevelEnv,
+  HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
-  /** The task queue the worker fleet polls; api and workers must agree. */
-  LATCHKEY_TASK_QUEUE: z.string().min(1).default('latchkey'),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  NODE_ENV: z.string().default('development'),
   /** The api's public base URL; OAuth callbacks are built from it (set it behind a proxy). */
   LATCHKEY_PUBLIC_URL: z.url().optional(),
+  /** Where the browser goes after a finished OAuth connect (default: a page of the api's). */
   LATCHKEY_OAUTH_SUCCESS_URL: z.url().optional(),
+  /** Where the browser goes after a failed OAuth connect (default: a page of the api's). */
   LATCHKEY_OAUTH_ERROR_URL: z.url().optional(),
   /** The Temporal UI's base URL; the web console links each run there. */
   LATCHKEY_TEMPORAL_UI_URL: z.url().optional(),
   /** A built web console to serve at `/`; defaults to apps/web/dist when it has been built. */
   LATCHKEY_WEB_ROOT: z.string().min(1).optional(),
+  /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
+  LATCHKEY_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
   /** Origins of the Temporal UI allowed to call the codec endpoint (comma-separated). */
   LATCHKEY_TEMPORAL_UI_ORIGINS: z
     .string()
@@ -27,17 +37,22 @@ const schema = z.object({
         .split(',')
         .map((o) => o.trim())
         .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.url({ error: 'must be a comma-separated list of origins (http(s)://host:port)' })),
     ),
-});
+};
 
-export type ApiEnv = z.infer<typeof schema>;
+export type ApiEnv = ReturnType<typeof readApiEnv>;
 
-/** The api's whole configuration, validated once; errors name the variable. */
-export function readApiEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid api configuration: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+/** The api's whole configuration, checked once at start; a ConfigError names each bad variable. */
+export function readApiEnv(env: NodeJS.ProcessEnv = process.env) {
+  return readProcessEnv('api', apiEnv, env, [checkVaultEnv, checkPlannerEnv]);
+}
+
+/** What the operator CLI reads: the database and the vault's master keys. */
+export const cliEnv = { ...databaseEnv, ...vaultEnv };
+
+export function readCliEnv(env: NodeJS.ProcessEnv = process.env) {
+  return readProcessEnv('latchkey CLI', cliEnv, env, [checkVaultEnv]);
 }

@@ -1,19 +1,27 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { exitOnConfigError } from '@latchkey/config';
 import { createDb, createRunFinishedFeed, migrateToLatest } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
+import { initProcessMetrics } from '@latchkey/observability';
 import { createClientDataConverter } from '@latchkey/temporal';
-import { createVaultFromEnv } from '@latchkey/vault';
-import { plannerFromEnv } from '@latchkey/workflow-engine';
-import { readApiEnv } from './env';
+import { createVault, vaultOptionsFromConfig } from '@latchkey/vault';
+import { plannerFromConfig } from '@latchkey/workflow-engine';
+import { type ApiEnv, readApiEnv } from './env';
 import { createApiServer } from './server';
 import { lazyTemporalClient } from './temporal-client';
 
-const env = readApiEnv();
+let env: ApiEnv;
+try {
+  env = readApiEnv();
+} catch (error) {
+  exitOnConfigError(error);
+}
 const log = createLogger('api', { level: env.LOG_LEVEL });
+initProcessMetrics('api');
 const db = createDb({ connectionString: env.DATABASE_URL });
 await migrateToLatest(db);
-const vault = await createVaultFromEnv({ db });
+const vault = await createVault({ db, ...vaultOptionsFromConfig(env) });
 const temporal = lazyTemporalClient(
   env.TEMPORAL_ADDRESS,
   env.TEMPORAL_NAMESPACE,
@@ -23,7 +31,7 @@ const runFinished = createRunFinishedFeed({
   connectionString: env.DATABASE_URL,
   onError: (error) => log.warn({ err: error.message }, 'run-finished feed reconnecting'),
 });
-const planner = plannerFromEnv(process.env);
+const planner = plannerFromConfig(env);
 const builtConsole = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const webRoot = env.LATCHKEY_WEB_ROOT ?? (existsSync(builtConsole) ? builtConsole : undefined);
 
@@ -56,10 +64,15 @@ server.listen(env.PORT, env.HOST, () => {
   );
 });
 
+/**
+ * SIGTERM drains: /readyz turns 503, the listener closes (a balancer sends new requests to the
+ * other processes), requests in flight finish within LATCHKEY_SHUTDOWN_GRACE_MS, then the
+ * connections close and the process exits.
+ */
 async function shutdown(signal: string) {
-  log.info({ signal }, 'api stopping');
-  server.close();
-  server.closeAllConnections();
+  log.info({ signal, inFlight: 'draining' }, 'api stopping');
+  const clean = await server.drain(env.LATCHKEY_SHUTDOWN_GRACE_MS);
+  if (!clean) log.warn({ graceMs: env.LATCHKEY_SHUTDOWN_GRACE_MS }, 'requests cut at the grace');
   await temporal.close();
   await runFinished.close();
   vault.close();

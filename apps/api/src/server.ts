@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type ApiDeps, appRouter, CONNECT_LINK_PATH, createContextFactory } from '@latchkey/api';
+import { databaseReadiness } from '@latchkey/db';
+import { createOpsHandler, metrics, trackInFlight } from '@latchkey/observability';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createCodecHandler } from './codec';
 import { createConnectLinkHandler } from './connect-link';
@@ -23,7 +25,34 @@ export interface ApiServerOptions extends ApiDeps {
   webRoot?: string;
 }
 
-export function createApiServer(deps: ApiServerOptions): Server {
+/** The procedures the router has: anything else is counted as `unknown`, so labels stay bounded. */
+const PROCEDURES = new Set(Object.keys(appRouter._def.procedures));
+
+/** A bounded name for the metrics label: the tRPC procedure, or the route. */
+function routeOf(pathname: string): string {
+  if (pathname.startsWith(`${TRPC_BASE_PATH}/`)) {
+    const name = pathname.slice(TRPC_BASE_PATH.length + 1);
+    if (name.includes(',')) return 'trpc.batch';
+    return PROCEDURES.has(name) ? name : 'trpc.unknown';
+  }
+  if (pathname === CODEC_BASE_PATH || pathname.startsWith(`${CODEC_BASE_PATH}/`)) return 'codec';
+  if (pathname === '/oauth/callback') return 'oauth.callback';
+  if (pathname.startsWith(CONNECT_LINK_PATH)) return 'connect_link';
+  if (pathname === '/healthz' || pathname === '/readyz' || pathname === '/metrics') {
+    return pathname.slice(1);
+  }
+  return 'other';
+}
+
+export type ApiServer = Server & {
+  /**
+   * Graceful stop (SIGTERM): /readyz turns 503, no new connections, requests in flight finish
+   * within `graceMs`; true when none had to be cut.
+   */
+  drain(graceMs: number): Promise<boolean>;
+};
+
+export function createApiServer(deps: ApiServerOptions): ApiServer {
   const codec = createCodecHandler({
     db: deps.db,
     vault: deps.vault,
@@ -49,47 +78,74 @@ export function createApiServer(deps: ApiServerOptions): Server {
     },
   });
 
-  return createServer((req: IncomingMessage & { requestId?: string }, res: ServerResponse) => {
-    const started = process.hrtime.bigint();
-    req.requestId = randomUUID();
-    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-    res.on('finish', () => {
-      deps.log.info(
-        {
-          requestId: req.requestId,
-          method: req.method,
-          // A connect link's path is its token: a capability, so it is not logged.
-          path: pathname.startsWith(CONNECT_LINK_PATH) ? `${CONNECT_LINK_PATH}:token` : pathname,
-          status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        },
-        'request',
-      );
-    });
-    if (pathname === TRPC_BASE_PATH || pathname.startsWith(`${TRPC_BASE_PATH}/`)) {
-      trpc(req, res);
-      return;
-    }
-    if (pathname === CODEC_BASE_PATH || pathname.startsWith(`${CODEC_BASE_PATH}/`)) {
-      codec(req, res);
-      return;
-    }
-    if (pathname === '/oauth/callback' && req.method === 'GET') {
-      void oauthCallback(req, res);
-      return;
-    }
-    if (pathname.startsWith(CONNECT_LINK_PATH) && (req.method === 'GET' || req.method === 'POST')) {
-      void connectLink(req, res, pathname);
-      return;
-    }
-    if (pathname === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      return;
-    }
-    if (webConsole && (req.method === 'GET' || req.method === 'HEAD')) {
-      webConsole(req, res);
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+  let tracker: ReturnType<typeof trackInFlight> | undefined;
+  const ops = createOpsHandler({
+    checks: {
+      ...databaseReadiness(deps.db),
+      temporal: async () => {
+        const client = await deps.temporal();
+        await client.connection.workflowService.getSystemInfo({});
+        return 'ok';
+      },
+    },
+    draining: () => tracker?.draining() ?? false,
+    onCheckFailed: (check, error) =>
+      deps.log.warn(
+        { check, err: error instanceof Error ? error.message : String(error) },
+        'readiness check failed',
+      ),
   });
+
+  const server = createServer(
+    (req: IncomingMessage & { requestId?: string }, res: ServerResponse) => {
+      const started = process.hrtime.bigint();
+      req.requestId = randomUUID();
+      const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+      res.on('finish', () => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const labels = { procedure: routeOf(pathname), status: String(res.statusCode) };
+        metrics.apiRequests.inc(labels);
+        metrics.apiRequestDuration.observe(labels, seconds);
+        deps.log.info(
+          {
+            requestId: req.requestId,
+            method: req.method,
+            // A connect link's path is its token: a capability, so it is not logged.
+            path: pathname.startsWith(CONNECT_LINK_PATH) ? `${CONNECT_LINK_PATH}:token` : pathname,
+            status: res.statusCode,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+          },
+          'request',
+        );
+      });
+      if (pathname === TRPC_BASE_PATH || pathname.startsWith(`${TRPC_BASE_PATH}/`)) {
+        trpc(req, res);
+        return;
+      }
+      if (pathname === CODEC_BASE_PATH || pathname.startsWith(`${CODEC_BASE_PATH}/`)) {
+        codec(req, res);
+        return;
+      }
+      if (pathname === '/oauth/callback' && req.method === 'GET') {
+        void oauthCallback(req, res);
+        return;
+      }
+      if (
+        pathname.startsWith(CONNECT_LINK_PATH) &&
+        (req.method === 'GET' || req.method === 'POST')
+      ) {
+        void connectLink(req, res, pathname);
+        return;
+      }
+      if (ops(req, res, pathname)) return;
+      if (webConsole && (req.method === 'GET' || req.method === 'HEAD')) {
+        webConsole(req, res);
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+    },
+  );
+  tracker = trackInFlight(server);
+  const inFlight = tracker;
+  return Object.assign(server, { drain: (graceMs: number) => inFlight.drain(graceMs) });
 }

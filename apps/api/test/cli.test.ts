@@ -45,7 +45,7 @@ describe('latchkey CLI', () => {
       () => undefined,
       (error: { stderr: string; code: number }) => error,
     );
-    expect(failure?.code).toBe(1);
+    expect(failure?.code).toBe(78);
     expect(failure?.stderr).toContain('LATCHKEY_MASTER_KEYS');
     expect(failure?.stderr).not.toContain('c2hvcnQ=');
   });

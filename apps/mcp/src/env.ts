@@ -1,38 +1,32 @@
+import { readProcessEnv } from '@latchkey/config';
 import { z } from 'zod';
 
-const schema = z.object({
+/** The Latchkey api's base URL (without `/trpc`). */
+const apiUrlEnv = { LATCHKEY_API_URL: z.url().default('http://127.0.0.1:3000') };
+
+/** Every variable the Streamable HTTP server reads (README: Configuration). */
+export const mcpEnv = {
+  ...apiUrlEnv,
   /** Where the Streamable HTTP server listens. */
   MCP_HOST: z.string().min(1).default('127.0.0.1'),
   MCP_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
-  /** The Latchkey api's base URL (without `/trpc`). */
-  LATCHKEY_API_URL: z.url().default('http://127.0.0.1:3000'),
-});
+};
 
-export type McpEnv = z.infer<typeof schema>;
+export type McpEnv = ReturnType<typeof readMcpEnv>;
 
-/** The HTTP server's configuration, validated once; errors name the variable. */
-export function readMcpEnv(env: NodeJS.ProcessEnv = process.env): McpEnv {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid mcp configuration: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+/** The HTTP server's configuration, checked once; a ConfigError names each bad variable. */
+export function readMcpEnv(env: NodeJS.ProcessEnv = process.env) {
+  return readProcessEnv('mcp', mcpEnv, env);
 }
 
-const stdioSchema = z.object({
-  LATCHKEY_API_URL: z.url().default('http://127.0.0.1:3000'),
-  LATCHKEY_API_KEY: z.string().min(1, 'is required (a tenant API key)'),
-});
+/** Every variable the stdio server reads: the api URL and the tenant API key. */
+export const mcpStdioEnv = {
+  ...apiUrlEnv,
+  LATCHKEY_API_KEY: z.string({ error: 'is required (a tenant API key)' }).min(1),
+};
 
-export type McpStdioEnv = z.infer<typeof stdioSchema>;
+export type McpStdioEnv = ReturnType<typeof readStdioEnv>;
 
-/** The stdio server's configuration: the api URL and the tenant API key. */
-export function readStdioEnv(env: NodeJS.ProcessEnv = process.env): McpStdioEnv {
-  const parsed = stdioSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid mcp configuration: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+export function readStdioEnv(env: NodeJS.ProcessEnv = process.env) {
+  return readProcessEnv('mcp', mcpStdioEnv, env);
 }

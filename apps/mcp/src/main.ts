@@ -1,7 +1,13 @@
-import { readMcpEnv } from './env';
+import { exitOnConfigError } from '@latchkey/config';
+import { type McpEnv, readMcpEnv } from './env';
 import { createMcpHttpServer } from './http';
 
-const env = readMcpEnv();
+let env: McpEnv;
+try {
+  env = readMcpEnv();
+} catch (error) {
+  exitOnConfigError(error);
+}
 const server = createMcpHttpServer({
   apiUrl: env.LATCHKEY_API_URL,
   onError: (error) => console.error('mcp: request failed:', error),

@@ -1,4 +1,5 @@
 import { LatchkeyClient } from '@latchkey/client';
+import { ConfigError, exitOnConfigError } from '@latchkey/config';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { readStdioEnv } from './env';
 import { createLatchkeyMcpServer } from './tools';
@@ -16,6 +17,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError) exitOnConfigError(error);
   console.error(`latchkey mcp: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

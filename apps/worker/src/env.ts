@@ -1,12 +1,17 @@
+import { logLevelEnv, readProcessEnv, temporalEnv } from '@latchkey/config';
+import { databaseEnv } from '@latchkey/db';
+import { checkVaultEnv, vaultEnv } from '@latchkey/vault';
 import { z } from 'zod';
 
-const schema = z.object({
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
-  /** The task queue the fleet polls; api and workers must agree. */
-  LATCHKEY_TASK_QUEUE: z.string().min(1).default('latchkey'),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+/**
+ * Every variable the worker process reads, in one place (README: Configuration). Packages
+ * export their own variables' shapes (database, vault); nothing else reads process.env.
+ */
+export const workerEnv = {
+  ...databaseEnv,
+  ...vaultEnv,
+  ...temporalEnv,
+  ...logLevelEnv,
   /** Activity slots of this worker process, shared by all tenants. */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   /** How many activities of one tenant may run at once in this worker. */
@@ -17,30 +22,34 @@ const schema = z.object({
   LATCHKEY_REFRESH_MARGIN_MS: z.coerce.number().int().min(0).default(60_000),
   /** Where to POST signed `connection.needs_reauth` events (optional). */
   LATCHKEY_WEBHOOK_URL: z.url().optional(),
-  LATCHKEY_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Signs those events (HMAC); required with LATCHKEY_WEBHOOK_URL. */
+  LATCHKEY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /**
    * How often this worker looks for runs that ended in Temporal without recording it
    * (terminated, timed out, never started) and records their end; 0 turns it off.
    */
   LATCHKEY_RUN_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
-});
-
-export type WorkerEnv = z.infer<typeof schema>;
-
-const refine = (env: WorkerEnv) => {
-  if (env.LATCHKEY_WEBHOOK_URL && !env.LATCHKEY_WEBHOOK_SECRET) {
-    throw new Error(
-      'Invalid worker configuration: LATCHKEY_WEBHOOK_SECRET is required with LATCHKEY_WEBHOOK_URL',
-    );
-  }
-  return env;
+  /** The worker's HTTP listener for /healthz, /readyz and /metrics (0: any free port). */
+  LATCHKEY_WORKER_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  LATCHKEY_WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9091),
+  /** On SIGTERM, how long activities in flight may run on before they are cancelled (retried elsewhere). */
+  LATCHKEY_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
+   * Where the Temporal SDK's own Prometheus exporter listens (host:port; port 0 picks a free
+   * loopback port); its metrics are also served on this worker's /metrics. `off` turns it off.
+   */
+  LATCHKEY_TEMPORAL_METRICS_ADDRESS: z.string().min(1).default('127.0.0.1:0'),
 };
 
-export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid worker configuration: ${problems.join('; ')}`);
-  }
-  return refine(parsed.data);
+export type WorkerEnv = ReturnType<typeof readWorkerEnv>;
+
+/** The worker's whole configuration, checked once at start; a ConfigError names each bad one. */
+export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env) {
+  return readProcessEnv('worker', workerEnv, env, [
+    checkVaultEnv,
+    (values) =>
+      values.LATCHKEY_WEBHOOK_URL && !values.LATCHKEY_WEBHOOK_SECRET
+        ? { variable: 'LATCHKEY_WEBHOOK_SECRET', message: 'is required with LATCHKEY_WEBHOOK_URL' }
+        : undefined,
+  ]);
 }

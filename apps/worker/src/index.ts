@@ -1,4 +1,5 @@
 export { createActivities } from './activities';
+export { TenantLimiter } from './tenant-limiter';
 export {
   bundleWorkflows,
   createLatchkeyWorker,

@@ -1,21 +1,50 @@
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { exitOnConfigError } from '@latchkey/config';
 import { createDb } from '@latchkey/db';
 import { createLogger } from '@latchkey/logger';
-import { startRunReconciler } from '@latchkey/temporal';
-import { createVaultFromEnv } from '@latchkey/vault';
+import { initProcessMetrics } from '@latchkey/observability';
+import { createDataConverter, startRunReconciler } from '@latchkey/temporal';
+import { configureTemporalRuntime } from '@latchkey/temporal/connection';
+import { createVault, vaultOptionsFromConfig } from '@latchkey/vault';
 import { closeTransformSandbox } from '@latchkey/workflow-engine';
 import { Client } from '@temporalio/client';
-import { readWorkerEnv } from './env';
+import { readWorkerEnv, type WorkerEnv } from './env';
+import { concreteAddress, startWorkerOpsServer } from './ops-server';
 import { createLatchkeyWorker } from './worker';
 
 /** A run row this young may still be on its way to Temporal: the api writes it, then starts it. */
 const RECONCILE_GRACE_MS = 60_000;
 
-const env = readWorkerEnv();
+/**
+ * Run from dist/ (`pnpm build`), the worker uses what the build made next to it: the bundled
+ * workflow code and a plain-JS payload converter. Run from src/ by tsx, it bundles at start.
+ */
+const builtFile = (name: string) => {
+  const file = fileURLToPath(new URL(`./${name}`, import.meta.url));
+  return existsSync(file) ? file : undefined;
+};
+const builtBundle = builtFile('workflow-bundle.js');
+const builtConverter = builtFile('payload-converter.cjs');
+
+let env: WorkerEnv;
+try {
+  env = readWorkerEnv();
+} catch (error) {
+  exitOnConfigError(error);
+}
 const log = createLogger('worker', { level: env.LOG_LEVEL });
 const identity = `latchkey-worker@${hostname()}:${process.pid}`;
+initProcessMetrics('worker');
+// Before the first connection: the SDK's runtime (and its metrics exporter) is set up once.
+const temporalMetricsAddress =
+  env.LATCHKEY_TEMPORAL_METRICS_ADDRESS === 'off'
+    ? undefined
+    : await concreteAddress(env.LATCHKEY_TEMPORAL_METRICS_ADDRESS);
+configureTemporalRuntime({ prometheusBindAddress: temporalMetricsAddress });
 const db = createDb({ connectionString: env.DATABASE_URL, max: 20 });
-const vault = await createVaultFromEnv({ db });
+const vault = await createVault({ db, ...vaultOptionsFromConfig(env) });
 
 const { worker, connection } = await createLatchkeyWorker({
   address: env.TEMPORAL_ADDRESS,
@@ -35,9 +64,26 @@ const { worker, connection } = await createLatchkeyWorker({
         ? { url: env.LATCHKEY_WEBHOOK_URL, secret: env.LATCHKEY_WEBHOOK_SECRET }
         : undefined,
   },
+  dataConverter: createDataConverter({ vault, converterPath: builtConverter }),
+  workflowBundle: builtBundle ? { codePath: builtBundle } : undefined,
+  shutdownGraceMs: env.LATCHKEY_WORKER_SHUTDOWN_GRACE_MS,
+});
+const ops = await startWorkerOpsServer({
+  host: env.LATCHKEY_WORKER_HTTP_HOST,
+  port: env.LATCHKEY_WORKER_HTTP_PORT,
+  db,
+  connection,
+  worker,
+  log,
+  temporalMetricsAddress,
 });
 log.info(
-  { identity, address: env.TEMPORAL_ADDRESS, taskQueue: worker.options.taskQueue },
+  {
+    identity,
+    address: env.TEMPORAL_ADDRESS,
+    taskQueue: worker.options.taskQueue,
+    http: `http://${env.LATCHKEY_WORKER_HTTP_HOST}:${ops.port}`,
+  },
   'worker polling',
 );
 
@@ -58,10 +104,14 @@ const reconciler =
       )
     : undefined;
 
-// worker.run() resolves after shutdown(), which Temporal triggers on SIGINT/SIGTERM itself.
+// worker.run() resolves after shutdown(), which Temporal triggers on SIGINT/SIGTERM itself:
+// polling stops, activities in flight get LATCHKEY_WORKER_SHUTDOWN_GRACE_MS to finish, and
+// /readyz answers 503 meanwhile.
+process.once('SIGTERM', () => log.info({ signal: 'SIGTERM' }, 'worker draining'));
 try {
   await worker.run();
 } finally {
+  await ops.close();
   await reconciler?.stop();
   await connection.close();
   await closeTransformSandbox();

@@ -4,6 +4,7 @@ import type { Logger } from '@latchkey/logger';
 import { createDataConverter, TASK_QUEUE, workflowBundleConverterPaths } from '@latchkey/temporal';
 import { connectTemporal } from '@latchkey/temporal/connection';
 import type { Vault } from '@latchkey/vault';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { RunActivityDeps } from './activities/run-activities';
@@ -28,8 +29,21 @@ export interface LatchkeyWorkerOptions {
   tenantActivityLimit?: number;
   requestTimeoutMs?: number;
   refresh?: RunActivityDeps['refresh'];
-  /** A pre-built bundle (tests build one and share it); otherwise bundled at start. */
-  workflowBundle?: WorkflowBundleWithSourceMap;
+  /**
+   * The worker's converter, `createDataConverter` (fail-closed codec); default the one over
+   * `vault` with the .ts converter source. The built worker passes its built converter path.
+   */
+  dataConverter?: DataConverter;
+  /**
+   * On shutdown (SIGTERM), how long activities in flight may finish before they are cancelled;
+   * a cancelled or unfinished attempt is retried by another worker. Default 30 s.
+   */
+  shutdownGraceMs?: number;
+  /**
+   * A pre-built bundle: the built worker's dist/workflow-bundle.js (`{ codePath }`), or one
+   * tests build and share; otherwise the workflow code is bundled at start.
+   */
+  workflowBundle?: WorkflowBundleWithSourceMap | { codePath: string };
 }
 
 /** For bundling workflow code without webpack's chatter (the bench's baseline bundles too). */
@@ -78,7 +92,10 @@ export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
     identity: options.identity,
     activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
-    dataConverter: createDataConverter({ vault: options.vault }),
+    shutdownGraceTime: options.shutdownGraceMs ?? 30_000,
+    // Past the grace, cancelled activities get this long to stop before the worker gives up.
+    shutdownForceTime: (options.shutdownGraceMs ?? 30_000) + 15_000,
+    dataConverter: options.dataConverter ?? createDataConverter({ vault: options.vault }),
     interceptors: { activity: [tenantActivityInterceptor] },
     workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
   });

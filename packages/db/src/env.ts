@@ -1,5 +1,12 @@
 import { z } from 'zod';
 
+/** The database variable, for a process's env reader (`readProcessEnv` in @latchkey/config). */
+export const databaseEnv = {
+  DATABASE_URL: z
+    .string({ error: 'is not set (expected postgres://user@host:port/database)' })
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
+};
+
 const schema = z.object({
   DATABASE_URL: z
     .string()

@@ -1,6 +1,13 @@
 export { type CreateDbOptions, createDb, type Db, type DbExecutor } from './client';
-export { readDatabaseUrl } from './env';
-export { MigrationError, migrateToLatest } from './migrate';
+export { databaseEnv, readDatabaseUrl } from './env';
+export {
+  databaseReadiness,
+  MigrationError,
+  type MigrationState,
+  migrateToLatest,
+  migrationState,
+  migrationsCurrent,
+} from './migrate';
 export { PLATFORM_TENANT_ID } from './migrations/2026_11_25_0002_platform_tenant';
 export { executePrepared } from './prepared';
 export * from './repositories/api-keys';

@@ -11,6 +11,7 @@ import {
   updateConnection,
 } from '@latchkey/db';
 import { OAuthFlowError, refreshTokens, scopesMissing } from '@latchkey/oauth';
+import { metrics } from '@latchkey/observability';
 import type { SealContext, Vault } from '@latchkey/vault';
 import { sql } from 'kysely';
 import { sealBag } from './credential-bag';
@@ -142,11 +143,29 @@ export async function ensureFreshToken(
         }
         return { version: current.version };
       }
-      return await refreshLocked(deps, conn, integration, current);
+      return await countRefresh(current, () => refreshLocked(deps, conn, integration, current));
     } finally {
       await sql`select pg_advisory_unlock(hashtextextended(${seen.id}, 0))`.execute(conn);
     }
   });
+}
+
+/** `latchkey_oauth_refresh_total{outcome}`: what each refresh under the lock came to. */
+async function countRefresh(
+  current: Connection,
+  refresh: () => Promise<FreshnessCheck>,
+): Promise<FreshnessCheck> {
+  try {
+    const result = await refresh();
+    const moved = result.version !== null && result.version !== current.version;
+    metrics.oauthRefreshes.inc({ outcome: moved ? 'refreshed' : 'not_refreshable' });
+    return result;
+  } catch (error) {
+    metrics.oauthRefreshes.inc({
+      outcome: error instanceof ReauthRequiredError ? 'needs_reauth' : 'failed',
+    });
+    throw error;
+  }
 }
 
 async function refreshLocked(

@@ -2,15 +2,38 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 
 let runtimeConfigured = false;
 
+export interface TemporalRuntimeOptions {
+  /**
+   * Where the SDK's own Prometheus exporter listens (`127.0.0.1:9464`): poll latency, slots,
+   * sticky cache, activity and workflow task counters. Off when absent.
+   */
+  prometheusBindAddress?: string;
+}
+
 /**
  * The SDK's native runtime logs at WARN: its info lines drown ours and say nothing an operator
- * needs. Installed once per process, by whichever of the api or the worker connects first.
+ * needs. Installed once per process, before the first connection (the worker calls this first,
+ * with its metrics address; otherwise whichever of the api or the worker connects first).
  */
-export function configureTemporalRuntime(): void {
+export function configureTemporalRuntime(options: TemporalRuntimeOptions = {}): void {
   if (runtimeConfigured) return;
   runtimeConfigured = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({
+      logger: new DefaultLogger('WARN'),
+      telemetryOptions: options.prometheusBindAddress
+        ? {
+            metrics: {
+              prometheus: {
+                bindAddress: options.prometheusBindAddress,
+                countersTotalSuffix: true,
+                useSecondsForDurations: true,
+                unitSuffix: true,
+              },
+            },
+          }
+        : undefined,
+    });
   } catch {
     // Already installed by the host (tests, another worker in this process).
   }

@@ -9,7 +9,7 @@ import {
   type PayloadConverter,
   type SerializationContext,
 } from '@temporalio/common';
-import { decode, encode } from '@temporalio/common/lib/encoding';
+import { decode, encode } from '@temporalio/common/lib/encoding.js';
 
 /** Payload metadata naming the tenant whose key the payload codec seals the payload with. */
 export const TENANT_METADATA_KEY = 'latchkey-tenant';

@@ -84,6 +84,11 @@ export interface FinishRunResult {
 
 export interface ExecuteStepAndFinishInput extends ExecuteStepInput {
   responseSchema: Record<string, unknown> | null;
+  /**
+   * The workflow's task was retried, so this step may have run and recorded the run's end
+   * already: the activity then answers from the run's row instead of calling the API again.
+   */
+  mayHaveRun?: boolean;
 }
 
 export interface ExecuteStepAndFinishResult extends ExecuteStepResult {

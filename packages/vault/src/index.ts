@@ -1,4 +1,10 @@
 export { initVault, wipe } from './aead';
+export {
+  checkVaultEnv,
+  type VaultConfig,
+  vaultEnv,
+  vaultOptionsFromConfig,
+} from './config';
 export { readVaultEnv, type VaultEnv } from './env';
 export {
   EPHEMERAL_FORMAT_V1,

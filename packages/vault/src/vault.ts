@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Db } from '@latchkey/db';
+import { metrics } from '@latchkey/observability';
 import { sealedAd } from './ad';
 import { initVault, openSealed, sealWithAd, wipe } from './aead';
 import { KeyCache } from './cache';
@@ -24,6 +25,14 @@ import {
   TenantKeys,
 } from './tenant-keys';
 import type { SealContext } from './types';
+
+/** Bound once: the hot paths count without building label sets. */
+const COUNT = {
+  sealOk: metrics.vaultOperations.labels('seal', 'ok'),
+  sealError: metrics.vaultOperations.labels('seal', 'error'),
+  openOk: metrics.vaultOperations.labels('open', 'ok'),
+  openError: metrics.vaultOperations.labels('open', 'error'),
+};
 
 export interface CreateVaultOptions {
   keyring: MasterKeyring;
@@ -172,6 +181,17 @@ class VaultImpl implements Vault {
   // one cache lookup, one AD encoding and one AEAD call.
 
   async seal(ctx: SealContext, plaintext: Uint8Array | string): Promise<Buffer> {
+    try {
+      const sealed = await this.#seal(ctx, plaintext);
+      COUNT.sealOk.inc();
+      return sealed;
+    } catch (error) {
+      COUNT.sealError.inc();
+      throw error;
+    }
+  }
+
+  async #seal(ctx: SealContext, plaintext: Uint8Array | string): Promise<Buffer> {
     this.#assertOpen();
     const tenantId = canonicalTenantId(ctx.tenantId);
     const version =
@@ -180,6 +200,18 @@ class VaultImpl implements Vault {
   }
 
   async open(ctx: SealContext, sealed: Uint8Array): Promise<Uint8Array> {
+    try {
+      const opened = await this.#open(ctx, sealed);
+      COUNT.openOk.inc();
+      return opened;
+    } catch (error) {
+      // A failed open is a wrong key, a tampered or moved ciphertext: worth an alert.
+      COUNT.openError.inc();
+      throw error;
+    }
+  }
+
+  async #open(ctx: SealContext, sealed: Uint8Array): Promise<Uint8Array> {
     this.#assertOpen();
     if (!(sealed instanceof Uint8Array)) {
       throw new UnsupportedFormatError('sealed value must be bytes');

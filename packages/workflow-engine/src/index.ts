@@ -1,6 +1,12 @@
 // The mapper's walk, so steps and requests read variables the same way.
 export { lookupVariable } from '@latchkey/credential-mapper';
-export { plannerFromEnv } from './env';
+export {
+  checkPlannerEnv,
+  type PlannerConfig,
+  plannerEnv,
+  plannerFromConfig,
+  plannerFromEnv,
+} from './env';
 export type { StepErrorDetails, StepErrorKind } from './errors';
 export { StepError } from './errors';
 export type { HttpExecuteOptions, HttpResult } from './http';

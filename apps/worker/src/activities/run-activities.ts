@@ -4,8 +4,9 @@ import {
   type MappedRequest,
   type RequestTemplate,
 } from '@latchkey/credential-mapper';
-import { type Db, finishRunRow } from '@latchkey/db';
+import { type Db, findRun, finishRunRow } from '@latchkey/db';
 import type { Logger } from '@latchkey/logger';
+import { metrics } from '@latchkey/observability';
 import {
   ensureFreshToken,
   openRuntimeCredentials,
@@ -20,6 +21,7 @@ import type {
   FinishRunInput,
   FinishRunResult,
   RunActivities,
+  StepStats,
 } from '@latchkey/temporal';
 import type { Vault } from '@latchkey/vault';
 import {
@@ -193,10 +195,20 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
     const started = performance.now();
     const stepId = String(input.step.id);
     const secrets = new Set<string>();
+    const attempt = Context.current().info.attempt;
+    let stepType = 'unknown';
+    const observe = (outcome: 'succeeded' | 'failed') => {
+      const labels = { type: stepType, outcome };
+      metrics.stepAttempts.inc(labels);
+      metrics.stepDuration.observe(labels, (performance.now() - started) / 1_000);
+      if (outcome === 'succeeded')
+        metrics.stepSucceededOnAttempt.observe({ type: stepType }, attempt);
+    };
     return deps.limiter.run(input.tenantId, () =>
       heartbeating(async () => {
         try {
           const step = workflowStepSchema.parse(input.step);
+          stepType = step.type;
           const runtime = input.sealedRuntimeCredentials
             ? await openRuntimeCredentials(
                 { db, vault },
@@ -222,6 +234,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
                 steps: input.variables.steps,
               })
             : raw;
+          observe('succeeded');
           return {
             tenantId: input.tenantId,
             result: redactor.redact(result),
@@ -229,11 +242,12 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
               stepId,
               integrationId: step.integrationId,
               durationMs: Math.round(performance.now() - started),
-              attempts: Context.current().info.attempt,
+              attempts: attempt,
               ...executed.stats,
             },
           };
         } catch (error) {
+          observe('failed');
           const failure = toStepFailure(error, stepId, createRedactor(secrets).redactString);
           deps.log.warn({ runId: input.runId, stepId, type: failure.type }, failure.message);
           throw failure;
@@ -264,14 +278,39 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
         );
       }
     }
-    await finishRunRow(db, tenantId, runId, {
+    const recorded = await finishRunRow(db, tenantId, runId, {
       status,
       stepStats: input.stepStats,
       encryptedResult,
       error,
       temporalRunId: Context.current().info.workflowExecution?.runId ?? null,
     });
+    // Counted once per run: a retried or repeated finish finds the row already finished.
+    if (recorded) metrics.runsFinished.inc({ status });
     return { tenantId, ok: errors.length === 0, errors };
+  }
+
+  /**
+   * A one-step run's step whose run already ended successfully: its recorded output and stats,
+   * so a repeated local activity (its first task's worker died after the step, before Temporal
+   * recorded it) does not call the API a second time.
+   */
+  async function alreadyFinished(
+    input: ExecuteStepAndFinishInput,
+  ): Promise<ExecuteStepAndFinishResult | null> {
+    const row = await findRun(db, input.tenantId, input.runId);
+    const stats = (row?.step_stats as StepStats[] | null)?.[0];
+    if (row?.status !== 'succeeded' || !row.encrypted_result || !stats) return null;
+    const result = await vault.openJson(
+      { tenantId: input.tenantId, kind: 'run.result', recordId: input.runId, userId: input.userId },
+      row.encrypted_result,
+    );
+    return {
+      tenantId: input.tenantId,
+      result,
+      stats,
+      finished: { tenantId: input.tenantId, ok: true, errors: [] },
+    };
   }
 
   return {
@@ -280,6 +319,10 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
     async executeStepAndFinish(
       input: ExecuteStepAndFinishInput,
     ): Promise<ExecuteStepAndFinishResult> {
+      if (input.mayHaveRun) {
+        const finished = await alreadyFinished(input);
+        if (finished) return finished;
+      }
       // A failed step throws as executeStep does; the workflow then records the failure.
       const done = await executeStep(input);
       const finished = await finishRun({

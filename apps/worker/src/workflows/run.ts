@@ -17,6 +17,7 @@ import {
   type LocalActivityOptions,
   proxyActivities,
   proxyLocalActivities,
+  workflowInfo,
 } from '@temporalio/workflow';
 
 /** Steps call third-party APIs: transient failures retry with backoff, fatal ones never. */
@@ -56,6 +57,9 @@ const BOOKKEEPING_OPTIONS = {
     maximumAttempts: 20,
   },
 } satisfies LocalActivityOptions;
+
+/** WorkflowExecutionStarted, WorkflowTaskScheduled, WorkflowTaskStarted. */
+const FIRST_TASK_HISTORY_LENGTH = 3;
 
 function failureMessage(error: unknown): string {
   let current: unknown = error;
@@ -110,6 +114,10 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunWorkflowR
         const withEnd = await steps.executeStepAndFinish({
           ...stepInput,
           responseSchema: input.responseSchema,
+          // A run's first workflow task starts with 3 events in its history; more means an
+          // earlier task failed or timed out (its worker died, Temporal was away), and a local
+          // activity's result is recorded only with its task: the step may have run already.
+          mayHaveRun: workflowInfo().historyLength > FIRST_TASK_HISTORY_LENGTH,
         });
         recorded = withEnd.finished;
         done = withEnd;

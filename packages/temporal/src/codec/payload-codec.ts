@@ -251,9 +251,21 @@ export function createTenantPayloadCodec(options: TenantPayloadCodecOptions): Te
  * The codec runs in the worker's mode (`requireContext`): it opens only payloads bound to the
  * workflow at hand and sealed by its tenant.
  */
-export function createDataConverter(options: TenantPayloadCodecOptions): DataConverter {
-  const codec = createTenantPayloadCodec({ requireContext: true, ...options });
-  return { ...workflowBundleConverterPaths, payloadCodecs: [codec] };
+export function createDataConverter(
+  options: TenantPayloadCodecOptions & {
+    /**
+     * A built copy of payload-converter.ts for plain Node (the built worker ships
+     * dist/payload-converter.cjs); default the .ts source, which needs tsx.
+     */
+    converterPath?: string;
+  },
+): DataConverter {
+  const path = options.converterPath ?? PAYLOAD_CONVERTER_PATH;
+  return {
+    payloadConverterPath: path,
+    failureConverterPath: path,
+    payloadCodecs: [createTenantPayloadCodec({ requireContext: true, ...options })],
+  };
 }
 
 /** The converter paths `bundleWorkflowCode` needs so workflow code uses the same converters. */
