@@ -21,7 +21,7 @@ import {
   withDatabase,
 } from '@latchkey/devstack';
 import { createLogger } from '@latchkey/logger';
-import { createClientDataConverter, createDataConverter } from '@latchkey/temporal';
+import { createClientDataConverter } from '@latchkey/temporal';
 import { createVault, generateMasterKey, parseMasterKeys } from '@latchkey/vault';
 import { createLatchkeyWorker } from '@latchkey/worker';
 import { closeTransformSandbox } from '@latchkey/workflow-engine';
@@ -75,7 +75,6 @@ export async function startBenchStack(options: {
     log,
     tenantActivityLimit: options.tenantActivityLimit,
     refresh: { marginMs: options.refreshMarginMs ?? 60_000 },
-    dataConverter: createDataConverter({ vault }),
   });
   const running = worker.run();
   const { key: apiKey } = (await createTenant(db, vault, { name: 'bench', actor: 'bench' })).apiKey;

@@ -4,21 +4,31 @@ import {
   CONNECT_LINK_PATH,
   describeConnectLink,
   followConnectLink,
+  hashBrowserSecret,
 } from '@latchkey/api';
+import { connectCookieSecure, setConnectCookie } from './connect-cookie';
 import { redirect, sendPage } from './html-page';
 import { type OAuthRedirects, sendConnectFailure } from './oauth-callback';
 
 /**
  * /connect/<token>: the page behind a shareable connect link. GET shows what is about to be
  * connected (so link previews and prefetches start nothing); POST starts the authorization
- * request and redirects to the provider. No API key is involved: the token is the grant.
+ * request, gives this browser the connect cookie the callback requires, and redirects to the
+ * provider. No API key is involved: the token is the grant.
  */
 export function createConnectLinkHandler(deps: ApiDeps, redirects: OAuthRedirects) {
   return async (req: IncomingMessage, res: ServerResponse, pathname: string) => {
     const token = pathname.slice(CONNECT_LINK_PATH.length);
     try {
       if (req.method === 'POST') {
-        redirect(res, await followConnectLink(deps, token));
+        // The secret is only set on the response once the flow exists.
+        const secret = setConnectCookie(res, connectCookieSecure(req, deps.publicUrl));
+        try {
+          redirect(res, await followConnectLink(deps, token, hashBrowserSecret(secret)));
+        } catch (error) {
+          res.removeHeader('set-cookie');
+          throw error;
+        }
         return;
       }
       const { integrationName } = await describeConnectLink(deps, token);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApiDeps, ConnectError, completeConnect } from '@latchkey/api';
+import { connectCookieSecure, readConnectCookie } from './connect-cookie';
 import { redirect, sendPage, withQuery } from './html-page';
 
 export interface OAuthRedirects {
@@ -9,7 +10,24 @@ export interface OAuthRedirects {
   errorUrl?: string;
 }
 
-/** Sends a failed browser flow to its return URL (or the configured error URL), else a page. */
+/**
+ * A link or state that is invalid, expired, spent, revoked or from another browser shows a page
+ * and never redirects: redirecting on it would make the platform's domain an open redirect.
+ */
+const PAGE_ONLY = new Set([
+  'invalid_link',
+  'expired_link',
+  'used_link',
+  'revoked_link',
+  'invalid_state',
+  'other_browser',
+  'link_used',
+]);
+
+/**
+ * Sends a failed browser flow (past a valid, browser-bound state) to its registered return URL
+ * or the configured error URL; everything else gets a page.
+ */
 export function sendConnectFailure(
   deps: ApiDeps,
   res: ServerResponse,
@@ -19,7 +37,9 @@ export function sendConnectFailure(
   const code = error instanceof ConnectError ? error.code : 'internal_error';
   if (!(error instanceof ConnectError)) deps.log.error({ err: error }, 'connect flow failed');
   else deps.log.warn({ code }, 'connect flow rejected');
-  const target = (error instanceof ConnectError && error.returnUrl) || errorUrl;
+  const target = PAGE_ONLY.has(code)
+    ? undefined
+    : (error instanceof ConnectError && error.returnUrl) || errorUrl;
   if (target) redirect(res, withQuery(target, { error: code }));
   else
     sendPage(res, 400, {
@@ -37,7 +57,8 @@ export function createOAuthCallbackHandler(deps: ApiDeps, redirects: OAuthRedire
   return async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', deps.publicUrl);
     try {
-      const { connection, returnUrl } = await completeConnect(deps, url);
+      const browserSecret = readConnectCookie(req, connectCookieSecure(req, deps.publicUrl));
+      const { connection, returnUrl } = await completeConnect(deps, url, browserSecret);
       const target = returnUrl ?? redirects.successUrl;
       const params: Record<string, string> = {
         integrationId: connection.integrationId,

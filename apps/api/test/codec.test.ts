@@ -8,6 +8,7 @@ import { createLogger } from '@latchkey/logger';
 import {
   createTenantPayloadCodec,
   LATCHKEY_ENCODING,
+  LATCHKEY_UI_ENCODING,
   payloadConverter,
   TENANT_METADATA_KEY,
 } from '@latchkey/temporal';
@@ -293,14 +294,15 @@ describe('codec endpoint', () => {
   });
 
   describe('encode', () => {
-    it("seals with the caller's tenant key, whatever the payload names", async () => {
+    it("seals with the caller's tenant key, whatever the payload names, for the UI only", async () => {
       const plain = payloadConverter.toPayload({ tenantId: globex.tenantId, note: MARKER });
       const reply = await call('POST', '/codec/encode', {
         headers: { ...bearer(acme.codecKey), 'content-type': 'application/json' },
         body: JSON.stringify(toWire([plain])),
       });
       const [wire] = payloadsOf(reply);
-      expect(unb64(wire?.metadata.encoding)).toBe(LATCHKEY_ENCODING);
+      // Its own encoding and record kind: the worker's codec never opens it (temporal-trust test).
+      expect(unb64(wire?.metadata.encoding)).toBe(LATCHKEY_UI_ENCODING);
       expect(unb64(wire?.metadata[TENANT_METADATA_KEY])).toBe(acme.tenantId);
       expect(unb64(wire?.data)).not.toContain(MARKER);
       const encoded: Payload = {

@@ -15,13 +15,22 @@ describe('connect links: a shareable, signed URL that connects an end user witho
   let globex: LatchkeyClient;
   let acmeKey: string;
 
-  /** What a browser without any API key sees: no Authorization header, redirects not followed. */
-  async function visit(url: string, method: 'GET' | 'POST' = 'GET') {
-    const response = await fetch(url, { method, redirect: 'manual' });
+  /**
+   * What a browser without any API key sees: no Authorization header, redirects not followed,
+   * and the cookie it holds (`cookie`) if any.
+   */
+  async function visit(url: string, method: 'GET' | 'POST' = 'GET', cookie?: string) {
+    const response = await fetch(url, {
+      method,
+      redirect: 'manual',
+      headers: cookie ? { cookie } : {},
+    });
     return {
       status: response.status,
       location: response.headers.get('location'),
       referrerPolicy: response.headers.get('referrer-policy'),
+      setCookie: response.headers.get('set-cookie') ?? '',
+      cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
       body: await response.text(),
     };
   }
@@ -59,6 +68,7 @@ describe('connect links: a shareable, signed URL that connects an end user witho
       });
     }
     await acme.upsertIntegration({ id: 'plain', urlHost: 'https://plain.example.test' });
+    await acme.trpc.tenant.updateSettings.mutate({ returnOrigins: ['https://app.example.test'] });
   });
   afterAll(async () => {
     await auth?.close();
@@ -88,8 +98,11 @@ describe('connect links: a shareable, signed URL that connects an end user witho
     const started = await visit(link.url, 'POST');
     expect(started.status).toBe(302);
     expect(started.location?.startsWith(auth.authorizeUrl)).toBe(true);
+    // Plain http on loopback: no Secure, so no __Host- prefix (the README says why).
+    expect(started.setCookie).toMatch(/^latchkey_connect=[A-Za-z0-9_-]{43}; Path=\/; /);
+    expect(started.setCookie).toContain('HttpOnly; SameSite=Lax');
     const callback = await auth.loginAndConsent(started.location ?? '', { accountId: 'dana' });
-    const done = await visit(callback);
+    const done = await visit(callback, 'GET', started.cookie);
     const location = new URL(done.location ?? '');
     expect(location.origin + location.pathname).toBe('https://app.example.test/done');
     expect(location.searchParams.get('status')).toBe('active');
@@ -142,6 +155,128 @@ describe('connect links: a shareable, signed URL that connects an end user witho
     await expect(
       acme.trpc.connectLinks.create.mutate({ integrationId: 'plain', userId: 'eve' }),
     ).rejects.toMatchObject({ data: { code: 'PRECONDITION_FAILED' } });
+  });
+
+  it('completes a flow only in the browser that pressed the button', async () => {
+    const link = await acme.createConnectLink({ integrationId: 'crm', userId: 'fay' });
+    const started = await visit(link.url, 'POST');
+    const callback = await auth.loginAndConsent(started.location ?? '', { accountId: 'fay' });
+    // The authorization URL forwarded to someone else: their browser has no cookie, or its own.
+    for (const cookie of [undefined, `latchkey_connect=${'A'.repeat(43)}`]) {
+      const elsewhere = await visit(callback, 'GET', cookie);
+      expect(elsewhere.status).toBe(400);
+      expect(elsewhere.location).toBeNull();
+      expect(elsewhere.body).toContain('other_browser');
+    }
+    expect(await acme.listConnections({ userId: 'fay' })).toEqual([]);
+    // The refused attempts did not spend the state: the starting browser still completes.
+    const done = await visit(callback, 'GET', started.cookie);
+    expect(done.status).toBe(200);
+    expect(done.body).toContain('Connected');
+  });
+
+  it('connects once per link; a used, revoked or expired link shows a page and never redirects', async () => {
+    const link = await acme.createConnectLink({
+      integrationId: 'crm',
+      userId: 'gus',
+      returnUrl: 'https://app.example.test/done',
+    });
+    const first = await visit(link.url, 'POST');
+    // Two tabs opened it; the first to come back connects.
+    const second = await visit(link.url, 'POST');
+    const callback1 = await auth.loginAndConsent(first.location ?? '', { accountId: 'gus' });
+    const callback2 = await auth.loginAndConsent(second.location ?? '', { accountId: 'gus' });
+    expect((await visit(callback1, 'GET', first.cookie)).status).toBe(302);
+    const again = await visit(callback2, 'GET', second.cookie);
+    expect(again.location).toBeNull();
+    expect(again.body).toContain('link_used');
+    for (const method of ['GET', 'POST'] as const) {
+      const used = await visit(link.url, method);
+      expect(used.status).toBe(400);
+      expect(used.location).toBeNull();
+      expect(used.body).toContain('used_link');
+    }
+
+    const revoked = await acme.createConnectLink({
+      integrationId: 'crm',
+      userId: 'hal',
+      returnUrl: 'https://app.example.test/done',
+    });
+    // Another tenant cannot revoke it (NOT_FOUND), its own tenant can.
+    await expect(
+      globex.trpc.connectLinks.revoke.mutate({ linkId: revoked.linkId }),
+    ).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
+    const opened = await visit(revoked.url, 'POST');
+    await acme.trpc.connectLinks.revoke.mutate({ linkId: revoked.linkId });
+    const page = await visit(revoked.url, 'POST');
+    expect(page.location).toBeNull();
+    expect(page.body).toContain('revoked_link');
+    // A flow opened before the revocation connects nothing either.
+    const late = await auth.loginAndConsent(opened.location ?? '', { accountId: 'hal' });
+    const lateDone = await visit(late, 'GET', opened.cookie);
+    expect(lateDone.location).toBeNull();
+    expect(lateDone.body).toContain('link_used');
+    expect(await acme.listConnections({ userId: 'hal' })).toEqual([]);
+
+    const expiring = await acme.createConnectLink({
+      integrationId: 'crm',
+      userId: 'ivy',
+      returnUrl: 'https://app.example.test/done',
+      ttlMinutes: 60,
+    });
+    const realNow = Date.now;
+    Date.now = () => realNow() + 61 * 60_000;
+    try {
+      for (const method of ['GET', 'POST'] as const) {
+        const expired = await visit(expiring.url, method);
+        expect(expired.status).toBe(400);
+        expect(expired.location).toBeNull();
+        expect(expired.body).toContain('expired_link');
+      }
+    } finally {
+      Date.now = realNow;
+    }
+    await expect(
+      acme.trpc.connectLinks.create.mutate({ integrationId: 'crm', userId: 'x', ttlMinutes: 61 }),
+    ).rejects.toThrow(/ttlMinutes: must be at most 60 minutes/);
+  });
+
+  it('takes return URLs only on origins an admin key registered', async () => {
+    for (const returnUrl of [
+      'https://evil.example/phish',
+      'https://app.example.test.evil.example/done',
+      'http://app.example.test/done',
+    ]) {
+      await expect(
+        acme.trpc.connectLinks.create.mutate({ integrationId: 'crm', userId: 'x', returnUrl }),
+      ).rejects.toThrow(/returnUrl: origin .* is not registered/);
+      await expect(
+        acme.trpc.oauth.authorizeUrl.mutate({ integrationId: 'crm', userId: 'x', returnUrl }),
+      ).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });
+    }
+    // Globex registered nothing: acme's origins are acme's alone.
+    await expect(
+      globex.trpc.connectLinks.create.mutate({
+        integrationId: 'crm',
+        userId: 'x',
+        returnUrl: 'https://app.example.test/done',
+      }),
+    ).rejects.toThrow(/returnUrl: origin https:\/\/app\.example\.test is not registered/);
+    expect(await acme.trpc.tenant.settings.query()).toEqual({
+      returnOrigins: ['https://app.example.test'],
+    });
+    await expect(
+      acme.trpc.tenant.updateSettings.mutate({ returnOrigins: ['https://app.example.test/path'] }),
+    ).rejects.toThrow(/returnOrigins\.0: must be an origin/);
+    // Only an admin key registers origins.
+    const { key } = await acme.trpc.apiKeys.create.mutate({
+      name: 'links only',
+      scopes: ['integrations'],
+    });
+    const limited = new LatchkeyClient({ endpoint: api.publicUrl, apiKey: key });
+    await expect(
+      limited.trpc.tenant.updateSettings.mutate({ returnOrigins: ['https://evil.example'] }),
+    ).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
   });
 
   it('validates input with messages that name the field, and needs a key', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LatchkeyClient } from '@latchkey/client';
 import { findRun, insertRun } from '@latchkey/db';
-import { createDataConverter, type RunWorkflowInput } from '@latchkey/temporal';
+import { createDataConverter, type RunWorkflowInput, runWorkflowId } from '@latchkey/temporal';
 import { bundleWorkflows } from '@latchkey/worker';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,7 +74,7 @@ describe('a one-step run records its end from its step', () => {
     // A run started before steps recorded the end (no singleStepRecordsEnd) still takes, and
     // replays, the step-then-finishRun path.
     const runId = randomUUID();
-    const workflowId = `run:acme:one-call:${runId}`;
+    const workflowId = runWorkflowId(tenantId, 'one-call', runId);
     await insertRun(api.db, {
       id: runId,
       tenantId,

@@ -52,6 +52,7 @@ describe('workflows run on Temporal with stored, runtime and per-user credential
   let stripe: LoopbackServer;
   let crm: LoopbackServer;
   let acme: LatchkeyClient;
+  let acmeTenantId: string;
   let globex: LatchkeyClient;
   const temporalIds: string[] = [];
 
@@ -82,7 +83,9 @@ describe('workflows run on Temporal with stored, runtime and per-user credential
       json(res, 200, { deals: [{ id: `${owner}-deal-1`, owner }] });
     });
     const endpoint = api.url.replace(/\/trpc$/, '');
-    acme = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('acme')).apiKey });
+    const acmeTenant = await api.createTenant('acme');
+    acmeTenantId = acmeTenant.tenantId;
+    acme = new LatchkeyClient({ endpoint, apiKey: acmeTenant.apiKey });
     globex = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('globex')).apiKey });
   });
   afterAll(async () => {
@@ -121,7 +124,8 @@ describe('workflows run on Temporal with stored, runtime and per-user credential
     expect(run.stepStats).toEqual([
       expect.objectContaining({ stepId: 'listCustomers', pages: 3, truncated: false, attempts: 1 }),
     ]);
-    expect(run.temporal.workflowId).toBe(`run:acme:stripe-customers-since:${run.runId}`);
+    // The tenant id, never its name: the worker checks every payload against it.
+    expect(run.temporal.workflowId).toBe(`run:${acmeTenantId}:stripe-customers-since:${run.runId}`);
     const again = await acme.getRun(run.runId);
     expect(again.output).toEqual(run.output);
     expect((await acme.listRuns({ workflowId: workflow.id })).map((r) => r.runId)).toEqual([

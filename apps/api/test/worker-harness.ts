@@ -48,7 +48,6 @@ export async function startTestWorker(
     events: options.events,
     health: options.health,
     requestTimeoutMs: 5_000,
-    dataConverter: createDataConverter({ vault: api.vault }),
     workflowBundle: await bundle,
   });
   const running = worker.run();

@@ -180,8 +180,9 @@ export function createLatchkeyMcpServer(client: LatchkeyClient): McpServer {
         "A short-lived URL to give one of the tenant's end users: opening it lets them connect " +
         'their own account to an OAuth integration (their tokens are stored as their connection, ' +
         'used by runs with their userId). Ask the user to open it when a run needs their account. ' +
-        'Whoever opens the link connects an account for that user until it expires: share it ' +
-        'with that user only. Returns the `url` and `expiresAt`.',
+        'The link connects once, only in the browser that pressed its button, and ends after ' +
+        'ttlMinutes (at most 60); returnUrl must be on an origin the tenant registered. ' +
+        'Returns the `url`, `linkId` (to revoke it) and `expiresAt`.',
       inputSchema: {
         integrationId: idSchema.describe('An OAuth integration (see list_integrations)'),
         userId: z
@@ -198,9 +199,9 @@ export function createLatchkeyMcpServer(client: LatchkeyClient): McpServer {
           .number()
           .int()
           .min(1)
-          .max(24 * 60)
+          .max(60)
           .optional()
-          .describe('How long the link works, in minutes (default 30, at most 1440)'),
+          .describe('How long the link works, in minutes (default 30, at most 60)'),
       },
     },
     (input) => call(() => client.createConnectLink(input)),

@@ -71,6 +71,9 @@ describe('the MCP server through mcp-remote, as the documentation configures it'
     api = await startTestApi();
     apiKey = (await api.createTenant('acme')).apiKey;
     const latchkey = new LatchkeyClient({ endpoint: api.url.replace(/\/trpc$/, ''), apiKey });
+    await latchkey.trpc.tenant.updateSettings.mutate({
+      returnOrigins: [new URL(RETURN_URL).origin],
+    });
     await latchkey.upsertIntegration({
       id: 'crm',
       name: 'Example CRM',
@@ -140,7 +143,7 @@ describe('the MCP server through mcp-remote, as the documentation configures it'
       },
     });
     expect(created.isError).toBeFalsy();
-    const link = JSON.parse(textOf(created)) as { url: string; expiresAt: string };
+    const link = JSON.parse(textOf(created)) as { url: string; linkId: string; expiresAt: string };
     expect(created.structuredContent).toEqual(link);
     expect(link.url.startsWith(`${api.publicUrl}/connect/v1.`)).toBe(true);
     const ttl = new Date(link.expiresAt).getTime() - Date.now();

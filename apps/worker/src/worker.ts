@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Db } from '@latchkey/db';
 import type { Logger } from '@latchkey/logger';
-import { TASK_QUEUE, workflowBundleConverterPaths } from '@latchkey/temporal';
+import { createDataConverter, TASK_QUEUE, workflowBundleConverterPaths } from '@latchkey/temporal';
 import { connectTemporal } from '@latchkey/temporal/connection';
 import type { Vault } from '@latchkey/vault';
 import type { DataConverter } from '@temporalio/common';
@@ -9,6 +9,10 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { type ActivityDeps, createActivities } from './activities';
 import type { RunActivityDeps } from './activities/run-activities';
 import { TenantLimiter } from './tenant-limiter';
+import {
+  tenantActivityInterceptor,
+  WORKFLOW_INTERCEPTORS_PATH,
+} from './trust/activity-interceptor';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -34,7 +38,10 @@ export interface LatchkeyWorkerOptions {
   webhookFetch?: ActivityDeps['webhookFetch'];
   /** Background connection health: staleness and per-tenant bound. */
   health?: ActivityDeps['health'];
-  /** Seals payloads with tenant keys; the same converter the api's client uses. */
+  /**
+   * The worker's converter, `createDataConverter` (fail-closed codec); default the one over
+   * `vault` with the .ts converter source. The built worker passes its built converter path.
+   */
   dataConverter?: DataConverter;
   /**
    * On shutdown (SIGTERM), how long activities in flight may finish before they are cancelled;
@@ -58,16 +65,24 @@ export const silentBundlerLogger = {
   error() {},
 };
 
-/** Workflow code is bundled with the same converters the worker uses for payloads. */
+/**
+ * Workflow code is bundled with the same converters the worker uses for payloads, and with the
+ * interceptor that refuses a workflow whose input another tenant sealed.
+ */
 export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS_PATH],
     logger: silentBundlerLogger,
     ...workflowBundleConverterPaths,
   });
 }
 
-/** One worker serves every tenant from the shared task queue. */
+/**
+ * One worker serves every tenant from the shared task queue. It trusts only what its codec
+ * opened (payloads sealed by a tenant key, bound to their workflow, by that workflow's tenant)
+ * and checks every workflow's and activity's input names that tenant (`./trust`).
+ */
 export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
   const connection = await connectTemporal(options.address);
   const activities = createActivities({
@@ -93,7 +108,8 @@ export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
     shutdownGraceTime: options.shutdownGraceMs ?? 30_000,
     // Past the grace, cancelled activities get this long to stop before the worker gives up.
     shutdownForceTime: (options.shutdownGraceMs ?? 30_000) + 15_000,
-    dataConverter: options.dataConverter,
+    dataConverter: options.dataConverter ?? createDataConverter({ vault: options.vault }),
+    interceptors: { activity: [tenantActivityInterceptor] },
     workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
   });
   return { worker, connection };

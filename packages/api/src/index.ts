@@ -11,7 +11,7 @@ export {
   followConnectLink,
   readConnectLink,
 } from './services/connect-links';
-export { ConnectError, callbackUrlOf, completeConnect } from './services/oauth';
+export { ConnectError, callbackUrlOf, completeConnect, hashBrowserSecret } from './services/oauth';
 export { createApiKey, createTenant } from './services/tenants';
 export {
   type ApiDeps,

@@ -14,6 +14,7 @@ export { PLATFORM_TENANT_ID } from './migrations/2026_11_25_0002_platform_tenant
 export { executePrepared } from './prepared';
 export * from './repositories/api-keys';
 export * from './repositories/audit';
+export * from './repositories/connect-links';
 export * from './repositories/connection-health';
 export * from './repositories/connections';
 export * from './repositories/events';

@@ -11,6 +11,7 @@ export interface Database {
   integrations: IntegrationsTable;
   connections: ConnectionsTable;
   oauth_states: OAuthStatesTable;
+  connect_links: ConnectLinksTable;
   workflows: WorkflowsTable;
   runs: RunsTable;
   audit_events: AuditEventsTable;
@@ -32,6 +33,8 @@ type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | 
 export interface TenantsTable {
   id: Generated<string>;
   name: string;
+  /** Origins (`https://app.example.com`) an admin key registered: return URLs must match one. */
+  return_origins: ColumnType<string[], string[] | undefined, string[]>;
   created_at: CreatedAt;
 }
 
@@ -187,6 +190,21 @@ export interface OAuthStatesTable {
   return_url: string | null;
   expires_at: Timestamp;
   used_at: Timestamp | null;
+  /** SHA-256 of the cookie secret of the browser that started the flow (hex). */
+  browser_hash: string | null;
+  /** The connect link the flow came from, spent when the connection is made. */
+  connect_link_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ConnectLinksTable {
+  id: string;
+  tenant_id: string;
+  integration_id: string;
+  user_id: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
   created_at: CreatedAt;
 }
 
@@ -318,6 +336,7 @@ export type Connection = Selectable<ConnectionsTable>;
 export type NewConnection = Insertable<ConnectionsTable>;
 export type ConnectionUpdate = Updateable<ConnectionsTable>;
 export type OAuthState = Selectable<OAuthStatesTable>;
+export type ConnectLink = Selectable<ConnectLinksTable>;
 export type Workflow = Selectable<WorkflowsTable>;
 export type Run = Selectable<RunsTable>;
 export type AuditEvent = Selectable<AuditEventsTable>;

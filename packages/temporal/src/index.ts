@@ -7,8 +7,12 @@ export {
   failureConverter,
   payloadConverter,
   payloadTenantId,
+  SEALED_BY_METADATA_KEY,
+  sealingTenantOf,
   TenantTaggingPayloadConverter,
 } from './payload-converter';
 export { ensureSearchAttributes } from './register-search-attributes';
 export * from './run-reconciler';
 export * from './search-attributes';
+export * from './tenant-check';
+export * from './workflow-tenant';

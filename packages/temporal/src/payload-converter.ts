@@ -9,10 +9,30 @@ import {
   type PayloadConverter,
   type SerializationContext,
 } from '@temporalio/common';
-import { encode } from '@temporalio/common/lib/encoding.js';
+import { decode, encode } from '@temporalio/common/lib/encoding.js';
 
 /** Payload metadata naming the tenant whose key the payload codec seals the payload with. */
 export const TENANT_METADATA_KEY = 'latchkey-tenant';
+
+/**
+ * Metadata the codec sets on every payload it opened: the tenant whose key opened it. It is
+ * never stored (the codec writes it after opening, over anything the sealed bytes held).
+ */
+export const SEALED_BY_METADATA_KEY = 'latchkey-sealed-by';
+
+/** Where a decoded object keeps the tenant that sealed it (not enumerable: never serialised). */
+const SEALED_BY = Symbol.for('latchkey.sealedBy');
+
+/**
+ * The tenant whose key sealed a decoded workflow or activity argument, or undefined when the
+ * value did not come out of the codec (or is not an object, which cannot carry the mark).
+ * The worker's interceptors compare it with the tenant the workflow id and the value name.
+ */
+export function sealingTenantOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const mark = (value as { [SEALED_BY]?: unknown })[SEALED_BY];
+  return typeof mark === 'string' ? mark : undefined;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -49,7 +69,12 @@ export class TenantTaggingPayloadConverter implements PayloadConverter {
   }
 
   fromPayload<T>(payload: Payload, context?: SerializationContext, hint?: ConverterHint<T>): T {
-    return this.#inner.fromPayload<T>(payload, context, hint);
+    const value = this.#inner.fromPayload<T>(payload, context, hint);
+    const sealedBy = payload.metadata?.[SEALED_BY_METADATA_KEY];
+    if (sealedBy && typeof value === 'object' && value !== null && Object.isExtensible(value)) {
+      Object.defineProperty(value, SEALED_BY, { value: decode(sealedBy), enumerable: false });
+    }
+    return value;
   }
 }
 

@@ -113,9 +113,13 @@ export interface RunWorkflowResult {
   stepStats: StepStats[];
 }
 
-/** Readable, unique workflow ids: the Temporal UI list says whose run it is and of what. */
-export function runWorkflowId(tenantName: string, workflowId: string, runId: string): string {
-  return `run:${tenantName}:${workflowId}:${runId}`;
+/**
+ * Unique workflow ids the Temporal UI list can be read by: `run:<tenant id>:<workflow>:<run>`.
+ * The tenant id (never its name) is what the worker checks every payload's tenant against
+ * (`workflowTenant`), so every tenant workflow's id starts `<kind>:<tenant id>:`.
+ */
+export function runWorkflowId(tenantId: string, workflowId: string, runId: string): string {
+  return `run:${tenantId}:${workflowId}:${runId}`;
 }
 
 /** Failure types the worker raises; the workflow's retry policy must not retry the fatal ones. */

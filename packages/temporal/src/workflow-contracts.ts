@@ -10,6 +10,7 @@ export type {
   TenantHealthResult,
 } from './health-contracts';
 export { tenantHealthWorkflowId } from './health-contracts';
+export { sealingTenantOf } from './payload-converter';
 export type {
   RefresherActivities,
   RefresherInput,
@@ -30,9 +31,11 @@ export type {
   StepStats,
 } from './run-contracts';
 export { FATAL_STEP_ERROR, RESPONSE_SCHEMA_ERROR } from './run-contracts';
+export { checkTenantArguments, TENANT_MISMATCH } from './tenant-check';
 export type {
   VerifyActivities,
   VerifyCredentialsInput,
   VerifyCredentialsResult,
   VerifyOutcome,
 } from './verify-contracts';
+export { bindingMatches, isTenantId, PLATFORM_TENANT, workflowTenant } from './workflow-tenant';

@@ -11,11 +11,17 @@ import {
   createDataConverter,
   createTenantPayloadCodec,
   LATCHKEY_ENCODING,
+  LATCHKEY_UI_ENCODING,
   PAYLOAD_CONVERTER_PATH,
+  PLATFORM_TENANT,
   payloadConverter,
   payloadTenantId,
+  SEALED_BY_METADATA_KEY,
+  sealingTenantOf,
   TENANT_METADATA_KEY,
   type TenantPayloadCodec,
+  WORKFLOW_METADATA_KEY,
+  workflowTenant,
 } from '../src/index';
 import { createTestDatabase, createTestVault, testServices, type Vault } from './support';
 import type { CodecTestActivities, CodecTestInput } from './workflows/contracts';
@@ -118,12 +124,85 @@ describe('tenant payload codec', () => {
       expect(codec.sealedTenant(encoded)).toBe(tenantA);
 
       const [decoded] = await codec.decode([encoded]);
-      expect(decoded?.metadata).toEqual(original.metadata);
+      const { [SEALED_BY_METADATA_KEY]: sealedBy, ...metadata } = decoded?.metadata ?? {};
+      expect(metadata).toEqual(original.metadata);
+      expect(text(sealedBy)).toBe(tenantA);
       expect(text(decoded?.data)).toBe(text(original.data));
-      expect(payloadConverter.fromPayload(decoded as Payload)).toEqual({
-        tenantId: tenantA,
-        secretish: MARKER,
+      const value = payloadConverter.fromPayload(decoded as Payload);
+      expect(value).toEqual({ tenantId: tenantA, secretish: MARKER });
+      // The mark the worker's interceptors read; never serialised.
+      expect(sealingTenantOf(value)).toBe(tenantA);
+      expect(JSON.stringify(value)).toBe(JSON.stringify({ tenantId: tenantA, secretish: MARKER }));
+      expect(sealingTenantOf({ tenantId: tenantA })).toBeUndefined();
+    });
+
+    it('never stores a sealed-by mark: encoding drops one, decoding writes its own', async () => {
+      const forged = payloadConverter.toPayload({ tenantId: tenantA });
+      forged.metadata = { ...forged.metadata, [SEALED_BY_METADATA_KEY]: Buffer.from(tenantB) };
+      const [encoded] = await codec.encode([forged]);
+      const [decoded] = await codec.decode([encoded as Payload]);
+      expect(meta(decoded as Payload, SEALED_BY_METADATA_KEY)).toBe(tenantA);
+    });
+
+    it('binds a payload to the workflow the SDK names, and refuses it for any other', async () => {
+      const workflowId = `run:${tenantA}:wf:${randomUUID()}`;
+      const context = { type: 'workflow', namespace: 'default', workflowId } as const;
+      const [encoded] = await codec.encode([payloadConverter.toPayload({ tenantId: tenantA })], {
+        ...context,
       });
+      expect(meta(encoded as Payload, WORKFLOW_METADATA_KEY)).toBe(workflowId);
+      const worker = createTenantPayloadCodec({ vault, requireContext: true });
+      expect(await worker.decode([encoded as Payload], context)).toHaveLength(1);
+      // A run a schedule started for this action id.
+      const scheduled = { ...context, workflowId: `${workflowId}-2026-12-06T09:00:00Z` };
+      expect(await worker.decode([encoded as Payload], scheduled)).toHaveLength(1);
+      const activity = {
+        type: 'activity',
+        namespace: 'default',
+        workflowId,
+        isLocal: false,
+      } as const;
+      expect(await worker.decode([encoded as Payload], activity)).toHaveLength(1);
+
+      const other = { ...context, workflowId: `run:${tenantA}:wf:${randomUUID()}` };
+      await expect(worker.decode([encoded as Payload], other)).rejects.toThrow(/not bound/);
+      await expect(codec.decode([encoded as Payload], other)).rejects.toThrow(/not bound/);
+      await expect(worker.decode([encoded as Payload])).rejects.toThrow(/without its workflow/);
+      // The binding is in the associated data: relabelling it does not open.
+      const relabelled: Payload = {
+        ...encoded,
+        metadata: { ...encoded?.metadata, [WORKFLOW_METADATA_KEY]: Buffer.from(other.workflowId) },
+      };
+      await expect(worker.decode([relabelled], other)).rejects.toThrow(/does not open/);
+      // Unbound payloads (sealed without a context) open for clients, never for a worker.
+      const [unbound] = await codec.encode([payloadConverter.toPayload({ tenantId: tenantA })]);
+      await expect(worker.decode([unbound as Payload], context)).rejects.toThrow(/not bound/);
+    });
+
+    it("in a worker, refuses a payload sealed by another tenant than the workflow id's", async () => {
+      const workflowId = `run:${tenantB}:wf:${randomUUID()}`;
+      const context = { type: 'workflow', namespace: 'default', workflowId } as const;
+      // Tenant A's key, bound to a workflow of tenant B.
+      const [encoded] = await codec.encode(
+        [payloadConverter.toPayload({ tenantId: tenantA })],
+        context,
+      );
+      const worker = createTenantPayloadCodec({ vault, requireContext: true });
+      await expect(worker.decode([encoded as Payload], context)).rejects.toThrow(
+        /sealed by another tenant/,
+      );
+      // What names no tenant is sealed with the workflow's tenant, not the platform's.
+      const [untagged] = await codec.encode([payloadConverter.toPayload('x')], context);
+      expect(meta(untagged as Payload, TENANT_METADATA_KEY)).toBe(tenantB);
+    });
+
+    it('reads the tenant of a workflow from its id', () => {
+      expect(workflowTenant(`run:${tenantA}:wf:r`)).toBe(tenantA);
+      expect(workflowTenant(`refresher:${tenantA.toUpperCase()}:c`)).toBe(tenantA);
+      expect(workflowTenant('latchkey-smoke-1')).toBe(PLATFORM_TENANT);
+      expect(workflowTenant(`run:acme:${tenantA}`)).toBe(PLATFORM_TENANT);
+      expect(workflowTenant(`${tenantA}:x`)).toBe(PLATFORM_TENANT);
+      expect(PLATFORM_TENANT).toBe(PLATFORM_TENANT_ID);
     });
 
     it('seals a payload that names no tenant with the platform tenant', async () => {
@@ -182,7 +261,7 @@ describe('tenant payload codec', () => {
       await expect(codec.decode([{ ...encoded, data }])).rejects.toThrow(/does not open/);
     });
 
-    it('passes other encodings through unchanged', async () => {
+    it('refuses every payload it did not seal: it fails closed', async () => {
       const json = payloadConverter.toPayload({ hello: 'world' });
       const nil = payloadConverter.toPayload(undefined);
       const bytes = payloadConverter.toPayload(new Uint8Array([1, 2, 3]));
@@ -193,11 +272,10 @@ describe('tenant payload codec', () => {
         },
         data: Buffer.from('opaque'),
       };
-      const decoded = await codec.decode([json, nil, bytes, foreign]);
-      expect(decoded[0]).toBe(json);
-      expect(decoded[1]).toBe(nil);
-      expect(decoded[2]).toBe(bytes);
-      expect(decoded[3]).toBe(foreign);
+      const empty: Payload = {};
+      for (const payload of [json, nil, bytes, foreign, empty]) {
+        await expect(codec.decode([payload])).rejects.toThrow(/not sealed by Latchkey's codec/);
+      }
       expect(codec.sealedTenant(json)).toBeUndefined();
     });
 
@@ -220,12 +298,29 @@ describe('tenant payload codec', () => {
       expect(decoded.map((p) => payloadConverter.fromPayload(p))).toEqual([value, value]);
     });
 
-    it('seals for a given tenant on request, whatever the metadata says', async () => {
-      const tagged = payloadConverter.toPayload({ tenantId: tenantA, n: 1 });
-      const [encoded] = await codec.encodeForTenant(tenantB, [tagged]);
+    it('seals for the UI with a given tenant, which no worker opens, however relabelled', async () => {
+      const tagged = payloadConverter.toPayload({ tenantId: tenantB, n: 1 });
+      const [encoded] = await codec.encodeForUi(tenantB, [tagged]);
+      expect(meta(encoded as Payload, 'encoding')).toBe(LATCHKEY_UI_ENCODING);
       expect(codec.sealedTenant(encoded as Payload)).toBe(tenantB);
       const [decoded] = await codec.decode([encoded as Payload]);
-      expect(payloadConverter.fromPayload(decoded as Payload)).toEqual({ tenantId: tenantA, n: 1 });
+      expect(payloadConverter.fromPayload(decoded as Payload)).toEqual({ tenantId: tenantB, n: 1 });
+
+      const workflowId = `run:${tenantB}:wf:${randomUUID()}`;
+      const context = { type: 'workflow', namespace: 'default', workflowId } as const;
+      const worker = createTenantPayloadCodec({ vault, requireContext: true });
+      await expect(worker.decode([encoded as Payload], context)).rejects.toThrow(
+        /not sealed by Latchkey's codec/,
+      );
+      const relabelled: Payload = {
+        ...encoded,
+        metadata: {
+          ...encoded?.metadata,
+          encoding: Buffer.from(LATCHKEY_ENCODING),
+          [WORKFLOW_METADATA_KEY]: Buffer.from(workflowId),
+        },
+      };
+      await expect(worker.decode([relabelled], context)).rejects.toThrow(/does not open/);
     });
   });
 
@@ -245,7 +340,7 @@ describe('tenant payload codec', () => {
     it('stores only encrypted payloads in history and decodes results for the client', async () => {
       const { temporalAddress, temporalNamespace } = testServices();
       const taskQueue = `codec-test-${randomUUID()}`;
-      const workflowId = `codec-test-${randomUUID()}`;
+      const workflowId = `codec:${tenantA}:${randomUUID()}`;
       const activities: CodecTestActivities = {
         echo: async (input) => input,
         fail: async (input) => {
@@ -290,10 +385,11 @@ describe('tenant payload codec', () => {
         expect(payloads.length).toBeGreaterThanOrEqual(6);
         for (const payload of payloads) {
           expect(meta(payload, 'encoding')).toBe(LATCHKEY_ENCODING);
+          expect(meta(payload, WORKFLOW_METADATA_KEY)).toBe(workflowId);
         }
         const tenants = new Set(payloads.map((p) => meta(p, TENANT_METADATA_KEY)));
-        // Tenant values are sealed with the tenant's key, failure attributes with the platform's.
-        expect(tenants).toEqual(new Set([tenantA, PLATFORM_TENANT_ID]));
+        // Everything, failure attributes too, is sealed with the workflow's tenant's key.
+        expect(tenants).toEqual(new Set([tenantA]));
 
         expect(JSON.stringify(history)).not.toContain(MARKER);
         expect(JSON.stringify(history)).not.toContain(Buffer.from(MARKER).toString('base64'));
@@ -315,9 +411,7 @@ describe('tenant payload codec', () => {
         expect(failure?.message).toBe('Encoded failure');
         expect(failure?.stackTrace ?? '').toBe('');
         expect(meta(failure?.encodedAttributes as Payload, 'encoding')).toBe(LATCHKEY_ENCODING);
-        expect(meta(failure?.encodedAttributes as Payload, TENANT_METADATA_KEY)).toBe(
-          PLATFORM_TENANT_ID,
-        );
+        expect(meta(failure?.encodedAttributes as Payload, TENANT_METADATA_KEY)).toBe(tenantA);
       } finally {
         await connection.close();
         await nativeConnection.close();

@@ -19,6 +19,8 @@ export interface RecordKinds {
   'temporal.payload': true;
   'tenant_webhook.secret': true;
   'tenant_webhook.previous_secret': true;
+  /** Payloads the codec endpoint seals for the Temporal UI: never accepted by a worker. */
+  'temporal.ui_payload': true;
 }
 
 export type RecordKind = keyof RecordKinds & string;
@@ -34,6 +36,7 @@ export const RECORD_KINDS = [
   'temporal.payload',
   'tenant_webhook.secret',
   'tenant_webhook.previous_secret',
+  'temporal.ui_payload',
 ] as const satisfies readonly RecordKind[];
 
 /** What a sealed value belongs to; the same context must be given to open it. */

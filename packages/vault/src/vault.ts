@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Db } from '@latchkey/db';
 import { metrics } from '@latchkey/observability';
 import { sealedAd } from './ad';
@@ -68,6 +69,14 @@ export interface Vault {
   openText(ctx: SealContext, sealed: Uint8Array): Promise<string>;
   sealJson(ctx: SealContext, value: unknown): Promise<Buffer>;
   openJson<T = unknown>(ctx: SealContext, sealed: Uint8Array): Promise<T>;
+  /**
+   * A keyed hash of `value` for one tenant and purpose (HMAC-SHA256 under a key derived from the
+   * tenant's first data key, which rotation never replaces): the same input always gives the
+   * same tag, so it can be indexed and searched (end-user ids in Temporal search attributes),
+   * and without the master key it reveals nothing and cannot be guessed from a list of ids.
+   * Tags of one tenant never match another's.
+   */
+  keyedHash(tenantId: string, purpose: string, value: string): Promise<string>;
   /** Creates the tenant's first key unless it has one; safe to race. */
   ensureTenantKey(tenantId: string): Promise<TenantKeyInfo>;
   /** Adds a key version that new seals use; older versions stay readable. */
@@ -133,6 +142,22 @@ function openWith(
   const plaintext = openSealed(sealed, sealedAd(version, tenantId, ctx), key);
   if (plaintext === undefined) throw new DecryptionError(tenantId, ctx.kind, ctx.recordId);
   return plaintext;
+}
+
+/** Keyed hashes use the tenant's first key version: it stays, whatever rotates after it. */
+const FIRST_KEY_VERSION = 1;
+
+function keyedHashWith(key: Uint8Array, purpose: string, value: string): string {
+  const subkey = createHmac('sha256', key).update('latchkey.keyed-hash.v1').digest();
+  try {
+    const tag = createHmac('sha256', subkey)
+      .update(`${purpose.length}:${purpose}:`)
+      .update(value, 'utf8')
+      .digest('base64url');
+    return `h1.${tag.slice(0, 32)}`;
+  } finally {
+    subkey.fill(0);
+  }
 }
 
 class VaultImpl implements Vault {
@@ -250,6 +275,19 @@ class VaultImpl implements Vault {
     return this.#keys.withLoadedKey(tenantId, version, (loaded) =>
       sealWith(loaded, version, tenantId, ctx, plaintext),
     );
+  }
+
+  async keyedHash(tenantId: string, purpose: string, value: string): Promise<string> {
+    this.#assertOpen();
+    const id = canonicalTenantId(tenantId);
+    if (!/^[a-z][a-z0-9._-]*$/.test(purpose)) {
+      throw new InvalidContextError('purpose must be a lower-case name');
+    }
+    const tag = (key: Uint8Array) => keyedHashWith(key, purpose, value);
+    const cached = this.#keys.cached(id, FIRST_KEY_VERSION);
+    if (cached !== undefined) return tag(cached);
+    await this.#keys.ensure(id);
+    return this.#keys.withLoadedKey(id, FIRST_KEY_VERSION, tag);
   }
 
   async ensureTenantKey(tenantId: string): Promise<TenantKeyInfo> {

@@ -118,7 +118,8 @@ function errorName(error: unknown): string {
  * - `POST /codec/decode`, `POST /codec/encode`: the codec server protocol. Payloads sealed for
  *   the caller's tenant come back decoded, with secret-looking JSON fields redacted; every
  *   other payload (other tenants', the platform's, undecodable ones) comes back unchanged.
- *   Encoding seals with the caller's tenant key.
+ *   Encoding seals with the caller's tenant key as a UI payload (`binary/latchkey-ui-encrypted`,
+ *   its own record kind): it decodes here again, and no worker accepts it as input.
  * - Authorised by `Authorization: Bearer <API key>` or the session cookie, for a key with the
  *   `codec` or `admin` scope: 401 without one, 403 without the scope.
  * - `GET /codec/login`, `POST /codec/session`, `POST /codec/logout`: the browser session the
@@ -247,7 +248,7 @@ export function createCodecHandler(deps: CodecHandlerDeps): Handler {
     const result =
       op === 'decode'
         ? await decodeFor(tenantId, payloads)
-        : await codec.encodeForTenant(tenantId, payloads);
+        : await codec.encodeForUi(tenantId, payloads);
     sendJson(res, 200, serialisePayloads(result));
   }
 

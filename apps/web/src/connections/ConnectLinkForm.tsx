@@ -59,13 +59,13 @@ export function ConnectLinkForm({ integrationId }: { integrationId: string }) {
             />
           )}
         </Field>
-        <Field label="Valid for (minutes)" hint="Default 30, at most 1440.">
+        <Field label="Valid for (minutes)" hint="Default 30, at most 60.">
           {(control) => (
             <input
               {...control}
               type="number"
               min={1}
-              max={1440}
+              max={60}
               inputMode="numeric"
               value={ttlMinutes}
               onChange={(event) => setTtlMinutes(event.target.value)}

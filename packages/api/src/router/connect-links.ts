@@ -3,6 +3,7 @@ import {
   createConnectLink,
   DEFAULT_CONNECT_LINK_TTL_MINUTES,
   MAX_CONNECT_LINK_TTL_MINUTES,
+  revokeConnectLink,
 } from '../services/connect-links';
 import { actorOf, router, scopedProcedure } from '../trpc';
 import { httpUrlSchema, integrationIdSchema, userIdSchema } from '../validation/fields';
@@ -31,7 +32,11 @@ export const connectLinksRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { url, expiresAt } = await createConnectLink(ctx, actorOf(ctx.caller), input);
-      return { url, expiresAt };
+      const { url, linkId, expiresAt } = await createConnectLink(ctx, actorOf(ctx.caller), input);
+      return { url, linkId, expiresAt };
     }),
+  /** Ends a link at once: opening it afterwards shows a page, and no connection is made. */
+  revoke: scopedProcedure('integrations')
+    .input(strictObject({ linkId: z.uuid('must be a connect link id') }))
+    .mutation(({ ctx, input }) => revokeConnectLink(ctx, actorOf(ctx.caller), input.linkId)),
 });

@@ -1,5 +1,6 @@
 import { INTEGRATION_OWN_USER } from '@latchkey/db';
 import { connectClientCredentials, startConnect } from '../services/oauth';
+import { assertReturnUrlRegistered } from '../services/return-urls';
 import { actorOf, router, scopedProcedure } from '../trpc';
 import { httpUrlSchema, integrationIdSchema, userIdSchema } from '../validation/fields';
 import { strictObject } from '../validation/strict';
@@ -19,7 +20,11 @@ export const oauthRouter = router({
         returnUrl: httpUrlSchema.optional(),
       }),
     )
-    .mutation(({ ctx, input }) => startConnect(ctx, actorOf(ctx.caller), input)),
+    .mutation(async ({ ctx, input }) => {
+      await assertReturnUrlRegistered(ctx.db, ctx.caller.tenantId, input.returnUrl);
+      const { url, expiresAt } = await startConnect(ctx, actorOf(ctx.caller), input);
+      return { url, expiresAt };
+    }),
   /**
    * Client credentials grant for machine-to-machine integrations: the token is the
    * integration's own unless a user is named.

@@ -1,21 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { appendAudit, findIntegration } from '@latchkey/db';
+import {
+  appendAudit,
+  findConnectLink,
+  findIntegration,
+  insertConnectLink,
+  revokeConnectLink as revokeConnectLinkRow,
+} from '@latchkey/db';
 import { OAuthNotConfiguredError, oauthClientFor } from '@latchkey/resolver';
 import type { SealContext } from '@latchkey/vault';
 import { NotFoundError } from '../errors';
 import type { Actor } from './actor';
 import { ConnectError, type OAuthServiceDeps, startConnect } from './oauth';
+import { assertReturnUrlRegistered } from './return-urls';
 
 /**
  * Connect links let an application hand its end user a URL that connects their account without
  * an API key. The token is the grant itself, sealed with the tenant's key: the AEAD tag is its
  * signature, the contents (user id, return URL) stay private, and no row or extra secret is
- * needed. Links are short-lived and may be opened more than once until they expire; each use
- * starts a fresh single-use OAuth state.
+ * needed in the token. A row per link (no secret in it) makes links single-use and revocable:
+ * a link may be opened until a connection is made through it (each opening starts a fresh,
+ * browser-bound OAuth state), then it is spent; `connectLinks.revoke` ends it at once; it lives
+ * 60 minutes at most. An invalid, expired, spent or revoked link shows a page, never redirects.
  */
 export const CONNECT_LINK_PATH = '/connect/';
 export const DEFAULT_CONNECT_LINK_TTL_MINUTES = 30;
-export const MAX_CONNECT_LINK_TTL_MINUTES = 24 * 60;
+export const MAX_CONNECT_LINK_TTL_MINUTES = 60;
 
 const TOKEN_VERSION = 'v1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -52,9 +61,17 @@ export async function createConnectLink(
   if (!integration) throw new NotFoundError(`No integration '${input.integrationId}'`);
   // Refuses integrations that cannot run the authorization code flow before any link exists.
   await oauthClientFor(deps, integration);
+  await assertReturnUrlRegistered(deps.db, actor.tenantId, input.returnUrl);
   const linkId = randomUUID();
   const ttlMinutes = input.ttlMinutes ?? DEFAULT_CONNECT_LINK_TTL_MINUTES;
   const expiresAt = new Date(Date.now() + ttlMinutes * 60_000);
+  await insertConnectLink(deps.db, {
+    id: linkId,
+    tenantId: actor.tenantId,
+    integrationId: input.integrationId,
+    userId: input.userId,
+    expiresAt,
+  });
   const grant: SealedGrant = {
     integrationId: input.integrationId,
     userId: input.userId,
@@ -76,9 +93,32 @@ export async function createConnectLink(
   return { url, linkId, expiresAt };
 }
 
-/** The grant a token carries, if it is well formed, sealed by this tenant and unexpired. */
+/** Revokes a link of the caller's tenant; NOT_FOUND for another tenant's or an unknown one. */
+export async function revokeConnectLink(
+  deps: Pick<OAuthServiceDeps, 'db'>,
+  actor: Actor,
+  linkId: string,
+) {
+  const row = await revokeConnectLinkRow(deps.db, actor.tenantId, linkId);
+  if (!row) throw new NotFoundError(`No connect link '${linkId}'`);
+  await appendAudit(deps.db, {
+    tenantId: actor.tenantId,
+    actor: actor.actor,
+    action: 'connect_link.revoke',
+    targetKind: 'integration',
+    targetId: row.integration_id,
+    userId: row.user_id,
+    details: { linkId },
+  });
+  return { linkId, revokedAt: row.revoked_at ?? new Date() };
+}
+
+/**
+ * The grant a token carries, if it is well formed, sealed by this tenant, unexpired, unspent
+ * and not revoked. Failures carry no return URL: the visitor gets a page, never a redirect.
+ */
 export async function readConnectLink(
-  deps: Pick<OAuthServiceDeps, 'vault'>,
+  deps: Pick<OAuthServiceDeps, 'vault' | 'db'>,
   token: string,
 ): Promise<ConnectGrant> {
   const match = TOKEN.exec(token);
@@ -98,8 +138,12 @@ export async function readConnectLink(
   }
   const expiresAt = new Date(grant.expiresAt);
   if (!(expiresAt.getTime() > Date.now())) {
-    throw new ConnectError('expired_link', 'the connect link has expired', grant.returnUrl);
+    throw new ConnectError('expired_link', 'the connect link has expired');
   }
+  const row = await findConnectLink(deps.db, tenantId, linkId);
+  if (!row) throw new ConnectError('invalid_link', 'the connect link is not valid');
+  if (row.revoked_at) throw new ConnectError('revoked_link', 'the connect link was revoked');
+  if (row.used_at) throw new ConnectError('used_link', 'the connect link was used already');
   return { ...grant, tenantId, linkId, expiresAt };
 }
 
@@ -113,8 +157,15 @@ export async function describeConnectLink(deps: OAuthServiceDeps, token: string)
   return { grant, integrationName: integration.name };
 }
 
-/** Opens the link: a fresh authorization request for the grant's user; returns where to go. */
-export async function followConnectLink(deps: OAuthServiceDeps, token: string) {
+/**
+ * Opens the link: a fresh authorization request for the grant's user, bound to the browser
+ * whose cookie secret hashes to `browserHash`; returns where to go.
+ */
+export async function followConnectLink(
+  deps: OAuthServiceDeps,
+  token: string,
+  browserHash: string,
+) {
   const grant = await readConnectLink(deps, token);
   const actor: Actor = { tenantId: grant.tenantId, actor: `connect_link:${grant.linkId}` };
   try {
@@ -122,6 +173,8 @@ export async function followConnectLink(deps: OAuthServiceDeps, token: string) {
       integrationId: grant.integrationId,
       userId: grant.userId,
       returnUrl: grant.returnUrl ?? undefined,
+      browserHash,
+      connectLinkId: grant.linkId,
     });
     return url;
   } catch (error) {

@@ -24,7 +24,7 @@ import { type RefresherDeps, startRefresher, stopRefresher } from './refresher';
 
 export interface ConnectionServiceDeps extends RefresherDeps {
   db: Db;
-  vault: Pick<Vault, 'sealJson' | 'openJson'>;
+  vault: Pick<Vault, 'sealJson' | 'openJson' | 'keyedHash'>;
 }
 
 /** The connection id and user are part of the context: tokens cannot move between users. */

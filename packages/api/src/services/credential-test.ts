@@ -4,8 +4,10 @@ import { verificationFor } from '@latchkey/resolver';
 import {
   CANNOT_VERIFY,
   IntegrationsAttribute,
+  type KeyedHasher,
   TenantAttribute,
   UserAttribute,
+  userSearchTag,
   type VerifyCredentialsInput,
   type VerifyCredentialsResult,
   verifyWorkflowId,
@@ -20,6 +22,7 @@ import type { Actor } from './actor';
 
 export interface CredentialTestDeps {
   db: Db;
+  vault: KeyedHasher;
   temporal: () => Promise<TemporalClient>;
   taskQueue: string;
 }
@@ -69,7 +72,7 @@ export async function testIntegration(
       workflowExecutionTimeout: TEST_TIMEOUT,
       typedSearchAttributes: [
         { key: TenantAttribute, value: tenantId },
-        { key: UserAttribute, value: input.userId ?? '' },
+        { key: UserAttribute, value: await userSearchTag(deps.vault, tenantId, input.userId) },
         { key: IntegrationsAttribute, value: [input.id] },
       ],
     });

@@ -40,7 +40,7 @@ import { type RefresherDeps, stopRefresher } from './refresher';
 
 export interface IntegrationServiceDeps extends RefresherDeps {
   db: Db;
-  vault: Pick<Vault, 'sealJson' | 'openJson' | 'seal'>;
+  vault: Pick<Vault, 'sealJson' | 'openJson' | 'seal' | 'keyedHash'>;
 }
 
 const credentialsContext = (tenantId: string, id: string): SealContext => ({

@@ -5,6 +5,7 @@ import {
   findIntegration,
   findOAuthStateByHash,
   insertOAuthState,
+  spendConnectLink,
 } from '@latchkey/db';
 import {
   clientCredentials,
@@ -20,6 +21,7 @@ import { NotFoundError } from '../errors';
 import type { Actor } from './actor';
 import { type ConnectionView, upsertConnection } from './connections';
 import type { RefresherDeps } from './refresher';
+import { registeredReturnUrl } from './return-urls';
 
 export interface OAuthServiceDeps extends RefresherDeps {
   db: Db;
@@ -34,6 +36,8 @@ export const STATE_TTL_MS = 10 * 60_000;
 export const callbackUrlOf = (publicUrl: string) =>
   `${publicUrl.replace(/\/+$/, '')}/oauth/callback`;
 const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
+/** The browser cookie's secret is stored only as this hash, as the state is. */
+export const hashBrowserSecret = hashState;
 const verifierContext = (tenantId: string, id: string, userId: string): SealContext => ({
   tenantId,
   kind: 'oauth_state.pkce_verifier',
@@ -41,11 +45,22 @@ const verifierContext = (tenantId: string, id: string, userId: string): SealCont
   userId,
 });
 
-/** Starts the authorization code flow for one end user; the state is stored only hashed. */
+/**
+ * Starts the authorization code flow for one end user; the state is stored only hashed. With
+ * `browserHash` (the hash of the secret in the cookie the starting browser got), only that
+ * browser can complete it; `connectLinkId` names the link it came from, spent on success.
+ * The caller has checked `returnUrl` against the tenant's registered origins.
+ */
 export async function startConnect(
   deps: OAuthServiceDeps,
   actor: Actor,
-  input: { integrationId: string; userId: string; returnUrl?: string },
+  input: {
+    integrationId: string;
+    userId: string;
+    returnUrl?: string;
+    browserHash?: string;
+    connectLinkId?: string;
+  },
 ) {
   const integration = await findIntegration(deps.db, actor.tenantId, input.integrationId);
   if (!integration) throw new NotFoundError(`No integration '${input.integrationId}'`);
@@ -68,6 +83,8 @@ export async function startConnect(
     redirectUri,
     returnUrl: input.returnUrl ?? null,
     expiresAt,
+    browserHash: input.browserHash ?? null,
+    connectLinkId: input.connectLinkId ?? null,
   });
   return { url: started.url, expiresAt };
 }
@@ -126,28 +143,42 @@ async function storeTokens(
  * unexpired, issued for this callback URL), exchange the code with the PKCE verifier, and
  * seal the tokens in the end user's connection.
  */
-export async function completeConnect(deps: OAuthServiceDeps, callbackUrl: URL) {
+export async function completeConnect(
+  deps: OAuthServiceDeps,
+  callbackUrl: URL,
+  browserSecret?: string,
+) {
   const state = callbackUrl.searchParams.get('state');
   if (!state) throw new ConnectError('invalid_state', 'the callback carries no state');
   const stateHash = hashState(state);
-  const row = await consumeOAuthState(deps.db, stateHash);
+  const browserHash = browserSecret ? hashBrowserSecret(browserSecret) : undefined;
+  const row = await consumeOAuthState(deps.db, stateHash, browserHash);
   if (!row) {
+    // No return URL: an invalid state shows a page and never redirects.
     const known = await findOAuthStateByHash(deps.db, stateHash);
+    if (known && !known.used_at && known.expires_at > new Date() && known.browser_hash) {
+      throw new ConnectError(
+        'other_browser',
+        'the flow was started in another browser: start again from the app in this one',
+      );
+    }
     const reason = !known ? 'unknown' : known.used_at ? 'already used' : 'expired';
-    throw new ConnectError('invalid_state', `the state is ${reason}`, known?.return_url ?? null);
+    throw new ConnectError('invalid_state', `the state is ${reason}`);
   }
   const actor = { tenantId: row.tenant_id, actor: `oauth_callback:${row.user_id}` };
+  // Only to an origin still registered for the tenant; otherwise the callback shows a page.
+  const returnUrl = await registeredReturnUrl(deps.db, row.tenant_id, row.return_url);
   const expected = callbackUrlOf(deps.publicUrl);
   if (row.redirect_uri !== expected) {
     throw new ConnectError(
       'redirect_uri_mismatch',
       'the flow was started for another callback URL',
-      row.return_url,
+      returnUrl,
     );
   }
   const integration = await findIntegration(deps.db, row.tenant_id, row.integration_id);
   if (!integration)
-    throw new ConnectError('integration_gone', 'the integration no longer exists', row.return_url);
+    throw new ConnectError('integration_gone', 'the integration no longer exists', returnUrl);
   const { config, requiredScopes } = await oauthClientFor(deps, integration);
   const verifier = await deps.vault.openText(
     verifierContext(row.tenant_id, row.id, row.user_id),
@@ -163,7 +194,14 @@ export async function completeConnect(deps: OAuthServiceDeps, callbackUrl: URL) 
     });
   } catch (error) {
     const code = error instanceof OAuthFlowError ? error.code : 'exchange_failed';
-    throw new ConnectError(code, 'the provider did not issue tokens', row.return_url);
+    throw new ConnectError(code, 'the provider did not issue tokens', returnUrl);
+  }
+  // A link connects once: of two flows through one link, the first to get here wins.
+  if (
+    row.connect_link_id &&
+    !(await spendConnectLink(deps.db, row.tenant_id, row.connect_link_id))
+  ) {
+    throw new ConnectError('link_used', 'the connect link was used, revoked or has expired');
   }
   const connection = await storeTokens(
     deps,
@@ -173,7 +211,7 @@ export async function completeConnect(deps: OAuthServiceDeps, callbackUrl: URL) 
     { required: requiredScopes, requested: config.scopes },
     'connection.oauth_connect',
   );
-  return { connection, returnUrl: row.return_url };
+  return { connection, returnUrl };
 }
 
 /** Machine-to-machine: a token from the client credentials grant, kept as a connection. */

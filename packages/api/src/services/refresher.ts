@@ -1,13 +1,17 @@
 import {
   IntegrationsAttribute,
+  type KeyedHasher,
   type RefresherInput,
   refresherWorkflowId,
   TenantAttribute,
   UserAttribute,
+  userSearchTag,
 } from '@latchkey/temporal';
 import type { Client as TemporalClient } from '@temporalio/client';
 
 export interface RefresherDeps {
+  /** Tags end users in search attributes (a keyed hash, never the id). */
+  vault: KeyedHasher;
   temporal?: () => Promise<TemporalClient>;
   taskQueue?: string;
 }
@@ -36,7 +40,7 @@ export async function startRefresher(deps: RefresherDeps, ref: ConnectionRef): P
       args: [input],
       typedSearchAttributes: [
         { key: TenantAttribute, value: ref.tenantId },
-        { key: UserAttribute, value: ref.userId },
+        { key: UserAttribute, value: await userSearchTag(deps.vault, ref.tenantId, ref.userId) },
         { key: IntegrationsAttribute, value: [ref.integrationId] },
       ],
     });

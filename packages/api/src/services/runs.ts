@@ -21,6 +21,7 @@ import {
   runWorkflowId,
   TenantAttribute,
   UserAttribute,
+  userSearchTag,
   WorkflowAttribute,
 } from '@latchkey/temporal';
 import type { Vault } from '@latchkey/vault';
@@ -176,7 +177,7 @@ export async function executeRun(
   }
 
   const runId = randomUUID();
-  const temporalWorkflowId = runWorkflowId(actor.tenantName, definition.id, runId);
+  const temporalWorkflowId = runWorkflowId(tenantId, definition.id, runId);
   const credentialNames = Object.keys(input.credentials ?? {});
   const quota = deps.doorLimits.maxUnfinishedRunsPerTenant;
   const admitted = await insertRunWithinQuota(
@@ -241,7 +242,7 @@ export async function executeRun(
       typedSearchAttributes: [
         { key: TenantAttribute, value: tenantId },
         { key: WorkflowAttribute, value: definition.id },
-        { key: UserAttribute, value: input.userId ?? '' },
+        { key: UserAttribute, value: await userSearchTag(deps.vault, tenantId, input.userId) },
         { key: IntegrationsAttribute, value: integrationIds },
       ],
     });

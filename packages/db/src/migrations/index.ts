@@ -10,6 +10,7 @@ import * as tokenObtainedAt from './2026_12_06_0008_token_obtained_at';
 import * as tenantWebhooks from './2026_12_06_0010_tenant_webhooks';
 import * as connectionHealth from './2026_12_06_0011_connection_health';
 import * as rateLimits from './2026_12_06_0012_rate_limits';
+import * as browserBoundConnects from './2026_12_06_0013_browser_bound_connects';
 import * as refreshLeases from './2026_12_06_0014_refresh_leases';
 
 /** Every migration, by name; names sort in the order they must run. */
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_0010_tenant_webhooks': tenantWebhooks,
   '2026_12_06_0011_connection_health': connectionHealth,
   '2026_12_06_0012_rate_limits': rateLimits,
+  '2026_12_06_0013_browser_bound_connects': browserBoundConnects,
   '2026_12_06_0014_refresh_leases': refreshLeases,
 };

@@ -11,6 +11,12 @@ export interface NewOAuthState {
   redirectUri: string;
   returnUrl: string | null;
   expiresAt: Date;
+  /**
+   * SHA-256 (hex) of the cookie secret of the browser that started the flow; null for flows
+   * whose start no browser of ours saw (`oauth.authorizeUrl`, see the api README).
+   */
+  browserHash: string | null;
+  connectLinkId?: string | null;
 }
 
 export async function insertOAuthState(db: Executor, state: NewOAuthState): Promise<void> {
@@ -26,22 +32,31 @@ export async function insertOAuthState(db: Executor, state: NewOAuthState): Prom
       redirect_uri: state.redirectUri,
       return_url: state.returnUrl,
       expires_at: state.expiresAt,
+      browser_hash: state.browserHash,
+      connect_link_id: state.connectLinkId ?? null,
     })
     .execute();
 }
 
 /**
  * Marks a state used and returns it, in one statement: of two callbacks racing with the same
- * state, exactly one gets the row. Expired or already used states return undefined.
+ * state, exactly one gets the row. Expired or already used states, and browser-bound states
+ * reached by another browser (another cookie, or none), return undefined and stay unspent.
  */
 export async function consumeOAuthState(
   db: Executor,
   stateHash: string,
+  browserHash: string | undefined,
 ): Promise<OAuthState | undefined> {
   return db
     .updateTable('oauth_states')
     .set({ used_at: new Date() })
     .where('state_hash', '=', stateHash)
+    .where((eb) =>
+      browserHash === undefined
+        ? eb('browser_hash', 'is', null)
+        : eb.or([eb('browser_hash', 'is', null), eb('browser_hash', '=', browserHash)]),
+    )
     .where('used_at', 'is', null)
     .where('expires_at', '>', new Date())
     .returningAll()
@@ -52,7 +67,7 @@ export async function consumeOAuthState(
 export async function findOAuthStateByHash(db: Executor, stateHash: string) {
   return db
     .selectFrom('oauth_states')
-    .select(['used_at', 'expires_at', 'return_url'])
+    .select(['used_at', 'expires_at', 'browser_hash'])
     .where('state_hash', '=', stateHash)
     .executeTakeFirst();
 }

@@ -12,3 +12,17 @@ export async function findTenantByName(db: Db, name: string): Promise<Tenant | u
 export async function findTenantById(db: Db, id: string): Promise<Tenant | undefined> {
   return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** Replaces the origins return URLs of this tenant may point at. */
+export async function setTenantReturnOrigins(
+  db: Db,
+  tenantId: string,
+  origins: string[],
+): Promise<Tenant | undefined> {
+  return db
+    .updateTable('tenants')
+    .set({ return_origins: origins })
+    .where('id', '=', tenantId)
+    .returningAll()
+    .executeTakeFirst();
+}
