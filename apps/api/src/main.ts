@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDb, createRunFinishedFeed, migrateToLatest } from '@latchkey/db';
+import { createEgressPolicy, platformServicesOf } from '@latchkey/egress';
 import { createLogger } from '@latchkey/logger';
 import { createClientDataConverter } from '@latchkey/temporal';
 import { createVaultFromEnv } from '@latchkey/vault';
@@ -24,6 +25,11 @@ const runFinished = createRunFinishedFeed({
   onError: (error) => log.warn({ err: error.message }, 'run-finished feed reconnecting'),
 });
 const planner = plannerFromEnv(process.env);
+// Tenant egress (integration destinations, OAuth endpoints): the same policy as the worker's.
+const egress = createEgressPolicy({
+  allow: env.LATCHKEY_EGRESS_ALLOW,
+  platform: platformServicesOf(env),
+});
 const builtConsole = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const webRoot = env.LATCHKEY_WEB_ROOT ?? (existsSync(builtConsole) ? builtConsole : undefined);
 
@@ -35,6 +41,7 @@ const server = createApiServer({
   runFinished,
   taskQueue: env.LATCHKEY_TASK_QUEUE,
   publicUrl: env.LATCHKEY_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
+  egress,
   oauth: { successUrl: env.LATCHKEY_OAUTH_SUCCESS_URL, errorUrl: env.LATCHKEY_OAUTH_ERROR_URL },
   planner,
   codec: { allowedOrigins: env.LATCHKEY_TEMPORAL_UI_ORIGINS },
@@ -62,6 +69,7 @@ async function shutdown(signal: string) {
   server.closeAllConnections();
   await temporal.close();
   await runFinished.close();
+  await egress.close();
   vault.close();
   await db.destroy();
   process.exit(0);

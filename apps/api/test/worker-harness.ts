@@ -31,6 +31,7 @@ export async function startTestWorker(
     taskQueue: api.taskQueue,
     db: api.db,
     vault: api.vault,
+    egress: api.egress,
     log: createLogger('worker-test', { level: 'silent' }),
     tenantActivityLimit: options.tenantActivityLimit,
     refresh: options.refresh,

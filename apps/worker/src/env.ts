@@ -23,6 +23,22 @@ const schema = z.object({
    * (terminated, timed out, never started) and records their end; 0 turns it off.
    */
   LATCHKEY_RUN_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * Addresses tenants' steps may reach beyond the public internet: comma-separated IPs or CIDR
+   * ranges with an optional port (`10.0.0.0/8`, `127.0.0.1:18998`, `[::1]:8080`).
+   */
+  LATCHKEY_EGRESS_ALLOW: z.string().default(''),
+  /** More host:port pairs of this deployment's own services, never reachable from steps. */
+  LATCHKEY_EGRESS_PLATFORM: z.string().optional(),
+  // Where the platform's listeners are, so steps can never reach them (see @latchkey/egress).
+  HOST: z.string().optional(),
+  PORT: z.string().optional(),
+  MCP_PORT: z.string().optional(),
+  LATCHKEY_WEB_PORT: z.string().optional(),
+  LATCHKEY_PUBLIC_URL: z.string().optional(),
+  LATCHKEY_API_URL: z.string().optional(),
+  LATCHKEY_TEMPORAL_UI_URL: z.string().optional(),
+  LATCHKEY_TEMPORAL_UI_PORT: z.string().optional(),
 });
 
 export type WorkerEnv = z.infer<typeof schema>;

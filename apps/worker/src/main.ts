@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { createDb } from '@latchkey/db';
+import { createEgressPolicy, platformServicesOf } from '@latchkey/egress';
 import { createLogger } from '@latchkey/logger';
 import { createDataConverter, startRunReconciler } from '@latchkey/temporal';
 import { createVaultFromEnv } from '@latchkey/vault';
@@ -16,6 +17,12 @@ const log = createLogger('worker', { level: env.LOG_LEVEL });
 const identity = `latchkey-worker@${hostname()}:${process.pid}`;
 const db = createDb({ connectionString: env.DATABASE_URL, max: 20 });
 const vault = await createVaultFromEnv({ db });
+// Tenant egress: default deny for private addresses, the operator's allowlist, and the
+// platform's own services (this database, Temporal, the listeners) refused whatever it says.
+const egress = createEgressPolicy({
+  allow: env.LATCHKEY_EGRESS_ALLOW,
+  platform: platformServicesOf(env),
+});
 
 const { worker, connection } = await createLatchkeyWorker({
   address: env.TEMPORAL_ADDRESS,
@@ -25,6 +32,7 @@ const { worker, connection } = await createLatchkeyWorker({
   db,
   vault,
   log,
+  egress,
   maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
   tenantActivityLimit: env.LATCHKEY_TENANT_MAX_CONCURRENT_ACTIVITIES,
   requestTimeoutMs: env.LATCHKEY_STEP_REQUEST_TIMEOUT_MS,
@@ -38,7 +46,12 @@ const { worker, connection } = await createLatchkeyWorker({
   dataConverter: createDataConverter({ vault }),
 });
 log.info(
-  { identity, address: env.TEMPORAL_ADDRESS, taskQueue: worker.options.taskQueue },
+  {
+    identity,
+    address: env.TEMPORAL_ADDRESS,
+    taskQueue: worker.options.taskQueue,
+    egressAllow: egress.rules,
+  },
   'worker polling',
 );
 
@@ -66,6 +79,7 @@ try {
   await reconciler?.stop();
   await connection.close();
   await closeTransformSandbox();
+  await egress.close();
   vault.close();
   await db.destroy();
   log.info('worker stopped');

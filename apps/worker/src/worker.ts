@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Db } from '@latchkey/db';
+import type { EgressPolicy } from '@latchkey/egress';
 import type { Logger } from '@latchkey/logger';
 import { TASK_QUEUE, workflowBundleConverterPaths } from '@latchkey/temporal';
 import { connectTemporal } from '@latchkey/temporal/connection';
@@ -21,6 +22,8 @@ export interface LatchkeyWorkerOptions {
   db: Db;
   vault: Vault;
   log: Logger;
+  /** Tenant egress for every step, credential test and token refresh (see @latchkey/egress). */
+  egress: EgressPolicy;
   maxConcurrentActivities?: number;
   tenantActivityLimit?: number;
   requestTimeoutMs?: number;
@@ -58,6 +61,7 @@ export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
     db: options.db,
     vault: options.vault,
     log: options.log,
+    egress: options.egress,
     limiter: new TenantLimiter(options.tenantActivityLimit ?? 10),
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     refresh: options.refresh,

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import { Agent, buildConnector } from 'undici';
 import type { EgressChecker } from './policy';
 
 /**
@@ -32,14 +32,11 @@ export function createCheckedAgent(
 }
 
 /**
- * `fetch` over the checked dispatcher. It is undici's fetch (the npm package), typed as the
- * global one: its Request/Response are the same WHATWG classes in shape.
+ * The global `fetch` over the checked dispatcher (Node's fetch takes an undici dispatcher), so
+ * responses are the platform's own `Response` class, which libraries such as oauth4webapi check.
+ * Every request the returned function makes goes through the dispatcher; a caller cannot pass
+ * another one.
  */
 export function checkedFetch(agent: Agent): typeof fetch {
-  const send = (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], {
-      ...(init as Parameters<typeof undiciFetch>[1]),
-      dispatcher: agent,
-    });
-  return send as unknown as typeof fetch;
+  return (input, init) => fetch(input, { ...init, dispatcher: agent } as unknown as RequestInit);
 }

@@ -10,6 +10,7 @@ import {
   type IntegrationForRequest,
   updateConnection,
 } from '@latchkey/db';
+import type { EgressPolicy } from '@latchkey/egress';
 import { OAuthFlowError, refreshTokens, scopesMissing } from '@latchkey/oauth';
 import type { SealContext, Vault } from '@latchkey/vault';
 import { sql } from 'kysely';
@@ -21,6 +22,8 @@ import { sendWebhook, type WebhookTarget } from './webhook';
 export interface RefreshDeps {
   db: Db;
   vault: Pick<Vault, 'openJson' | 'sealJson' | 'openText'>;
+  /** Tenant egress: a tenant-defined token URL is checked like any step's destination. */
+  egress: Pick<EgressPolicy, 'checkUrl' | 'fetch'>;
   webhook?: WebhookTarget;
   /**
    * Refresh when the token expires within this margin (default 60 s), or within half its

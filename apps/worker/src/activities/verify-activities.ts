@@ -4,6 +4,7 @@ import {
   recordConnectionHealth,
   recordIntegrationHealth,
 } from '@latchkey/db';
+import { findEgressRefusal } from '@latchkey/egress';
 import {
   ensureFreshToken,
   ReauthRequiredError,
@@ -36,6 +37,8 @@ interface Classified {
 
 /** What the provider's answer (or silence) says about the credentials. */
 export function classifyVerification(error: unknown): Classified {
+  const refusal = findEgressRefusal(error);
+  if (refusal) return { outcome: 'unreachable', message: refusal.message };
   if (error instanceof StepError) {
     const code = error.code ?? '';
     if (error.status === 401 || SQL_AUTH_FAILED.has(code)) {
@@ -98,7 +101,7 @@ export function createVerifyActivities(deps: RunActivityDeps): VerifyActivities 
     let result: Classified;
     try {
       await ensureFreshToken(
-        { db, vault, ...deps.refresh },
+        { db, vault, egress: deps.egress, ...deps.refresh },
         { tenantId: input.tenantId, integrationId: input.integrationId, userId: input.userId },
       );
       const mapped = await resolveRequest(
@@ -116,6 +119,7 @@ export function createVerifyActivities(deps: RunActivityDeps): VerifyActivities 
         signal: Context.current().cancellationSignal,
         redact: createRedactor(secrets).redactString,
         stepId: STEP_ID,
+        egress: deps.egress,
       };
       if (mapped.kind === 'database') {
         await executeSql(mapped.connectionString, 'SELECT 1', [], options);

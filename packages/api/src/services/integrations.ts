@@ -15,6 +15,7 @@ import {
   listIntegrations as listIntegrationRows,
   updateIntegration,
 } from '@latchkey/db';
+import type { EgressPolicy } from '@latchkey/egress';
 import { detectTemplate, getTemplate, type IntegrationTemplate, TEMPLATES } from '@latchkey/oauth';
 import { changeBag, hintList, openBag, sealBag } from '@latchkey/resolver';
 import { maskSecret, type SealContext, type Vault } from '@latchkey/vault';
@@ -28,12 +29,14 @@ import {
   sealConnectionChange,
   writeConnectionChange,
 } from './connections';
+import { checkIntegrationEgress } from './integration-egress';
 import { type OAuthCredentials, splitOAuthCredentials } from './oauth-credentials';
 import { type RefresherDeps, stopRefresher } from './refresher';
 
 export interface IntegrationServiceDeps extends RefresherDeps {
   db: Db;
   vault: Pick<Vault, 'sealJson' | 'openJson' | 'seal'>;
+  egress: Pick<EgressPolicy, 'checkUrl'>;
 }
 
 const credentialsContext = (tenantId: string, id: string): SealContext => ({
@@ -296,6 +299,7 @@ export async function upsertIntegration(
     });
     const sealed = await sealBag(deps.vault, ctx, bag);
     const oauth = await mergeOAuth(deps, tenantId, input, existing, template);
+    await checkIntegrationEgress(deps.egress, { urlHost: fields.url_host, oauth: oauth.oauth });
     const ownConnection = split?.tokens
       ? await sealConnectionChange(
           deps,

@@ -6,6 +6,7 @@ import {
   findOAuthStateByHash,
   insertOAuthState,
 } from '@latchkey/db';
+import type { EgressPolicy } from '@latchkey/egress';
 import {
   clientCredentials,
   exchangeCode,
@@ -24,6 +25,8 @@ import type { RefresherDeps } from './refresher';
 export interface OAuthServiceDeps extends RefresherDeps {
   db: Db;
   vault: Vault;
+  /** OAuth endpoints of tenant-defined integrations are tenant egress. */
+  egress: EgressPolicy;
   /** The api's public base URL: the callback is `${publicUrl}/oauth/callback`. */
   publicUrl: string;
 }
