@@ -71,6 +71,7 @@ describe('the documentation samples run as written (examples/)', () => {
     api = await startTestApi({
       planner: createPlanner({ baseUrl: llm.url, model: 'stand-in' }),
     });
+    api.allowEgress(provider.url);
     worker = await startTestWorker(api);
     // The samples' own database: a PostgreSQL of its own, not the platform's.
     tenantDb = await startPostgres({
@@ -78,6 +79,7 @@ describe('the documentation samples run as written (examples/)', () => {
       persistent: false,
     });
     const dbUrl = new URL(tenantDb.url);
+    api.allowEgress(tenantDb.url);
     const { apiKey } = await api.createTenant('examples');
     Object.assign(process.env, {
       LATCHKEY_API_URL: api.url.replace(/\/trpc$/, ''),

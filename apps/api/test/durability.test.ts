@@ -47,6 +47,7 @@ describe('durability: a worker dies in the middle of a run', () => {
       if (req.path === '/three') return json(res, 200, { value: 3, seen: req.query.get('sum') });
       json(res, 404, {});
     });
+    api.allowEgress(server.url);
     const { apiKey } = await api.createTenant('acme');
     client = new LatchkeyClient({ endpoint: api.url.replace(/\/trpc$/, ''), apiKey });
     await client.upsertIntegration({ id: 'svc', urlHost: server.url, auth: { type: 'none' } });

@@ -37,6 +37,7 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
         },
       ],
     });
+    api.allowEgress(auth.tokenUrl);
     const endpoint = api.url.replace(/\/trpc$/, '');
     acme = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('acme')).apiKey });
     globex = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('globex')).apiKey });

@@ -1,4 +1,5 @@
 import { LatchkeyClient, type LatchkeyError } from '@latchkey/client';
+import { createTenantDatabase } from '@latchkey/devstack/tenant-db';
 import { openRuntimeCredentials, RunKeyGoneError } from '@latchkey/resolver';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +75,7 @@ describe('workflows run on Temporal with stored, runtime and per-user credential
       const data = matching.slice(start, start + limit);
       json(res, 200, { object: 'list', data, has_more: start + limit < matching.length });
     });
+    api.allowEgress(stripe.url);
     crm = await startLoopbackServer((req, res) => {
       const owner = { [`Bearer ${TOKEN_A}`]: 'user-a', [`Bearer ${TOKEN_B}`]: 'user-b' }[
         String(req.headers.authorization)
@@ -81,6 +83,7 @@ describe('workflows run on Temporal with stored, runtime and per-user credential
       if (!owner) return json(res, 401, { message: 'bad token' });
       json(res, 200, { deals: [{ id: `${owner}-deal-1`, owner }] });
     });
+    api.allowEgress(crm.url);
     const endpoint = api.url.replace(/\/trpc$/, '');
     acme = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('acme')).apiKey });
     globex = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('globex')).apiKey });
@@ -182,13 +185,16 @@ describe('workflows run on Temporal with stored, runtime and per-user credential
   });
 
   it('runs a SQL step on a Postgres integration built from <<user>>-style URL placeholders', async () => {
+    // The tenant's own database on a port of its own: the platform's is never reachable.
+    const warehouse = await createTenantDatabase();
+    api.allowEgress(warehouse.tenantUrl);
     await sql`create table orders (id serial primary key, customer text not null, total numeric not null)`.execute(
-      api.db,
+      warehouse.db,
     );
     await sql`insert into orders (customer, total) values ('ada', 120), ('bob', 30), ('cy', 75)`.execute(
-      api.db,
+      warehouse.db,
     );
-    const url = new URL(api.dbUrl);
+    const url = new URL(warehouse.tenantUrl);
     await acme.upsertIntegration({
       id: 'warehouse',
       urlHost: 'postgresql://<<user>>:<<password>>@<<host>>:<<port>>',
@@ -225,6 +231,7 @@ describe('workflows run on Temporal with stored, runtime and per-user credential
       { customer: 'ada', total: 120 },
       { customer: 'cy', total: 75 },
     ]);
+    await warehouse.destroy();
   });
 
   it('per-user credentials: two users of one integration each get their own data', async () => {

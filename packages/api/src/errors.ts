@@ -1,3 +1,4 @@
+import { EgressRefusedError } from '@latchkey/egress';
 import { OAuthNotConfiguredError } from '@latchkey/resolver';
 import { TRPCError } from '@trpc/server';
 
@@ -28,6 +29,9 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof ConflictError)
     return new TRPCError({ code: 'CONFLICT', message: error.message, cause: error });
   if (error instanceof InvalidInputError)
+    return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
+  // A tenant-defined destination (an OAuth endpoint) the egress policy refused; final.
+  if (error instanceof EgressRefusedError)
     return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
   if (error instanceof PreconditionError || error instanceof OAuthNotConfiguredError) {
     return new TRPCError({ code: 'PRECONDITION_FAILED', message: error.message, cause: error });

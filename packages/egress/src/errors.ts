@@ -1,6 +1,9 @@
 /** The env variable an operator sets to open an address; named in every refusal it can fix. */
 export const ALLOW_ENV = 'LATCHKEY_EGRESS_ALLOW';
 
+/** The `code` of a refusal, and of a step error made from one. */
+export const EGRESS_REFUSED = 'EGRESS_REFUSED';
+
 export type EgressRefusal = 'denied' | 'platform' | 'unix_socket' | 'bad_address';
 
 /**
@@ -10,7 +13,7 @@ export type EgressRefusal = 'denied' | 'platform' | 'unix_socket' | 'bad_address
  */
 export class EgressRefusedError extends Error {
   override readonly name = 'EgressRefusedError';
-  readonly code = 'EGRESS_REFUSED';
+  readonly code = EGRESS_REFUSED;
   constructor(
     readonly refusal: EgressRefusal,
     readonly host: string,

@@ -5,7 +5,7 @@ export { EgressConfigError, parseAllowList, parseAllowRule } from './allowlist';
 export type { EgressPolicy } from './egress';
 export { createEgressPolicy } from './egress';
 export type { EgressRefusal } from './errors';
-export { ALLOW_ENV, EgressRefusedError, findEgressRefusal } from './errors';
+export { ALLOW_ENV, EGRESS_REFUSED, EgressRefusedError, findEgressRefusal } from './errors';
 export type { PlatformService } from './platform';
 export { hostPortOf } from './platform';
 export type { CheckedAddress, EgressPolicyOptions } from './policy';

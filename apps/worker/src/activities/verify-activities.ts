@@ -4,7 +4,7 @@ import {
   recordConnectionHealth,
   recordIntegrationHealth,
 } from '@latchkey/db';
-import { findEgressRefusal } from '@latchkey/egress';
+import { EGRESS_REFUSED, findEgressRefusal } from '@latchkey/egress';
 import {
   ensureFreshToken,
   ReauthRequiredError,
@@ -37,8 +37,12 @@ interface Classified {
 
 /** What the provider's answer (or silence) says about the credentials. */
 export function classifyVerification(error: unknown): Classified {
+  // The egress policy refused the destination: nothing was sent, so nothing was learnt.
   const refusal = findEgressRefusal(error);
   if (refusal) return { outcome: 'unreachable', message: refusal.message };
+  if (error instanceof StepError && error.code === EGRESS_REFUSED) {
+    return { outcome: 'unreachable', message: error.message };
+  }
   if (error instanceof StepError) {
     const code = error.code ?? '';
     if (error.status === 401 || SQL_AUTH_FAILED.has(code)) {
