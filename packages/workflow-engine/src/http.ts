@@ -15,8 +15,9 @@ import {
  *   since query parameters and echoed request bodies may carry secrets;
  * - request headers (where credentials usually are) never follow a redirect to another origin;
  * - at most `maxResponseBytes` of a response are read (after decompression);
- * - every request, each redirect hop included, goes out through `egress` (checked before it is
- *   sent and again when its connection is made); a refusal is fatal and names host and reason.
+ * - every request, each redirect hop included, goes out through `egress`, whose dispatcher
+ *   resolves each new connection's host once, checks every address and dials the checked one
+ *   (pooled connections were checked when made); a refusal is fatal and names host and reason.
  */
 export interface HttpExecuteOptions {
   timeoutMs: number;
@@ -164,7 +165,6 @@ export async function executeHttp(
   for (; ; hop++) {
     let response: Response;
     try {
-      await opts.egress.checkUrl(url);
       response = await doFetch(url, { method, headers, body, signal, redirect: 'manual' });
     } catch (error) {
       throw aborted(error);
