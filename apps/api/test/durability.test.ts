@@ -20,6 +20,8 @@ function spawnWorker(api: TestApi): ChildProcess {
       TEMPORAL_NAMESPACE: temporalNamespace,
       LATCHKEY_TASK_QUEUE: api.taskQueue,
       LATCHKEY_MASTER_KEYS: api.masterKeys,
+      // The operator's allowlist, as a deployment sets it: the test's server, port by port.
+      LATCHKEY_EGRESS_ALLOW: api.egress.rules.join(','),
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
