@@ -2,12 +2,17 @@
  * A one-step HTTP workflow end to end (client -> api -> Temporal -> worker -> loopback server
  * -> result) against calling the loopback server directly, and against Temporal alone (a
  * workflow that only returns, started and awaited with the SDK's client), in one process and
- * run. Writes bench/results/execute.json.
+ * run; and the same runs with the egress policy on (production) and off (a bench-only stand-in
+ * with Node's plain fetch and no checks, which the product has no switch for).
+ * Writes bench/results/execute.json.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { createEgressPolicy, type EgressPolicy } from '@latchkey/egress';
+import { Agent } from 'undici';
 import { machineCpuMs, measureCpu, processCpuMs, processesCpuMs } from './cpu-time';
 import { percentile, round, startBenchStack, writeResult } from './stack';
 import { startTemporalBaseline } from './temporal-baseline';
@@ -52,7 +57,59 @@ const target = createServer((_req, res) => {
 });
 await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
 const targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
-const stack = await startBenchStack({ tenantActivityLimit: IN_FLIGHT });
+
+/**
+ * The worker's egress, switchable for this bench only: `on` is the production policy (resolve,
+ * check, dial the checked address through undici), `off` sends with Node's own fetch and checks
+ * nothing. Both are measured in the same run, in alternating halves.
+ */
+let policy: EgressPolicy | undefined;
+const unchecked: EgressPolicy = {
+  check: async (host, port) => ({ host, port, address: host, family: 4 }),
+  checkUrl: async () => {},
+  fetch: (input, init) => fetch(input, init),
+  dispatcher: new Agent(),
+  pgStream: () => new Socket(),
+  allow() {},
+  rules: [],
+  close: async () => {},
+};
+let egressOn = true;
+const current = () => (egressOn && policy ? policy : unchecked);
+const switchable: EgressPolicy = {
+  check: (host, port) => current().check(host, port),
+  checkUrl: (url) => current().checkUrl(url),
+  fetch: (input, init) => current().fetch(input, init),
+  get dispatcher() {
+    return current().dispatcher;
+  },
+  pgStream: () => current().pgStream(),
+  allow: (rule) => policy?.allow(rule),
+  get rules() {
+    return current().rules;
+  },
+  close: async () => {
+    await policy?.close();
+    await unchecked.dispatcher.close();
+  },
+};
+const stack = await startBenchStack({
+  tenantActivityLimit: IN_FLIGHT,
+  egress: (platform) => {
+    const db = new URL(platform.db);
+    const [temporalHost = '127.0.0.1', temporalPort = '7233'] =
+      platform.temporal.split(/:(?=\d+$)/);
+    policy = createEgressPolicy({
+      allow: [new URL(targetUrl).host],
+      platform: [
+        { name: 'bench PostgreSQL', host: db.hostname, port: Number(db.port || 5432) },
+        { name: 'bench Temporal', host: temporalHost, port: Number(temporalPort) },
+        { name: 'bench api', host: '127.0.0.1', port: platform.api },
+      ],
+    });
+    return switchable;
+  },
+});
 
 const baseline = await startTemporalBaseline(
   stack.temporal.address,
@@ -110,6 +167,17 @@ try {
   const baselineTimes = await timeEach(SEQUENTIAL, baseline.execute);
   const workflowTimes = await timeEach(SEQUENTIAL, execute);
 
+  // The egress policy on and off, in alternating halves (on, off, off, on) so drift in the
+  // machine's load falls on both sides alike.
+  const egressTimes = { on: [] as number[], off: [] as number[] };
+  for (const side of ['on', 'off', 'off', 'on'] as const) {
+    egressOn = side === 'on';
+    egressTimes[side].push(...(await timeEach(Math.ceil(SEQUENTIAL / 2), execute)));
+  }
+  egressOn = true;
+  egressTimes.on.sort((a, b) => a - b);
+  egressTimes.off.sort((a, b) => a - b);
+
   // In alternating halves: the dev server slows as its in-memory store fills, and the machine's
   // load drifts, so each side gets its share of both. CPU time per run is counted beside wall
   // time: it moves far less with the machine's mood, so it shows what a change saves. The
@@ -151,6 +219,11 @@ try {
     workflow_p50_ms: round(percentile(workflowTimes, 0.5)),
     workflow_p99_ms: round(percentile(workflowTimes, 0.99)),
     overhead_p50_ms: round(percentile(workflowTimes, 0.5) - percentile(directTimes, 0.5)),
+    egress_on_p50_ms: round(percentile(egressTimes.on, 0.5)),
+    egress_off_p50_ms: round(percentile(egressTimes.off, 0.5)),
+    egress_overhead_ratio: round(
+      percentile(egressTimes.on, 0.5) / Math.max(percentile(egressTimes.off, 0.5), 0.001),
+    ),
     throughput_runs_s: round(THROUGHPUT_RUNS / platform.seconds),
     temporal_alone_p50_ms: round(percentile(baselineTimes, 0.5)),
     temporal_alone_runs_s: round(THROUGHPUT_RUNS / alone.seconds),
@@ -172,6 +245,9 @@ try {
   );
   console.log(
     `overhead p50:      ${result.overhead_p50_ms} ms (target < 30: ${result.overhead_p50_ms < 30 ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `egress policy:     p50 ${result.egress_on_p50_ms} ms on, ${result.egress_off_p50_ms} ms off: ratio ${result.egress_overhead_ratio} (target <= 1.05: ${result.egress_overhead_ratio <= 1.05 ? 'met' : 'NOT met'})`,
   );
   console.log(
     `throughput:        ${result.throughput_runs_s} runs/s with ${IN_FLIGHT} in flight (target >= 100: ${result.throughput_runs_s >= 100 ? 'met' : 'NOT met'})`,

@@ -46,6 +46,7 @@ const resource = createServer((req, res) => {
 });
 await new Promise<void>((resolve) => resource.listen(0, '127.0.0.1', resolve));
 const resourceUrl = `http://127.0.0.1:${(resource.address() as AddressInfo).port}`;
+for (const url of [auth.tokenUrl, shortLived.tokenUrl, resourceUrl]) stack.allowEgress(url);
 
 try {
   const { client, db } = stack;

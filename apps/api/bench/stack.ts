@@ -20,6 +20,7 @@ import {
   startTemporal,
   withDatabase,
 } from '@latchkey/devstack';
+import { createEgressPolicy, type EgressPolicy } from '@latchkey/egress';
 import { createLogger } from '@latchkey/logger';
 import { createClientDataConverter } from '@latchkey/temporal';
 import { createVault, generateMasterKey, parseMasterKeys } from '@latchkey/vault';
@@ -31,6 +32,10 @@ import { lazyTemporalClient } from '../src/temporal-client';
 export async function startBenchStack(options: {
   tenantActivityLimit: number;
   refreshMarginMs?: number;
+  /** The worker's and api's egress policy; by default production's, allowing `allowEgress`. */
+  egress?: (platform: { db: string; temporal: string; api: number }) => EgressPolicy;
+  /** Rules for the default policy (the bench's own loopback servers). */
+  allowEgress?: string[];
 }) {
   const runId = randomBytes(4).toString('hex');
   const postgres = await startPostgres({
@@ -55,7 +60,20 @@ export async function startBenchStack(options: {
   const runFinished = createRunFinishedFeed({ connectionString: dbUrl });
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
+  const pgUrl = new URL(postgres.url);
+  const [temporalHost = '127.0.0.1', temporalPort = '7233'] = temporal.address.split(/:(?=\d+$)/);
+  const egress =
+    options.egress?.({ db: postgres.url, temporal: temporal.address, api: port }) ??
+    createEgressPolicy({
+      allow: options.allowEgress ?? [],
+      platform: [
+        { name: 'bench PostgreSQL', host: pgUrl.hostname, port: Number(pgUrl.port || 5432) },
+        { name: 'bench Temporal', host: temporalHost, port: Number(temporalPort) },
+        { name: 'bench api', host: '127.0.0.1', port },
+      ],
+    });
   const api = createApiServer({
+    egress,
     db,
     vault,
     log,
@@ -73,6 +91,7 @@ export async function startBenchStack(options: {
     db,
     vault,
     log,
+    egress,
     tenantActivityLimit: options.tenantActivityLimit,
     refresh: { marginMs: options.refreshMarginMs ?? 60_000 },
   });
@@ -88,6 +107,11 @@ export async function startBenchStack(options: {
     vault,
     client,
     publicUrl,
+    egress,
+    /** Opens one of the bench's own loopback servers (address and port) to steps. */
+    allowEgress(url: string) {
+      egress.allow(new URL(url).host);
+    },
     temporal: { address: temporal.address, namespace: temporal.namespace, pid: temporal.pid },
     async stop() {
       worker.shutdown();
@@ -99,6 +123,7 @@ export async function startBenchStack(options: {
       api.close();
       await temporalClient.close();
       await runFinished.close();
+      await egress.close();
       vault.close();
       await db.destroy();
       await dropDatabase(postgres.url, dbName).catch(() => {});

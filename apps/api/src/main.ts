@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { exitOnConfigError } from '@latchkey/config';
 import { createDb, createRunFinishedFeed, migrateAtStart } from '@latchkey/db';
+import { createEgressPolicy, platformServicesOf } from '@latchkey/egress';
 import { createLogger } from '@latchkey/logger';
 import { initProcessMetrics } from '@latchkey/observability';
 import { createClientDataConverter } from '@latchkey/temporal';
@@ -37,6 +38,11 @@ const runFinished = createRunFinishedFeed({
   onError: (error) => log.warn({ err: error.message }, 'run-finished feed reconnecting'),
 });
 const planner = plannerFromConfig(env);
+// Tenant egress (integration destinations, OAuth endpoints): the same policy as the worker's.
+const egress = createEgressPolicy({
+  allow: env.LATCHKEY_EGRESS_ALLOW,
+  platform: platformServicesOf({ ...env, PORT: String(env.PORT) }),
+});
 const builtConsole = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const webRoot = env.LATCHKEY_WEB_ROOT ?? (existsSync(builtConsole) ? builtConsole : undefined);
 
@@ -48,6 +54,7 @@ const server = createApiServer({
   runFinished,
   taskQueue: env.LATCHKEY_TASK_QUEUE,
   publicUrl: env.LATCHKEY_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
+  egress,
   oauth: { successUrl: env.LATCHKEY_OAUTH_SUCCESS_URL, errorUrl: env.LATCHKEY_OAUTH_ERROR_URL },
   planner,
   codec: { allowedOrigins: env.LATCHKEY_TEMPORAL_UI_ORIGINS },
@@ -82,6 +89,7 @@ async function shutdown(signal: string) {
   if (!clean) log.warn({ graceMs: env.LATCHKEY_SHUTDOWN_GRACE_MS }, 'requests cut at the grace');
   await temporal.close();
   await runFinished.close();
+  await egress.close();
   vault.close();
   await db.destroy();
   process.exit(0);

@@ -48,6 +48,7 @@ describe('connect links: a shareable, signed URL that connects an end user witho
         },
       ],
     });
+    api.allowEgress(auth.tokenUrl);
     const endpoint = api.url.replace(/\/trpc$/, '');
     acmeKey = (await api.createTenant('acme')).apiKey;
     acme = new LatchkeyClient({ endpoint, apiKey: acmeKey });

@@ -1,4 +1,5 @@
 import { LatchkeyClient, LatchkeyError } from '@latchkey/client';
+import { createTenantDatabase } from '@latchkey/devstack/tenant-db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
@@ -45,6 +46,7 @@ describe('integrations.test: one cheap authenticated request, its outcome kept a
       // Providers sometimes echo what they were sent: it must not come back from us.
       return json(res, 401, { error: `invalid key ${auth}` });
     });
+    api.allowEgress(provider.url);
     const endpoint = api.url.replace(/\/trpc$/, '');
     acme = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('acme')).apiKey });
     globex = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('globex')).apiKey });
@@ -98,6 +100,7 @@ describe('integrations.test: one cheap authenticated request, its outcome kept a
     const closed = await startLoopbackServer(() => {});
     const closedUrl = closed.url;
     await closed.close();
+    api.allowEgress(closedUrl); // allowed: what is left is the closed port's answer
     await acme.upsertIntegration({
       id: 'stripe-down',
       templateId: 'stripe',
@@ -147,7 +150,10 @@ describe('integrations.test: one cheap authenticated request, its outcome kept a
   });
 
   it('tests a database with SELECT 1, and a wrong password is invalid_credentials', async () => {
-    const url = new URL(api.dbUrl);
+    // A tenant's database on a port of its own (the platform's is refused, see below).
+    const tenantDb = await createTenantDatabase();
+    api.allowEgress(tenantDb.tenantUrl);
+    const url = new URL(tenantDb.tenantUrl);
     const database = {
       urlHost: 'postgresql://<<user>>:<<password>>@<<host>>:<<port>>',
       urlPath: '/<<database>>',
@@ -175,6 +181,28 @@ describe('integrations.test: one cheap authenticated request, its outcome kept a
     const wrong = keep(await acme.testIntegration('warehouse-wrong'));
     expect(wrong.outcome).toBe('invalid_credentials');
     expect(wrong.message).not.toContain('not-the-password-4444');
+    await tenantDb.destroy();
+  });
+
+  it("refuses to test against the platform's own database, saying so", async () => {
+    const url = new URL(api.dbUrl);
+    await acme.upsertIntegration({
+      id: 'platform-db',
+      urlHost: 'postgresql://<<user>>:<<password>>@<<host>>:<<port>>',
+      urlPath: '/<<database>>',
+      credentials: {
+        user: decodeURIComponent(url.username),
+        password: decodeURIComponent(url.password) || 'any-password-1',
+        host: url.hostname,
+        port: url.port,
+        database: url.pathname.slice(1),
+      },
+    });
+    const refused = keep(await acme.testIntegration('platform-db'));
+    expect(refused.outcome).toBe('unreachable');
+    expect(refused.message).toContain(
+      `egress to ${url.host} refused: the platform's PostgreSQL (DATABASE_URL)`,
+    );
   });
 
   it('refuses an integration with no verification request, naming why', async () => {

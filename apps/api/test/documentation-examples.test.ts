@@ -78,6 +78,7 @@ describe('the documentation samples run as written (examples/)', () => {
     api = await startTestApi({
       planner: createPlanner({ baseUrl: llm.url, model: 'stand-in' }),
     });
+    api.allowEgress(provider.url);
     worker = await startTestWorker(api);
     // The samples' own database: a PostgreSQL of its own, not the platform's.
     tenantDb = await startPostgres({
@@ -101,6 +102,7 @@ describe('the documentation samples run as written (examples/)', () => {
     } finally {
       await admin.destroy();
     }
+    api.allowEgress(tenantDb.url);
     const { apiKey } = await api.createTenant('examples');
     Object.assign(process.env, {
       LATCHKEY_API_URL: api.url.replace(/\/trpc$/, ''),

@@ -34,6 +34,7 @@ describe('inputs as the documentation writes them: strict, aliased, round-trippe
       if (request.headers.authorization !== `Bearer ${API_TOKEN}`) return json(res, 401, {});
       json(res, 200, { items: [{ id: 1 }, { id: 2 }] });
     });
+    api.allowEgress(target.url);
     acme = new LatchkeyClient({
       endpoint: api.url.replace(/\/trpc$/, ''),
       apiKey: (await api.createTenant('acme')).apiKey,
@@ -192,12 +193,14 @@ describe('OAuth as the documentation sets it up: client and tokens given in cred
         },
       ],
     });
+    api.allowEgress(auth.tokenUrl);
     resource = await startLoopbackServer(async (req, res) => {
       const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
       const check = await auth.verifyAccessToken(token);
       if (!check.active) return json(res, 401, { error: 'invalid_token' });
       json(res, 200, { me: check.sub });
     });
+    api.allowEgress(resource.url);
     worker = await startTestWorker(api, { refresh: { marginMs: 5_000 } });
     acme = new LatchkeyClient({
       endpoint: api.url.replace(/\/trpc$/, ''),

@@ -20,6 +20,8 @@ function spawnWorker(api: TestApi): ChildProcess {
       TEMPORAL_NAMESPACE: temporalNamespace,
       LATCHKEY_TASK_QUEUE: api.taskQueue,
       LATCHKEY_MASTER_KEYS: api.masterKeys,
+      // The operator's allowlist, as a deployment sets it: the test's server, port by port.
+      LATCHKEY_EGRESS_ALLOW: api.egress.rules.join(','),
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -47,6 +49,7 @@ describe('durability: a worker dies in the middle of a run', () => {
       if (req.path === '/three') return json(res, 200, { value: 3, seen: req.query.get('sum') });
       json(res, 404, {});
     });
+    api.allowEgress(server.url);
     const { apiKey } = await api.createTenant('acme');
     client = new LatchkeyClient({ endpoint: api.url.replace(/\/trpc$/, ''), apiKey });
     await client.upsertIntegration({ id: 'svc', urlHost: server.url, auth: { type: 'none' } });

@@ -5,6 +5,7 @@ import { createTenant } from '@latchkey/api';
 import { createRunFinishedFeed } from '@latchkey/db';
 import { freePort } from '@latchkey/devstack';
 import { createTestDatabase, testServices } from '@latchkey/devstack/test-db';
+import { allowEgress, createTestEgress } from '@latchkey/devstack/test-egress';
 import { createLogger } from '@latchkey/logger';
 import { createClientDataConverter } from '@latchkey/temporal';
 import type { Planner } from '@latchkey/workflow-engine';
@@ -52,8 +53,14 @@ export async function startTestApi(
   const runFinished = createRunFinishedFeed({ connectionString: testDb.url });
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
+  // Production's egress rules, this api among the platform's own services; tests open their
+  // loopback servers one port at a time with `allowEgress`.
+  const egress = createTestEgress({
+    platform: [{ name: "the platform's api", host: '127.0.0.1', port }],
+  });
   const server = createApiServer({
     publicUrl,
+    egress,
     db: testDb.db,
     vault,
     log,
@@ -83,6 +90,12 @@ export async function startTestApi(
     dbUrl: testDb.url,
     /** The database's owner role, for a test's own DDL (the api runs as the app role). */
     asOwner: testDb.asOwner,
+    /** The egress policy of this api and of workers started for it. */
+    egress,
+    /** Lets steps, credential tests and OAuth calls reach this URL's address and port only. */
+    allowEgress(url: string) {
+      allowEgress(egress, url);
+    },
     /** For worker processes started by a test: the same master key as this api. */
     masterKeys,
     vault,
@@ -112,6 +125,7 @@ export async function startTestApi(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await temporal.close();
       await runFinished.close();
+      await egress.close();
       await testDb.destroy();
     },
   };

@@ -37,6 +37,7 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
         },
       ],
     });
+    api.allowEgress(auth.tokenUrl);
     const endpoint = api.url.replace(/\/trpc$/, '');
     acme = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('acme')).apiKey });
     await acme.trpc.tenant.updateSettings.mutate({ returnOrigins: ['https://app.example.test'] });
@@ -141,7 +142,10 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
     const { completeConnect, callbackUrlOf } = await import('@latchkey/api');
     const elsewhere = 'http://127.0.0.1:1';
     await expect(
-      completeConnect({ db: api.db, vault: api.vault, publicUrl: elsewhere }, redirected),
+      completeConnect(
+        { db: api.db, vault: api.vault, egress: api.egress, publicUrl: elsewhere },
+        redirected,
+      ),
     ).rejects.toMatchObject({ code: 'redirect_uri_mismatch' });
     expect(callbackUrlOf(elsewhere)).not.toBe(`${api.publicUrl}/oauth/callback`);
     expect(await acme.listConnections({ userId: 'carol' })).toEqual([]);

@@ -56,6 +56,8 @@ describe('OAuth as real providers behave: short-lived tokens, unechoed scopes, o
       if (!check.active) return json(res, 401, { error: 'invalid_token' });
       json(res, 200, { me: check.sub, token: token.slice(0, 6) });
     });
+    api.allowEgress(auth.tokenUrl);
+    api.allowEgress(resourceApi.url);
     await acme.upsertIntegration({
       id: integrationId,
       urlHost: resourceApi.url,

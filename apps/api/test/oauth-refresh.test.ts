@@ -65,6 +65,7 @@ describe('OAuth refresh on use: one refresh per connection, loud and safe failur
         },
       ],
     });
+    api.allowEgress(auth.tokenUrl);
     // A third-party API that accepts only live tokens from that server.
     resource = await startLoopbackServer(async (req, res) => {
       const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -72,6 +73,7 @@ describe('OAuth refresh on use: one refresh per connection, loud and safe failur
       if (!check.active) return json(res, 401, { error: 'invalid_token' });
       json(res, 200, { me: check.sub });
     });
+    api.allowEgress(resource.url);
     hooks = await startLoopbackServer((_req, res) => json(res, 204, {}));
     worker = await startTestWorker(api, {
       tenantActivityLimit: 100,

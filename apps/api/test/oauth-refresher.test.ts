@@ -28,6 +28,7 @@ describe('the proactive refresher keeps a connection valid with no run', () => {
         },
       ],
     });
+    api.allowEgress(auth.tokenUrl);
     worker = await startTestWorker(api, { refresh: { marginMs: 1_500 } });
     const tenant = await api.createTenant('acme');
     tenantId = tenant.tenantId;

@@ -25,6 +25,7 @@ describe('a one-step run whose workflow task is retried does not call the API ag
     api = await startTestApi();
     worker = await startTestWorker(api);
     target = await startLoopbackServer((_req, res) => json(res, 200, { charged: 1 }));
+    api.allowEgress(target.url);
     const tenant = await api.createTenant('acme');
     tenantId = tenant.tenantId;
     client = new LatchkeyClient({ endpoint: api.publicUrl, apiKey: tenant.apiKey });
@@ -52,6 +53,7 @@ describe('a one-step run whose workflow task is retried does not call the API ag
       identity: 'repeat-test',
       db: api.db,
       vault: api.vault,
+      egress: api.egress,
       log: createLogger('repeat-test', { level: 'silent' }),
       limiter: new TenantLimiter(10),
       requestTimeoutMs: 5_000,

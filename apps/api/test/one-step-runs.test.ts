@@ -23,6 +23,7 @@ describe('a one-step run records its end from its step', () => {
       if (request.path === '/slow') await new Promise((resolve) => setTimeout(resolve, 2_500));
       json(res, 200, { items: [1, 2, 3] });
     });
+    api.allowEgress(target.url);
     const tenant = await api.createTenant('acme');
     tenantId = tenant.tenantId;
     client = new LatchkeyClient({ endpoint: api.publicUrl, apiKey: tenant.apiKey });

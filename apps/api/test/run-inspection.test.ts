@@ -28,6 +28,7 @@ describe('runs.inspect: a run with its input and step results, decoded for its t
       if (req.path === '/broken') return json(res, 404, { error: 'no such thing' });
       json(res, 200, { path: req.path, session: { secret: ECHOED }, items: [req.path] });
     });
+    api.allowEgress(shop.url);
     acme = api.client((await api.createTenant('acme')).apiKey);
     globex = api.client((await api.createTenant('globex')).apiKey);
     await acme.integrations.upsert.mutate({

@@ -20,6 +20,7 @@ describe('runs.list pages through every run, newest first', () => {
     api = await startTestApi();
     worker = await startTestWorker(api);
     target = await startLoopbackServer((_req, res) => json(res, 200, { pong: true }));
+    api.allowEgress(target.url);
     const endpoint = api.url.replace(/\/trpc$/, '');
     acme = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('acme')).apiKey });
     globex = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('globex')).apiKey });

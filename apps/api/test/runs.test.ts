@@ -1,4 +1,5 @@
 import { LatchkeyClient, type LatchkeyError } from '@latchkey/client';
+import { createTenantDatabase } from '@latchkey/devstack/tenant-db';
 import { openRuntimeCredentials, RunKeyGoneError } from '@latchkey/resolver';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +76,7 @@ describe('workflows run on Temporal with stored, runtime and per-user credential
       const data = matching.slice(start, start + limit);
       json(res, 200, { object: 'list', data, has_more: start + limit < matching.length });
     });
+    api.allowEgress(stripe.url);
     crm = await startLoopbackServer((req, res) => {
       const owner = { [`Bearer ${TOKEN_A}`]: 'user-a', [`Bearer ${TOKEN_B}`]: 'user-b' }[
         String(req.headers.authorization)
@@ -82,6 +84,7 @@ describe('workflows run on Temporal with stored, runtime and per-user credential
       if (!owner) return json(res, 401, { message: 'bad token' });
       json(res, 200, { deals: [{ id: `${owner}-deal-1`, owner }] });
     });
+    api.allowEgress(crm.url);
     const endpoint = api.url.replace(/\/trpc$/, '');
     const acmeTenant = await api.createTenant('acme');
     acmeTenantId = acmeTenant.tenantId;
@@ -186,16 +189,20 @@ describe('workflows run on Temporal with stored, runtime and per-user credential
   });
 
   it('runs a SQL step on a Postgres integration built from <<user>>-style URL placeholders', async () => {
-    // DDL as the owner role; the app role gets its rights on new tables by default privileges.
-    await api.asOwner((owner) =>
+    // The tenant's own database on a port of its own: the platform's is never reachable.
+    const warehouse = await createTenantDatabase();
+    api.allowEgress(warehouse.tenantUrl);
+    await warehouse.asOwner((owner) =>
       sql`create table orders (id serial primary key, customer text not null, total numeric not null)`.execute(
         owner,
       ),
     );
-    await sql`insert into orders (customer, total) values ('ada', 120), ('bob', 30), ('cy', 75)`.execute(
-      api.db,
+    await warehouse.asOwner((owner) =>
+      sql`insert into orders (customer, total) values ('ada', 120), ('bob', 30), ('cy', 75)`.execute(
+        owner,
+      ),
     );
-    const url = new URL(api.dbUrl);
+    const url = new URL(warehouse.tenantUrl);
     await acme.upsertIntegration({
       id: 'warehouse',
       urlHost: 'postgresql://<<user>>:<<password>>@<<host>>:<<port>>',
@@ -232,6 +239,7 @@ describe('workflows run on Temporal with stored, runtime and per-user credential
       { customer: 'ada', total: 120 },
       { customer: 'cy', total: 75 },
     ]);
+    await warehouse.destroy();
   });
 
   it('per-user credentials: two users of one integration each get their own data', async () => {

@@ -31,6 +31,7 @@ describe('the HTTP step retries when the template’s rate-limit headers say', (
         { 'X-RateLimit-Reset': String(reset), 'X-RateLimit-Remaining': '0' },
       );
     });
+    api.allowEgress(server.url);
     const { apiKey } = await api.createTenant('acme');
     client = new LatchkeyClient({ endpoint: api.url.replace(/\/trpc$/, ''), apiKey });
     await client.upsertIntegration({

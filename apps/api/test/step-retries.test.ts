@@ -29,6 +29,7 @@ describe('step failures: retries, fail-fast and response schema', () => {
       if (req.path === '/wrong-shape') return json(res, 200, { items: 'not-an-array' });
       json(res, 500, {});
     });
+    api.allowEgress(server.url);
     const { apiKey } = await api.createTenant('acme');
     client = new LatchkeyClient({ endpoint: api.url.replace(/\/trpc$/, ''), apiKey });
     await client.upsertIntegration({

@@ -26,6 +26,7 @@ describe('one tenant cannot starve the others', () => {
       inFlight.set(tenant, (inFlight.get(tenant) ?? 1) - 1);
       json(res, 200, { tenant });
     });
+    api.allowEgress(server.url);
     const endpoint = api.url.replace(/\/trpc$/, '');
     noisy = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('noisy')).apiKey });
     quiet = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('quiet')).apiKey });

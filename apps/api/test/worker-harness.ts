@@ -40,6 +40,7 @@ export async function startTestWorker(
     taskQueue: api.taskQueue,
     db: options.db ?? api.db,
     vault: options.vault ?? api.vault,
+    egress: api.egress,
     log: createLogger('worker-test', { level: 'silent' }),
     tenantActivityLimit: options.tenantActivityLimit,
     limiter: options.limiter,

@@ -87,6 +87,7 @@ describe('the Latchkey MCP server', () => {
       if (req.path !== '/items') return json(res, 404, { message: 'no such path' });
       json(res, 200, ITEMS);
     });
+    api.allowEgress(svc.url);
     apiUrl = api.url.replace(/\/trpc$/, '');
     apiKey = (await api.createTenant('acme')).apiKey;
     const latchkey = new LatchkeyClient({ endpoint: apiUrl, apiKey });

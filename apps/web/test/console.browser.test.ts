@@ -127,6 +127,8 @@ describe('the web console in a real browser, against the real api, Temporal and 
       stripeStarted,
       launched,
     ]);
+    api.allowEgress(auth.tokenUrl);
+    api.allowEgress(stripe.url);
     apiKey = (await api.createTenant('acme')).apiKey;
     page = await (await recordedContext('console')).newPage();
     console.log(`console screenshots: ${shotsDir}`);

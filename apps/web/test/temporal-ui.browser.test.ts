@@ -229,6 +229,7 @@ describe('the Temporal UI decodes runs through the codec endpoint, in a real bro
       const order = req.path.split('/')[2] ?? req.query.get('o') ?? '';
       json(res, 200, { orders: [{ id: order, total: 42 }], access_token: ECHOED_TOKEN });
     });
+    api.allowEgress(shop.url);
     attacker = await startLoopbackServer((req, res) => {
       const key = req.query.get('key') ?? '';
       const meta =

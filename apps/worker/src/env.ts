@@ -1,4 +1,4 @@
-import { logLevelEnv, readProcessEnv, temporalEnv } from '@latchkey/config';
+import { egressEnv, logLevelEnv, readProcessEnv, temporalEnv } from '@latchkey/config';
 import { databaseEnv } from '@latchkey/db';
 import { checkVaultEnv, vaultEnv } from '@latchkey/vault';
 import { schemaLimitsEnv } from '@latchkey/workflow-engine';
@@ -9,6 +9,7 @@ import { z } from 'zod';
  * export their own variables' shapes (database, vault); nothing else reads process.env.
  */
 export const workerEnv = {
+  ...egressEnv,
   ...databaseEnv,
   ...vaultEnv,
   ...temporalEnv,

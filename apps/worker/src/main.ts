@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { exitOnConfigError } from '@latchkey/config';
 import { createDb } from '@latchkey/db';
+import { createEgressPolicy, platformServicesOf } from '@latchkey/egress';
 import { createLogger } from '@latchkey/logger';
 import { initProcessMetrics } from '@latchkey/observability';
 import {
@@ -56,6 +57,12 @@ const temporalMetricsAddress =
 configureTemporalRuntime({ prometheusBindAddress: temporalMetricsAddress });
 const db = createDb({ connectionString: env.DATABASE_URL, max: 20 });
 const vault = await createVault({ db, ...vaultOptionsFromConfig(env) });
+// Tenant egress: default deny for private addresses, the operator's allowlist, and the
+// platform's own services (this database, Temporal, the listeners) refused whatever it says.
+const egress = createEgressPolicy({
+  allow: env.LATCHKEY_EGRESS_ALLOW,
+  platform: platformServicesOf(env),
+});
 
 const { worker, connection } = await createLatchkeyWorker({
   address: env.TEMPORAL_ADDRESS,
@@ -65,6 +72,7 @@ const { worker, connection } = await createLatchkeyWorker({
   db,
   vault,
   log,
+  egress,
   maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
   tenantActivityLimit: env.LATCHKEY_TENANT_MAX_CONCURRENT_ACTIVITIES,
   requestTimeoutMs: env.LATCHKEY_STEP_REQUEST_TIMEOUT_MS,
@@ -107,6 +115,7 @@ log.info(
     address: env.TEMPORAL_ADDRESS,
     taskQueue: worker.options.taskQueue,
     http: `http://${env.LATCHKEY_WORKER_HTTP_HOST}:${ops.port}`,
+    egressAllow: egress.rules,
   },
   'worker polling',
 );
@@ -160,6 +169,7 @@ try {
   await reconciler?.stop();
   await connection.close();
   await closeTransformSandbox();
+  await egress.close();
   vault.close();
   await db.destroy();
   log.info('worker stopped');

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Db } from '@latchkey/db';
+import type { EgressPolicy } from '@latchkey/egress';
 import type { Logger } from '@latchkey/logger';
 import { createDataConverter, TASK_QUEUE, workflowBundleConverterPaths } from '@latchkey/temporal';
 import { connectTemporal } from '@latchkey/temporal/connection';
@@ -25,6 +26,8 @@ export interface LatchkeyWorkerOptions {
   db: Db;
   vault: Vault;
   log: Logger;
+  /** Tenant egress for every step, credential test and token refresh (see @latchkey/egress). */
+  egress: EgressPolicy;
   maxConcurrentActivities?: number;
   tenantActivityLimit?: number;
   /** A limiter made by the caller (tests watch its queues); else one of `tenantActivityLimit`. */
@@ -90,6 +93,7 @@ export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
     db: options.db,
     vault: options.vault,
     log: options.log,
+    egress: options.egress,
     limiter: options.limiter ?? new TenantLimiter(options.tenantActivityLimit ?? 10),
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     refresh: options.refresh,

@@ -1,3 +1,4 @@
+import { EgressRefusedError } from '@latchkey/egress';
 import { OAuthNotConfiguredError } from '@latchkey/resolver';
 import { TRPCError } from '@trpc/server';
 
@@ -47,6 +48,9 @@ export function toTRPCError(error: unknown): TRPCError {
     return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
   if (error instanceof TooManyRequestsError)
     return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message, cause: error });
+  // A tenant-defined destination (an OAuth endpoint) the egress policy refused; final.
+  if (error instanceof EgressRefusedError)
+    return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
   if (error instanceof PreconditionError || error instanceof OAuthNotConfiguredError) {
     return new TRPCError({ code: 'PRECONDITION_FAILED', message: error.message, cause: error });
   }

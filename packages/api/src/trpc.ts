@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ApiKeyScope, Db, RunFinishedFeed } from '@latchkey/db';
+import type { EgressPolicy } from '@latchkey/egress';
 import type { Logger } from '@latchkey/logger';
 import type { Vault } from '@latchkey/vault';
 import type { Planner } from '@latchkey/workflow-engine';
@@ -22,6 +23,11 @@ export interface ApiDeps {
   vault: Vault;
   /** The api's public base URL (OAuth callbacks are built from it). */
   publicUrl: string;
+  /**
+   * Tenant egress: checks integration destinations at upsert and every OAuth request to a
+   * tenant's authorize, token or revoke URL (see @latchkey/egress).
+   */
+  egress: EgressPolicy;
   /** The worker fleet's task queue (tests give each file its own). */
   taskQueue: string;
   /** The LLM planner behind `workflows.build` without steps; absent when not configured. */

@@ -13,3 +13,22 @@ export const temporalEnv = {
   /** The task queue the worker fleet polls; api and workers must agree. */
   LATCHKEY_TASK_QUEUE: z.string().min(1).default('latchkey'),
 };
+
+/**
+ * The egress policy's variables (see @latchkey/egress) and where the platform's own listeners
+ * are, so tenants' steps can never reach them whatever the allowlist says.
+ */
+export const egressEnv = {
+  /** Comma-separated IPs or CIDR ranges with an optional port (`10.0.0.0/8`, `127.0.0.1:18998`). */
+  LATCHKEY_EGRESS_ALLOW: z.string().default(''),
+  /** More host:port pairs of this deployment's own services, never reachable by tenants. */
+  LATCHKEY_EGRESS_PLATFORM: z.string().optional(),
+  HOST: z.string().optional(),
+  PORT: z.string().optional(),
+  MCP_PORT: z.string().optional(),
+  LATCHKEY_WEB_PORT: z.string().optional(),
+  LATCHKEY_PUBLIC_URL: z.string().optional(),
+  LATCHKEY_API_URL: z.string().optional(),
+  LATCHKEY_TEMPORAL_UI_URL: z.string().optional(),
+  LATCHKEY_TEMPORAL_UI_PORT: z.string().optional(),
+};

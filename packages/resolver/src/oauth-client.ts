@@ -1,4 +1,5 @@
 import type { Integration } from '@latchkey/db';
+import type { EgressPolicy } from '@latchkey/egress';
 import {
   configFromTemplate,
   getTemplate,
@@ -38,12 +39,22 @@ function isLoopback(url: string | undefined): boolean {
   }
 }
 
+export interface OAuthClientDeps {
+  vault: Pick<Vault, 'openText'>;
+  /** Tenant egress: the authorize, token and revoke URLs are a tenant's to write. */
+  egress: Pick<EgressPolicy, 'checkUrl' | 'fetch'>;
+}
+
 /**
  * The OAuth client for an integration: its template's provider facts, overridden by what the
  * tenant stored, with the client secret opened from the vault for this call only.
+ *
+ * Invariant: every endpoint passes the egress policy here (an EgressRefusedError naming the
+ * host and reason, before any secret is sent), and every request the flows make goes out through
+ * the policy's fetch, so the connection itself is checked too.
  */
 export async function oauthClientFor(
-  deps: { vault: Pick<Vault, 'openText'> },
+  deps: OAuthClientDeps,
   integration: Integration,
 ): Promise<{ config: OAuthClientConfig; requiredScopes: string[] }> {
   const stored = (integration.oauth ?? null) as StoredOAuthSettings | null;
@@ -96,7 +107,11 @@ export async function oauthClientFor(
     pkce: stored.pkce,
     scopeSeparator: stored.scopeSeparator,
     allowInsecureHttp: isLoopback(tokenUrl) && isLoopback(authorizeUrl),
+    fetch: deps.egress.fetch,
   });
+  for (const url of [config.authorizeUrl, config.tokenUrl, config.refreshUrl, config.revokeUrl]) {
+    if (url) await deps.egress.checkUrl(url);
+  }
   return { config, requiredScopes: requiredScopesOf(integration, config.scopes) };
 }
 

@@ -16,6 +16,7 @@ import {
   takeRefreshLease,
   writeLeasedRefresh,
 } from '@latchkey/db';
+import type { EgressPolicy } from '@latchkey/egress';
 import { OAuthFlowError, refreshTokens, scopesMissing } from '@latchkey/oauth';
 import { metrics } from '@latchkey/observability';
 import type { SealContext, Vault } from '@latchkey/vault';
@@ -27,6 +28,8 @@ import { type PublishEvent, sendWebhook, type WebhookTarget } from './webhook';
 export interface RefreshDeps {
   db: Db;
   vault: Pick<Vault, 'openJson' | 'sealJson' | 'openText'>;
+  /** Tenant egress: a tenant-defined token URL is checked like any step's destination. */
+  egress: Pick<EgressPolicy, 'checkUrl' | 'fetch'>;
   /** The operator-wide endpoint (deprecated: tenants register their own). */
   webhook?: WebhookTarget;
   /** Records `connection.needs_reauth` for the tenant's own endpoint. */

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { MappedHttpRequest } from '@latchkey/credential-mapper';
+import { type EgressPolicy, findEgressRefusal } from '@latchkey/egress';
 import { excerpt, StepError, stepPrefix } from './errors';
 import {
   MAX_RETRY_DELAY_MS,
@@ -13,13 +14,17 @@ import {
  * - every error message passes through `redact` as a whole (URL, body excerpt, network reason),
  *   since query parameters and echoed request bodies may carry secrets;
  * - request headers (where credentials usually are) never follow a redirect to another origin;
- * - at most `maxResponseBytes` of a response are read (after decompression).
+ * - at most `maxResponseBytes` of a response are read (after decompression);
+ * - every request, each redirect hop included, goes out through `egress`, whose dispatcher
+ *   resolves each new connection's host once, checks every address and dials the checked one
+ *   (pooled connections were checked when made); a refusal is fatal and names host and reason.
  */
 export interface HttpExecuteOptions {
   timeoutMs: number;
   /** The caller's cancellation; when it fires, its `reason` is thrown as is. */
   signal?: AbortSignal;
-  fetch?: typeof fetch;
+  /** The tenant egress policy: required, so no step can reach the network around it. */
+  egress: EgressPolicy;
   redact: (text: string) => string;
   stepId: string;
   /** Default 10 MiB. */
@@ -124,7 +129,7 @@ export async function executeHttp(
   opts: HttpExecuteOptions,
 ): Promise<HttpResult> {
   const started = performance.now();
-  const doFetch = opts.fetch ?? fetch;
+  const doFetch = opts.egress.fetch;
   const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const maxRedirects = opts.maxRedirects ?? 5;
   const timeout = AbortSignal.timeout(opts.timeoutMs);
@@ -138,15 +143,26 @@ export async function executeHttp(
     text: string,
     details: ConstructorParameters<typeof StepError>[3],
   ) => new StepError(kind, opts.stepId, opts.redact(`${prefix}${method} ${url} ${text}`), details);
+  let hop = 0;
+  const refused = (error: unknown) => {
+    const refusal = findEgressRefusal(error);
+    if (!refusal) return undefined;
+    const after = hop > 0 ? ` (redirect ${hop} of ${request.method} ${request.url})` : '';
+    return new StepError('fatal', opts.stepId, opts.redact(`${prefix}${refusal.message}${after}`), {
+      code: refusal.code,
+    });
+  };
   const aborted = (error: unknown): unknown => {
     if (opts.signal?.aborted) return opts.signal.reason;
+    const refusal = refused(error);
+    if (refusal) return refusal;
     if (timeout.aborted) {
       return fail('retryable', `timed out after ${opts.timeoutMs} ms`, { code: 'TIMEOUT' });
     }
     return fail('retryable', `failed: ${networkReason(error)}`, { code: 'NETWORK' });
   };
 
-  for (let hop = 0; ; hop++) {
+  for (; ; hop++) {
     let response: Response;
     try {
       response = await doFetch(url, { method, headers, body, signal, redirect: 'manual' });

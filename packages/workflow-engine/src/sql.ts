@@ -1,4 +1,5 @@
 import { createRedactor } from '@latchkey/credential-mapper';
+import { type EgressPolicy, findEgressRefusal } from '@latchkey/egress';
 import pg from 'pg';
 import { StepError, stepPrefix } from './errors';
 
@@ -9,6 +10,8 @@ import { StepError, stepPrefix } from './errors';
  *   string's own password, and never quotes the connection string;
  * - rows come back as JSON data (see `toJsonData`), at most `maxRows` of them and at most
  *   `maxBytes` of them as JSON: the query stops at the row that crosses either limit.
+ * - the connection is made by `egress` (host resolved once, checked, then dialled; Unix sockets
+ *   refused): a refusal is fatal and names host, port and reason.
  */
 export interface SqlExecuteOptions {
   /** Applies to connecting and, as `statement_timeout`, to the statement. */
@@ -21,6 +24,8 @@ export interface SqlExecuteOptions {
   maxBytes?: number;
   /** The caller's cancellation; when it fires, its `reason` is thrown as is. */
   signal?: AbortSignal;
+  /** The tenant egress policy: required, so no step can reach a database around it. */
+  egress: EgressPolicy;
 }
 
 export interface SqlResult {
@@ -166,6 +171,7 @@ export async function executeSql(
     connectionString,
     connectionTimeoutMillis: opts.timeoutMs,
     types: typeParsers,
+    stream: opts.egress.pgStream,
     // No query_timeout: pg then swallows a submittable query's 'error' event. runQuery has its
     // own backstop timer instead.
   });
@@ -177,6 +183,12 @@ export async function executeSql(
 
   const toStepError = (error: unknown, phase: 'connect' | 'query'): unknown => {
     if (opts.signal?.aborted) return opts.signal.reason;
+    const refusal = findEgressRefusal(error);
+    if (refusal) {
+      return new StepError('fatal', opts.stepId, redact(`${prefix}${refusal.message}`), {
+        code: refusal.code,
+      });
+    }
     const e = (error ?? {}) as PgLikeError;
     const kind = classifySqlError(error);
     const message = typeof e.message === 'string' ? e.message : String(error);

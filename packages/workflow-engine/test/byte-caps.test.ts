@@ -1,4 +1,5 @@
-import { createTestDatabase, type TestDatabase } from '@latchkey/devstack/test-db';
+import { createTenantDatabase, type TenantDatabase } from '@latchkey/devstack/tenant-db';
+import { allowEgress, createTestEgress } from '@latchkey/devstack/test-egress';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closeTransformSandbox,
@@ -22,22 +23,31 @@ async function rejection<T>(promise: Promise<unknown>, type: new (...args: never
 }
 
 describe('SQL results are capped in bytes, not only in rows', () => {
-  let testDb: TestDatabase;
-  const opts = { timeoutMs: 10_000, stepId: 'export', redact: (s: string) => s };
+  let testDb: TenantDatabase;
+  const egress = createTestEgress();
+  const opts = { timeoutMs: 10_000, stepId: 'export', redact: (s: string) => s, egress };
 
   beforeAll(async () => {
-    testDb = await createTestDatabase();
+    // The tenant's own database on a loopback port of its own (the run's server is the platform's).
+    testDb = await createTenantDatabase();
+    allowEgress(egress, testDb.tenantUrl);
   });
   afterAll(async () => {
     await testDb?.destroy();
+    await egress.close();
   });
 
   it('50 rows of 1 MiB each: far under the row limit, refused at the byte limit', async () => {
     const error = await rejection(
-      executeSql(testDb.url, `SELECT repeat('x', ${MiB}) AS blob FROM generate_series(1, 50)`, [], {
-        ...opts,
-        maxBytes: 4 * MiB,
-      }),
+      executeSql(
+        testDb.tenantUrl,
+        `SELECT repeat('x', ${MiB}) AS blob FROM generate_series(1, 50)`,
+        [],
+        {
+          ...opts,
+          maxBytes: 4 * MiB,
+        },
+      ),
       StepError,
     );
     expect(error).toMatchObject({ kind: 'fatal', code: 'TOO_LARGE', stepId: 'export' });
@@ -49,7 +59,7 @@ describe('SQL results are capped in bytes, not only in rows', () => {
   it('the default limit applies without options, and results under it pass', async () => {
     const error = await rejection(
       executeSql(
-        testDb.url,
+        testDb.tenantUrl,
         `SELECT repeat('x', ${MiB}) AS blob FROM generate_series(1, 12)`,
         [],
         opts,
@@ -58,7 +68,7 @@ describe('SQL results are capped in bytes, not only in rows', () => {
     );
     expect(error.message).toContain(`larger than ${DEFAULT_MAX_RESULT_BYTES} bytes`);
     const fits = await executeSql(
-      testDb.url,
+      testDb.tenantUrl,
       `SELECT repeat('x', ${MiB}) AS blob FROM generate_series(1, 3)`,
       [],
       { ...opts, maxBytes: 4 * MiB },
@@ -69,7 +79,7 @@ describe('SQL results are capped in bytes, not only in rows', () => {
   it('counts bytes, not characters: multi-byte text reaches the limit sooner', async () => {
     // 400 000 three-byte characters are 1.2 MB as JSON, though only 400 000 characters long.
     const error = await rejection(
-      executeSql(testDb.url, `SELECT repeat('€', 400000) AS euros`, [], {
+      executeSql(testDb.tenantUrl, `SELECT repeat('€', 400000) AS euros`, [], {
         ...opts,
         maxBytes: 1_000_000,
       }),

@@ -1,4 +1,5 @@
 import type { MappedHttpRequest } from '@latchkey/credential-mapper';
+import { allowEgress, createTestEgress } from '@latchkey/devstack/test-egress';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeHttp, type RetryDelayRules, StepError } from '../src/index';
 import { type Loopback, sendJson, startLoopback } from './loopback';
@@ -8,6 +9,7 @@ import { type Loopback, sendJson, startLoopback } from './loopback';
  * step's error carries the delay that the provider's rate-limit rules read from the response.
  */
 let provider: Loopback;
+const egress = createTestEgress();
 
 const styles: Record<string, () => Record<string, string>> = {
   'retry-after-seconds': () => ({ 'Retry-After': '4' }),
@@ -31,9 +33,13 @@ beforeAll(async () => {
     };
     sendJson(res, status, { error: 'slow down' }, headers);
   });
+  allowEgress(egress, provider.url);
 });
 
-afterAll(() => provider.close());
+afterAll(async () => {
+  await provider.close();
+  await egress.close();
+});
 
 const request = (path: string): MappedHttpRequest => ({
   kind: 'http',
@@ -49,6 +55,7 @@ async function delayOf(path: string, rateLimit?: RetryDelayRules): Promise<numbe
     timeoutMs: 2000,
     redact: (t) => t,
     stepId: 'call',
+    egress,
     rateLimit,
   }).then(
     () => undefined,

@@ -1,5 +1,7 @@
 import type { MappedHttpRequest } from '@latchkey/credential-mapper';
 import { createRedactor } from '@latchkey/credential-mapper';
+import { testServices } from '@latchkey/devstack/test-db';
+import { allowEgress, createTestEgress } from '@latchkey/devstack/test-egress';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeHttp, parseRetryAfter, StepError } from '../src/index';
 import { type Loopback, sendJson, startLoopback } from './loopback';
@@ -8,9 +10,13 @@ const SECRET = 's3cr3t-query-key';
 const { redactString } = createRedactor([SECRET]);
 let api: Loopback;
 let elsewhere: Loopback;
+let inside: Loopback;
+const egress = createTestEgress();
 
 beforeAll(async () => {
   elsewhere = await startLoopback((req, res) => sendJson(res, 200, { headers: req.headers }));
+  // Not allowed: stands in for anything on the network a tenant must not reach.
+  inside = await startLoopback((_req, res) => sendJson(res, 200, { secret: 'internal' }));
   api = await startLoopback(async (req, res, body) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     switch (path) {
@@ -53,6 +59,9 @@ beforeAll(async () => {
       case '/other-origin-redirect':
         res.writeHead(307, { location: `${elsewhere.url}/anything` });
         return void res.end();
+      case '/redirect-inside':
+        res.writeHead(302, { location: `${inside.url}/admin` });
+        return void res.end();
       case '/loop':
         res.writeHead(302, { location: '/loop' });
         return void res.end();
@@ -60,11 +69,15 @@ beforeAll(async () => {
         return sendJson(res, 404, {});
     }
   });
+  allowEgress(egress, api.url);
+  allowEgress(egress, elsewhere.url);
 });
 
 afterAll(async () => {
   await api.close();
   await elsewhere.close();
+  await inside.close();
+  await egress.close();
 });
 
 const request = (path: string, extra: Partial<MappedHttpRequest> = {}): MappedHttpRequest => ({
@@ -77,7 +90,7 @@ const request = (path: string, extra: Partial<MappedHttpRequest> = {}): MappedHt
   ...extra,
 });
 
-const opts = { timeoutMs: 1000, redact: redactString, stepId: 'listCustomers' };
+const opts = { timeoutMs: 1000, redact: redactString, stepId: 'listCustomers', egress };
 
 async function stepError(promise: Promise<unknown>): Promise<StepError> {
   const error = await promise.then(
@@ -151,6 +164,7 @@ describe('executeHttp', () => {
   it('treats a refused connection as retryable', async () => {
     const closed = await startLoopback(() => {});
     await closed.close();
+    allowEgress(egress, closed.url); // allowed, so what is left is the network's answer
     const error = await stepError(
       executeHttp({ ...request('/ok'), url: `${closed.url}/ok` }, opts),
     );
@@ -178,6 +192,41 @@ describe('executeHttp', () => {
     expect(headers.accept).toBe('application/json');
     const loop = await stepError(executeHttp(request('/loop'), opts));
     expect(loop).toMatchObject({ kind: 'fatal', code: 'REDIRECTS' });
+  });
+
+  it('refuses a server the operator has not allowed, at once and for good', async () => {
+    const port = new URL(inside.url).port;
+    const error = await stepError(executeHttp({ ...request('/ok'), url: `${inside.url}/x` }, opts));
+    expect(error).toMatchObject({ kind: 'fatal', code: 'EGRESS_REFUSED' });
+    expect(error.message).toBe(
+      `step "listCustomers": egress to 127.0.0.1:${port} refused: loopback address; an operator can allow it with LATCHKEY_EGRESS_ALLOW`,
+    );
+    expect(inside.requests).toHaveLength(0);
+  });
+
+  it('checks each redirect hop: an allowed server cannot bounce a step inside', async () => {
+    const error = await stepError(executeHttp(request('/redirect-inside'), opts));
+    expect(error).toMatchObject({ kind: 'fatal', code: 'EGRESS_REFUSED' });
+    expect(error.message).toContain(`egress to 127.0.0.1:${new URL(inside.url).port} refused`);
+    expect(error.message).toContain('(redirect 1 of GET');
+    expect(inside.requests).toHaveLength(0);
+  });
+
+  it('refuses the platform database and Temporal even on a policy that allows loopback', async () => {
+    const open = createTestEgress();
+    open.allow('127.0.0.0/8');
+    try {
+      const { pgAdminUrl, temporalAddress } = testServices();
+      for (const target of [`http://${new URL(pgAdminUrl).host}/`, `http://${temporalAddress}/`]) {
+        const error = await stepError(
+          executeHttp({ ...request('/ok'), url: target }, { ...opts, egress: open }),
+        );
+        expect(error.code).toBe('EGRESS_REFUSED');
+        expect(error.message).toMatch(/refused: (the platform's PostgreSQL|the Temporal frontend)/);
+      }
+    } finally {
+      await open.close();
+    }
   });
 
   it("rethrows the caller's cancellation reason", async () => {

@@ -1,3 +1,4 @@
+import { allowEgress, createTestEgress } from '@latchkey/devstack/test-egress';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closeTransformSandbox,
@@ -13,6 +14,7 @@ import { type Loopback, sendJson, startLoopback } from './loopback';
 
 const ITEMS = Array.from({ length: 23 }, (_, i) => ({ id: `item_${i + 1}` }));
 let api: Loopback;
+const egress = createTestEgress();
 
 beforeAll(async () => {
   api = await startLoopback((req, res) => {
@@ -43,10 +45,12 @@ beforeAll(async () => {
         return sendJson(res, 404, {});
     }
   });
+  allowEgress(egress, api.url);
 });
 
 afterAll(async () => {
   await api.close();
+  await egress.close();
   await closeTransformSandbox();
 });
 
@@ -59,7 +63,7 @@ function fetcher(path: string, query: Record<string, string | number> = {}) {
     }
     const response = await executeHttp(
       { kind: 'http', method: 'GET', url: url.href, headers: {}, explanation: [], secrets: [] },
-      { timeoutMs: 2000, redact: (s) => s, stepId: 'list' },
+      { timeoutMs: 2000, redact: (s) => s, stepId: 'list', egress },
     );
     return response.body;
   };

@@ -1,22 +1,37 @@
 import { createRedactor } from '@latchkey/credential-mapper';
-import { createTestDatabase, type TestDatabase } from '@latchkey/devstack/test-db';
+import { createTenantDatabase, type TenantDatabase } from '@latchkey/devstack/tenant-db';
+import { testServices } from '@latchkey/devstack/test-db';
+import { allowEgress, createTestEgress } from '@latchkey/devstack/test-egress';
+import type { EgressPolicy } from '@latchkey/egress';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeSql, resolveSqlParams, StepError } from '../src/index';
 
-let testDb: TestDatabase;
+let testDb: TenantDatabase;
 let url: string;
 let password: string;
-let opts: { timeoutMs: number; stepId: string; redact: (s: string) => string };
+const egress = createTestEgress();
+let opts: {
+  timeoutMs: number;
+  stepId: string;
+  redact: (s: string) => string;
+  egress: EgressPolicy;
+};
 
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  // The steps create their own tables: the owner role's URL (testDb.url is the app role's).
-  const parsed = new URL(testDb.ownerUrl);
+  // A tenant's database on a loopback port of its own; the test run's server is the platform's.
+  testDb = await createTenantDatabase();
+  allowEgress(egress, testDb.tenantUrl);
+  const parsed = new URL(testDb.tenantUrl);
   // Trust-auth servers ignore the password; give the URL one so redaction is really tested.
   if (!parsed.password) parsed.password = 'unused-pw-4821';
   url = parsed.toString();
   password = decodeURIComponent(parsed.password);
-  opts = { timeoutMs: 5000, stepId: 'orders', redact: createRedactor([password]).redactString };
+  opts = {
+    timeoutMs: 5000,
+    stepId: 'orders',
+    redact: createRedactor([password]).redactString,
+    egress,
+  };
   await executeSql(
     url,
     `CREATE TABLE customers (
@@ -30,6 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await testDb?.destroy();
+  await egress.close();
 });
 
 async function stepError(promise: Promise<unknown>): Promise<StepError> {
@@ -133,9 +149,44 @@ describe('executeSql', () => {
     expect(error.message).not.toContain(password);
   });
 
+  it('refuses the platform database itself, even where the tenant database lives beside it', async () => {
+    const platform = new URL(testServices().pgAdminUrl);
+    const direct = new URL(url);
+    direct.host = platform.host;
+    const error = await stepError(
+      executeSql(direct.toString(), 'SELECT name FROM tenants', [], opts),
+    );
+    expect(error).toMatchObject({ kind: 'fatal', code: 'EGRESS_REFUSED' });
+    expect(error.message).toBe(
+      `step "orders": egress to ${platform.host} (127.0.0.1) refused: the platform's PostgreSQL (DATABASE_URL); the platform's own services are never reachable from steps`.replace(
+        ' (127.0.0.1)',
+        platform.hostname === '127.0.0.1' ? '' : ' (127.0.0.1)',
+      ),
+    );
+    expect(error.message).not.toContain(password);
+  });
+
+  it('refuses a database on an address nobody allowed, before connecting', async () => {
+    const other = new URL(url);
+    other.port = '1';
+    other.hostname = '10.0.0.1';
+    const error = await stepError(executeSql(other.toString(), 'SELECT 1', [], opts));
+    expect(error).toMatchObject({ kind: 'fatal', code: 'EGRESS_REFUSED' });
+    expect(error.message).toBe(
+      'step "orders": egress to 10.0.0.1:1 refused: private address; an operator can allow it with LATCHKEY_EGRESS_ALLOW',
+    );
+  });
+
+  it('refuses a Unix socket given as a host parameter', async () => {
+    const viaSocket = `${url}${url.includes('?') ? '&' : '?'}host=/var/run/postgresql`;
+    const error = await stepError(executeSql(viaSocket, 'SELECT 1', [], opts));
+    expect(error).toMatchObject({ kind: 'fatal', code: 'EGRESS_REFUSED' });
+  });
+
   it('reports a wrong port as retryable, without the password', async () => {
     const wrong = new URL(url);
     wrong.port = '1';
+    egress.allow('127.0.0.1:1');
     const error = await stepError(executeSql(wrong.toString(), 'SELECT 1', [], opts));
     expect(error.kind).toBe('retryable');
     expect(error.message).toMatch(

@@ -1,4 +1,5 @@
 import { CredentialMappingError } from '@latchkey/credential-mapper';
+import { EgressRefusedError } from '@latchkey/egress';
 import {
   IntegrationNotFoundError,
   ReauthRequiredError,
@@ -53,7 +54,9 @@ export function toStepFailure(error: unknown, stepId: string, redact: (text: str
     error instanceof ReauthRequiredError ||
     error instanceof CredentialMappingError ||
     error instanceof IntegrationNotFoundError ||
-    error instanceof RunKeyGoneError
+    error instanceof RunKeyGoneError ||
+    // A refused destination (a tenant's OAuth token URL, say): asking again gets the same answer.
+    error instanceof EgressRefusedError
   ) {
     return ApplicationFailure.create({
       type: FATAL_STEP_ERROR,

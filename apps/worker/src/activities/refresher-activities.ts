@@ -1,4 +1,5 @@
 import type { Db } from '@latchkey/db';
+import type { EgressPolicy } from '@latchkey/egress';
 import {
   DEFAULT_MARGIN_MS,
   ensureFreshToken,
@@ -16,7 +17,8 @@ export interface RefresherActivityDeps {
   vault: Vault;
   /** Refreshes call a tenant-chosen token URL: they take the tenant's slots like steps do. */
   limiter: TenantLimiter;
-  refresh?: Omit<RefreshDeps, 'db' | 'vault'>;
+  egress: EgressPolicy;
+  refresh?: Omit<RefreshDeps, 'db' | 'vault' | 'egress'>;
 }
 
 async function findConnection(db: Db, input: RefresherInput) {
@@ -59,7 +61,7 @@ export function createRefresherActivities(deps: RefresherActivityDeps): Refreshe
     if (!row) return { tenantId, state: 'gone' };
     try {
       const before = await ensureFreshToken(
-        { db: deps.db, vault: deps.vault, ...deps.refresh },
+        { db: deps.db, vault: deps.vault, egress: deps.egress, ...deps.refresh },
         { tenantId, integrationId: row.integration_id, userId: row.user_id },
       );
       return { tenantId, state: before.version === null ? 'gone' : 'refreshed' };

@@ -5,6 +5,7 @@ import {
   type RequestTemplate,
 } from '@latchkey/credential-mapper';
 import { type Db, findRun, finishRunRow, touchConnectionUsed } from '@latchkey/db';
+import type { EgressPolicy } from '@latchkey/egress';
 import type { Logger } from '@latchkey/logger';
 import { metrics } from '@latchkey/observability';
 import {
@@ -47,12 +48,17 @@ export interface RunActivityDeps {
   vault: Vault;
   log: Logger;
   limiter: TenantLimiter;
+  /**
+   * Tenant egress: every step's connection (HTTP, each redirect and page, SQL, a tenant's OAuth
+   * token URL) goes through it. Required: there is no way to run steps without one.
+   */
+  egress: EgressPolicy;
   /** Per-request timeout for third-party calls. */
   requestTimeoutMs: number;
   /** Byte caps (as JSON) on a SQL step's rows and on a transform's output; engine defaults. */
   limits?: { sqlMaxResultBytes?: number; transformMaxOutputBytes?: number };
   /** OAuth refresh: margin before expiry, cooldown, and the needs_reauth webhook. */
-  refresh?: Omit<RefreshDeps, 'db' | 'vault'>;
+  refresh?: Omit<RefreshDeps, 'db' | 'vault' | 'egress'>;
   /** Records a tenant event and starts its delivery (`run.failed` here). */
   publishEvent?: PublishEvent;
 }
@@ -85,7 +91,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
       headers: step.headers,
       body: step.body,
     };
-    const refreshDeps = { db, vault, ...deps.refresh };
+    const refreshDeps = { db, vault, egress: deps.egress, ...deps.refresh };
     const tokenKey = {
       tenantId: input.tenantId,
       integrationId: step.integrationId,
@@ -123,6 +129,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
         signal: Context.current().cancellationSignal,
         redact,
         stepId: step.id,
+        egress: deps.egress,
         // The provider's documented rate-limit headers set the retry delay of a 429 or 503.
         rateLimit: mapped.rateLimit,
       });
@@ -189,6 +196,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
       maxBytes: deps.limits?.sqlMaxResultBytes,
       redact: createRedactor(secrets).redactString,
       stepId: step.id,
+      egress: deps.egress,
     });
     return { raw: result.rows, stats: { rows: result.rowCount } };
   }

@@ -7,6 +7,7 @@ import {
   findIntegrationForRequest,
   recordIntegrationHealth,
 } from '@latchkey/db';
+import { EGRESS_REFUSED, findEgressRefusal } from '@latchkey/egress';
 import {
   ensureFreshToken,
   type PublishEvent,
@@ -41,6 +42,12 @@ interface Classified {
 
 /** What the provider's answer (or silence) says about the credentials. */
 export function classifyVerification(error: unknown): Classified {
+  // The egress policy refused the destination: nothing was sent, so nothing was learnt.
+  const refusal = findEgressRefusal(error);
+  if (refusal) return { outcome: 'unreachable', message: refusal.message };
+  if (error instanceof StepError && error.code === EGRESS_REFUSED) {
+    return { outcome: 'unreachable', message: error.message };
+  }
   if (error instanceof StepError) {
     const code = error.code ?? '';
     if (error.status === 401 || SQL_AUTH_FAILED.has(code)) {
@@ -150,7 +157,7 @@ export function createVerifyActivities(
     let result: Classified;
     try {
       await ensureFreshToken(
-        { db, vault, ...deps.refresh },
+        { db, vault, egress: deps.egress, ...deps.refresh },
         { tenantId: input.tenantId, integrationId: input.integrationId, userId: input.userId },
       );
       const mapped = await resolveRequest(
@@ -168,6 +175,7 @@ export function createVerifyActivities(
         signal: Context.current().cancellationSignal,
         redact: createRedactor(secrets).redactString,
         stepId: STEP_ID,
+        egress: deps.egress,
       };
       if (mapped.kind === 'database') {
         await executeSql(mapped.connectionString, 'SELECT 1', [], options);

@@ -16,6 +16,7 @@ import {
   listIntegrations as listIntegrationRows,
   updateIntegration,
 } from '@latchkey/db';
+import type { EgressPolicy } from '@latchkey/egress';
 import { detectTemplate, getTemplate, type IntegrationTemplate, TEMPLATES } from '@latchkey/oauth';
 import { hintList, openBag, sealBag } from '@latchkey/resolver';
 import { maskSecret, type SealContext, type Vault } from '@latchkey/vault';
@@ -35,12 +36,14 @@ import {
   clientSecretMoved,
   describeDestinationChange,
 } from './integration-destination';
+import { checkIntegrationEgress } from './integration-egress';
 import { type OAuthCredentials, splitOAuthCredentials } from './oauth-credentials';
 import { type RefresherDeps, stopRefresher } from './refresher';
 
 export interface IntegrationServiceDeps extends RefresherDeps {
   db: Db;
   vault: Pick<Vault, 'sealJson' | 'openJson' | 'seal' | 'keyedHash'>;
+  egress: Pick<EgressPolicy, 'checkUrl'>;
 }
 
 const credentialsContext = (tenantId: string, id: string): SealContext => ({
@@ -320,6 +323,7 @@ export async function upsertIntegration(
       oauth.sealedSecret = null;
       if (oauth.oauth) delete oauth.oauth.clientSecretHint;
     }
+    await checkIntegrationEgress(deps.egress, { urlHost: fields.url_host, oauth: oauth.oauth });
     const ownConnection = split?.tokens
       ? await sealConnectionChange(
           deps,

@@ -7,6 +7,7 @@ import {
   insertOAuthState,
   spendConnectLink,
 } from '@latchkey/db';
+import type { EgressPolicy } from '@latchkey/egress';
 import {
   clientCredentials,
   exchangeCode,
@@ -26,6 +27,8 @@ import { registeredReturnUrl } from './return-urls';
 export interface OAuthServiceDeps extends RefresherDeps {
   db: Db;
   vault: Vault;
+  /** OAuth endpoints of tenant-defined integrations are tenant egress. */
+  egress: EgressPolicy;
   /** The api's public base URL: the callback is `${publicUrl}/oauth/callback`. */
   publicUrl: string;
 }
