@@ -71,6 +71,9 @@ describe('connection health: one schedule per deployment tests stale connections
       return json(res, 200, { id: 'acct_other' });
     });
     hooks = await startLoopbackServer((_request, res) => json(res, 200, {}));
+    // The provider's health checks and the webhook deliveries pass the egress allowlist.
+    api.allowEgress(provider.url);
+    api.allowEgress(hooks.url);
     const endpoint = api.url.replace(/\/trpc$/, '');
     const a = await api.createTenant('acme');
     const g = await api.createTenant('globex');

@@ -31,6 +31,8 @@ describe('stored secrets go only where they were stored for (issue 15)', () => {
     api = await startTestApi();
     worker = await startTestWorker(api);
     fake = await startFakePostgres();
+    // Allowed through the egress policy, so what stops a run here is the binding rule.
+    api.allowEgress(`postgresql://127.0.0.1:${fake.port}`);
     const endpoint = api.url.replace(/\/trpc$/, '');
     const { apiKey } = await api.createTenant('acme');
     admin = new LatchkeyClient({ endpoint, apiKey });

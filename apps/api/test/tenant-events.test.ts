@@ -32,6 +32,8 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
   let api: TestApi;
   let worker: Awaited<ReturnType<typeof startTestWorker>>;
   let hooks: LoopbackServer;
+  /** A loopback server the operator never allowed: webhooks must never reach it. */
+  let closed: LoopbackServer;
   let acme: LatchkeyClient;
   let globex: LatchkeyClient;
   let acmeTenant: string;
@@ -58,6 +60,9 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
       if (next) return json(res, next.status, { ok: false }, next.headers);
       return json(res, 200, { ok: true });
     });
+    // Webhook URLs go through the egress policy: the receiver is opened, port by port.
+    api.allowEgress(hooks.url);
+    closed = await startLoopbackServer((_request, res) => json(res, 200, { ok: true }));
     const endpoint = api.url.replace(/\/trpc$/, '');
     const a = await api.createTenant('acme');
     const g = await api.createTenant('globex');
@@ -71,6 +76,7 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
   afterAll(async () => {
     await worker?.stop();
     await hooks?.close();
+    await closed?.close();
     await api?.close();
   });
 
@@ -105,6 +111,23 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
     expect((await failure(weak.setWebhook({ url: `${hooks.url}/evil` }))).code).toBe('FORBIDDEN');
     expect((await failure(weak.listEvents())).code).toBe('FORBIDDEN');
     expect((await failure(weak.rotateWebhookSecret())).code).toBe('FORBIDDEN');
+  });
+
+  it('refuses a URL the egress policy refuses, naming url: loopback not allowed, link-local', async () => {
+    for (const url of [
+      `${closed.url}/hook`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fe80::1]:8080/hook',
+      'http://[::ffff:127.0.0.1]:9/hook',
+    ]) {
+      const refused = await failure(acme.setWebhook({ url }));
+      expect(refused.code, url).toBe('BAD_REQUEST');
+      expect(refused.message, url).toMatch(/url/);
+      expect(refused.message, url).toMatch(/refused/);
+    }
+    // The endpoint set before stays; nothing reached the closed server.
+    expect(await acme.getWebhook()).toMatchObject({ url: `${hooks.url}/acme` });
+    expect(closed.requests).toHaveLength(0);
   });
 
   it('retries 503 twice, then delivers, with three attempts listed', async () => {
@@ -310,6 +333,35 @@ describe('tenant events: own endpoint, own secret, delivered durably by Temporal
   });
 
   const secretsSeen: string[] = [];
+
+  it('refuses delivery to a URL the policy no longer allows: one attempt, final, with the reason', async () => {
+    // An endpoint registered before the operator narrowed the allowlist (written directly:
+    // `set` refuses it now). Each delivery checks the policy again.
+    await api.db
+      .updateTable('tenant_webhooks')
+      .set({ url: `${closed.url}/globex` })
+      .where('tenant_id', '=', globexTenant)
+      .execute();
+    try {
+      await globex.upsertConnection({
+        integrationId: 'crm',
+        userId: 'user-refused',
+        credentials: { token: 'tok-user-refused-0010' },
+      });
+      const refused = await deliveryOf(globex, 'user-refused', ['failed']);
+      expect(refused.attempts).toHaveLength(1);
+      expect(refused.attempts[0]?.statusCode).toBeNull();
+      expect(refused.attempts[0]?.error).toMatch(/refused/);
+      expect(refused.reason).toMatch(/refused/);
+      expect(closed.requests).toHaveLength(0);
+    } finally {
+      await api.db
+        .updateTable('tenant_webhooks')
+        .set({ url: `${hooks.url}/globex` })
+        .where('tenant_id', '=', globexTenant)
+        .execute();
+    }
+  });
 
   it('never shows a secret after creation: responses, logs, audit, events, Temporal history', async () => {
     const secrets = [acmeSecret, globexSecret, ...secretsSeen];

@@ -41,6 +41,7 @@ export async function startTestWorker(
     db: options.db ?? api.db,
     vault: options.vault ?? api.vault,
     egress: api.egress,
+    webhookFetch: api.egress.fetch,
     log: createLogger('worker-test', { level: 'silent' }),
     tenantActivityLimit: options.tenantActivityLimit,
     limiter: options.limiter,

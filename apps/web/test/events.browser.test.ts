@@ -31,6 +31,8 @@ describe('the console’s Events page: set the webhook, see the secret once, see
       startLoopbackServer((_request, res) => json(res, 200, {})),
       launched,
     ]);
+    // The webhook receiver passes the egress allowlist like any tenant destination.
+    api.allowEgress(hooks.url);
     apiKey = (await api.createTenant('acme')).apiKey;
     client = api.client(apiKey);
     await client.integrations.upsert.mutate({ id: 'crm', urlHost: 'https://api.example.com' });

@@ -73,6 +73,8 @@ const { worker, connection } = await createLatchkeyWorker({
   vault,
   log,
   egress,
+  // Tenant webhook deliveries pass the same policy as steps; a refusal is final.
+  webhookFetch: egress.fetch,
   maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
   tenantActivityLimit: env.LATCHKEY_TENANT_MAX_CONCURRENT_ACTIVITIES,
   requestTimeoutMs: env.LATCHKEY_STEP_REQUEST_TIMEOUT_MS,

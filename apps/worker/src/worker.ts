@@ -37,7 +37,7 @@ export interface LatchkeyWorkerOptions {
   limits?: RunActivityDeps['limits'];
   /** Webhook delivery retry timing (tests shorten it). */
   events?: ActivityDeps['events'];
-  /** A fetch enforcing the egress policy on tenant webhook URLs. */
+  /** A fetch enforcing the egress policy on tenant webhook URLs; default `egress.fetch`. */
   webhookFetch?: ActivityDeps['webhookFetch'];
   /** Background connection health: staleness and per-tenant bound. */
   health?: ActivityDeps['health'];
@@ -99,7 +99,7 @@ export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
     refresh: options.refresh,
     limits: options.limits,
     events: options.events,
-    webhookFetch: options.webhookFetch,
+    webhookFetch: options.webhookFetch ?? options.egress.fetch,
     health: options.health,
   });
   const worker = await Worker.create({

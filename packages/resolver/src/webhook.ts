@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TenantEventType, TenantWebhook } from '@latchkey/db';
+import { findEgressRefusal } from '@latchkey/egress';
 import type { SealContext, Vault } from '@latchkey/vault';
 
 /** The operator-wide endpoint (`LATCHKEY_WEBHOOK_URL`, deprecated): one for every tenant. */
@@ -166,8 +167,11 @@ export type AttemptVerdict =
   | { kind: 'delivered'; statusCode: number }
   /** Worth another try: network error, timeout, 5xx, 408, 429 (with the server's wait, if any). */
   | { kind: 'retry'; statusCode: number | null; error: string; retryAfterMs?: number }
-  /** Another try would get the same answer (other 4xx, a redirect). */
-  | { kind: 'rejected'; statusCode: number; error: string };
+  /**
+   * Another try would get the same answer (other 4xx, a redirect), or the egress policy refused
+   * the URL (no status: nothing was sent).
+   */
+  | { kind: 'rejected'; statusCode: number | null; error: string };
 
 /** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
@@ -201,7 +205,7 @@ export function classifyWebhookResponse(status: number, retryAfter: string | nul
 
 export interface WebhookAttemptOptions {
   timeoutMs?: number;
-  /** A fetch that enforces the egress policy; the global one otherwise. */
+  /** A fetch that enforces the egress policy (the worker's `egress.fetch`); the global one otherwise. */
   fetch?: typeof fetch;
 }
 
@@ -234,6 +238,10 @@ export async function attemptWebhook(
     await response.body?.cancel().catch(() => {});
     return classifyWebhookResponse(response.status, response.headers.get('retry-after'));
   } catch (error) {
+    // The egress policy's verdict is final: the same URL is refused on every attempt. Its
+    // message names host and port only, never the path or userinfo.
+    const refusal = findEgressRefusal(error);
+    if (refusal) return { kind: 'rejected', statusCode: null, error: refusal.message };
     const reason =
       error instanceof Error && error.name === 'TimeoutError'
         ? 'the endpoint did not answer in time'

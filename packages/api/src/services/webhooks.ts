@@ -8,9 +8,10 @@ import {
   type TenantWebhook,
   updateTenantWebhookUrl,
 } from '@latchkey/db';
+import { type EgressPolicy, EgressRefusedError } from '@latchkey/egress';
 import { generateWebhookSecret, webhookSecretContext } from '@latchkey/resolver';
 import { maskSecret, type Vault } from '@latchkey/vault';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import type { Actor } from './actor';
 
 /**
@@ -23,10 +24,24 @@ import type { Actor } from './actor';
  * - After a rotation the previous secret signs too (a second `v1=`) until the overlap ends,
  *   so receivers can switch without losing events.
  * - Every query is scoped by the caller's tenant: a tenant never sees or changes another's.
+ * - The URL passes the egress policy when it is set (a refusal is BAD_REQUEST naming `url`),
+ *   and every delivery goes through the worker's checked fetch, so a name that later resolves
+ *   to a private address is refused then too.
  */
 export interface WebhookServiceDeps {
   db: Db;
   vault: Pick<Vault, 'seal' | 'openText'>;
+  egress: Pick<EgressPolicy, 'checkUrl'>;
+}
+
+/** Throws InvalidInputError (BAD_REQUEST) naming `url` when the egress policy refuses it. */
+async function checkWebhookEgress(egress: WebhookServiceDeps['egress'], url: string) {
+  try {
+    await egress.checkUrl(url);
+  } catch (error) {
+    if (error instanceof EgressRefusedError) throw new InvalidInputError('url', error.message);
+    throw error;
+  }
 }
 
 function webhookView(row: TenantWebhook) {
@@ -61,6 +76,7 @@ export async function setWebhook(
   input: { url: string },
 ): Promise<WebhookView & { secret?: string }> {
   const { tenantId } = actor;
+  await checkWebhookEgress(deps.egress, input.url);
   const moved = await updateTenantWebhookUrl(deps.db, tenantId, input.url);
   if (moved) {
     await audit(deps.db, actor, 'webhook.update', { url: input.url });
