@@ -1,7 +1,6 @@
 import type { Db } from '@latchkey/db';
 import { testServices } from '@latchkey/devstack/test-db';
 import { createLogger } from '@latchkey/logger';
-import { createDataConverter } from '@latchkey/temporal';
 import type { Vault } from '@latchkey/vault';
 import { bundleWorkflows, createLatchkeyWorker, type TenantLimiter } from '@latchkey/worker';
 import { register } from 'tsx/cjs/api';
