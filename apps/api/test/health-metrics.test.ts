@@ -21,6 +21,7 @@ describe('health, readiness and metrics of the api', () => {
       if (request.path === '/missing') return json(res, 404, { error: 'no such thing' });
       json(res, 200, { items: [1, 2, 3] });
     });
+    api.allowEgress(target.url);
     const tenant = await api.createTenant('acme');
     client = new LatchkeyClient({ endpoint: api.publicUrl, apiKey: tenant.apiKey });
     await client.upsertIntegration({
@@ -67,7 +68,10 @@ describe('health, readiness and metrics of the api', () => {
     const stamp = await sql<{ timestamp: string }>`
       select timestamp from kysely_migration where name = ${name}
     `.execute(api.db);
-    await sql`delete from kysely_migration where name = ${name}`.execute(api.db);
+    // The migration table is the owner's (the api runs as the app role, which only reads it).
+    await api.asOwner((owner) =>
+      sql`delete from kysely_migration where name = ${name}`.execute(owner),
+    );
     try {
       const behind = await fetch(`${api.publicUrl}/readyz`);
       expect(behind.status).toBe(503);
@@ -76,20 +80,26 @@ describe('health, readiness and metrics of the api', () => {
         checks: { migrations: 'behind', database: 'ok' },
       });
     } finally {
-      await sql`insert into kysely_migration (name, timestamp) values (${name}, ${stamp.rows[0]?.timestamp})`.execute(
-        api.db,
+      await api.asOwner((owner) =>
+        sql`insert into kysely_migration (name, timestamp) values (${name}, ${stamp.rows[0]?.timestamp})`.execute(
+          owner,
+        ),
       );
     }
     // A newer release migrated the database: this code is not the one to serve it.
-    await sql`insert into kysely_migration (name, timestamp) values ('2099_01_01_0001_future', now()::text)`.execute(
-      api.db,
+    await api.asOwner((owner) =>
+      sql`insert into kysely_migration (name, timestamp) values ('2099_01_01_0001_future', now()::text)`.execute(
+        owner,
+      ),
     );
     try {
       const ahead = await fetch(`${api.publicUrl}/readyz`);
       expect(ahead.status).toBe(503);
       expect(await ahead.json()).toMatchObject({ checks: { migrations: 'ahead' } });
     } finally {
-      await sql`delete from kysely_migration where name = '2099_01_01_0001_future'`.execute(api.db);
+      await api.asOwner((owner) =>
+        sql`delete from kysely_migration where name = '2099_01_01_0001_future'`.execute(owner),
+      );
     }
     expect((await fetch(`${api.publicUrl}/readyz`)).status).toBe(200);
   });

@@ -30,6 +30,7 @@ describe('a hostile tenant cannot stall the platform', () => {
       }
       json(res, 200, { ok: true });
     });
+    api.allowEgress(target.url);
     const acmeTenant = await api.createTenant('acme');
     acmeTenantId = acmeTenant.tenantId;
     acmeKey = acmeTenant.apiKey;

@@ -58,6 +58,8 @@ describe('a token refresh holds no pooled connection or lock while the token URL
       if (!check.active) return json(res, 401, { error: 'invalid_token' });
       json(res, 200, { me: check.sub });
     });
+    api.allowEgress(auth.tokenUrl);
+    api.allowEgress(resource.url);
     // The worker gets a pool of two connections, and a vault over that same pool.
     workerDb = createDb({ connectionString: api.dbUrl, max: WORKER_POOL });
     workerVault = await createVault({ db: workerDb, keyring: parseMasterKeys(api.masterKeys) });

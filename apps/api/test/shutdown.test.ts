@@ -49,6 +49,8 @@ describe('SIGTERM drains the api and the worker, as real processes', () => {
       TEMPORAL_NAMESPACE: temporalNamespace,
       LATCHKEY_TASK_QUEUE: api.taskQueue,
       LATCHKEY_MASTER_KEYS: api.masterKeys,
+      // Steps reach the test's target server, and only its port.
+      LATCHKEY_EGRESS_ALLOW: `127.0.0.1:${new URL(target.url).port}`,
       LOG_LEVEL: 'info',
     };
   };

@@ -1,5 +1,5 @@
 import { LatchkeyClient } from '@latchkey/client';
-import { createTestDatabase, type TestDatabase } from '@latchkey/devstack/test-db';
+import { createTenantDatabase, type TenantDatabase } from '@latchkey/devstack/tenant-db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
@@ -9,15 +9,19 @@ const CAP = 64 * 1024;
 
 describe('a step whose SQL result or transform output passes its byte cap fails the run', () => {
   let api: TestApi;
-  let warehouse: TestDatabase;
+  let warehouse: TenantDatabase;
   let server: LoopbackServer;
   let worker: Awaited<ReturnType<typeof startTestWorker>>;
   let acme: LatchkeyClient;
 
   beforeAll(async () => {
     api = await startTestApi();
-    warehouse = await createTestDatabase();
+    // The tenant's own database behind its own loopback port; steps reach it and the test
+    // server only through the allowlist.
+    warehouse = await createTenantDatabase();
+    api.allowEgress(warehouse.tenantUrl);
     server = await startLoopbackServer((_req, res) => json(res, 200, { s: 'x'.repeat(1024) }));
+    api.allowEgress(server.url);
     worker = await startTestWorker(api, {
       limits: { sqlMaxResultBytes: CAP, transformMaxOutputBytes: CAP },
     });
@@ -25,7 +29,7 @@ describe('a step whose SQL result or transform output passes its byte cap fails 
       endpoint: api.url.replace(/\/trpc$/, ''),
       apiKey: (await api.createTenant('acme')).apiKey,
     });
-    const url = new URL(warehouse.url);
+    const url = new URL(warehouse.tenantUrl);
     await acme.upsertIntegration({
       id: 'warehouse',
       urlHost: `postgresql://${url.host}`,

@@ -106,6 +106,7 @@ describe('the worker trusts only what the codec sealed, for the tenant the workf
         ? json(res, 200, { secret: 'victim data' })
         : json(res, 401, { error: 'no' }),
     );
+    api.allowEgress(victimApi.url);
     const make = async (name: string) => {
       const created = await api.createTenant(name);
       return {

@@ -35,7 +35,9 @@ describe('every activity doing a tenant’s work takes one of its slots', () => 
         },
       ],
     });
+    api.allowEgress(auth.tokenUrl);
     server = await startLoopbackServer((req, res) => json(res, 200, { path: req.path }));
+    api.allowEgress(server.url);
     worker = await startTestWorker(api, { limiter });
     const tenant = await api.createTenant('acme');
     tenantId = tenant.tenantId;
@@ -92,7 +94,8 @@ describe('every activity doing a tenant’s work takes one of its slots', () => 
         const input: RefresherInput = { tenantId, connectionId };
         return client.workflow.start('connectionRefresherWorkflow', {
           taskQueue: api.taskQueue,
-          workflowId: `slots-refresher-${i}-${Date.now()}`,
+          // A tenant workflow's id names its tenant (the worker's codec binds payloads to it).
+          workflowId: `refresher:${tenantId}:slots-${i}-${Date.now()}`,
           args: [input],
         });
       }),

@@ -21,7 +21,7 @@ export const oauthRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      await assertReturnUrlRegistered(ctx.db, ctx.caller.tenantId, input.returnUrl);
+      await assertReturnUrlRegistered(ctx.db, ctx.caller.tenantId, input.returnUrl, ctx.publicUrl);
       const { url, expiresAt } = await startConnect(ctx, actorOf(ctx.caller), input);
       return { url, expiresAt };
     }),

@@ -170,7 +170,12 @@ export async function completeConnect(
   }
   const actor = { tenantId: row.tenant_id, actor: `oauth_callback:${row.user_id}` };
   // Only to an origin still registered for the tenant; otherwise the callback shows a page.
-  const returnUrl = await registeredReturnUrl(deps.db, row.tenant_id, row.return_url);
+  const returnUrl = await registeredReturnUrl(
+    deps.db,
+    row.tenant_id,
+    row.return_url,
+    deps.publicUrl,
+  );
   const expected = callbackUrlOf(deps.publicUrl);
   if (row.redirect_uri !== expected) {
     throw new ConnectError(

@@ -13,13 +13,19 @@ export async function returnOriginsOf(db: Db, tenantId: string): Promise<string[
   return tenant.return_origins;
 }
 
+/** The platform's own origin (its console is served by the api) is always a place to return to. */
+const isPlatformOrigin = (origin: string, publicUrl: string | undefined) =>
+  publicUrl !== undefined && new URL(publicUrl).origin === origin;
+
 export async function assertReturnUrlRegistered(
   db: Db,
   tenantId: string,
   returnUrl: string | undefined,
+  publicUrl?: string,
 ): Promise<void> {
   if (returnUrl === undefined) return;
   const origin = new URL(returnUrl).origin;
+  if (isPlatformOrigin(origin, publicUrl)) return;
   if (!(await returnOriginsOf(db, tenantId)).includes(origin)) {
     throw new InvalidInputError(
       'returnUrl',
@@ -33,8 +39,10 @@ export async function registeredReturnUrl(
   db: Db,
   tenantId: string,
   returnUrl: string | null,
+  publicUrl?: string,
 ): Promise<string | null> {
   if (returnUrl === null) return null;
+  if (isPlatformOrigin(new URL(returnUrl).origin, publicUrl)) return returnUrl;
   const origins: string[] = await returnOriginsOf(db, tenantId).catch(() => []);
   return origins.includes(new URL(returnUrl).origin) ? returnUrl : null;
 }
