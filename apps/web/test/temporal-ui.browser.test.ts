@@ -272,9 +272,18 @@ describe('the Temporal UI decodes runs through the codec endpoint, in a real bro
     await setUiCodec(page, endpoint);
     await page.goto(runPage(acme));
     const inputAndResult = page.getByTestId('input-and-result');
+    // The UI decodes the input and the result with separate requests and shows each payload
+    // raw until its reply arrives: the order id is in the input, the redacted token only in
+    // the result, so wait for both rather than read the panel as soon as the input is in.
     await expect
-      .poll(() => inputAndResult.textContent(), { timeout: 30_000 })
-      .toContain(ACME_ORDER);
+      .poll(
+        async () => {
+          const text = (await inputAndResult.textContent()) ?? '';
+          return text.includes(ACME_ORDER) && text.includes('[redacted]');
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
     const shown = (await inputAndResult.textContent()) ?? '';
     expect(shown).toContain(ACME_INPUT);
     expect(shown).toContain('[redacted]');
