@@ -4,7 +4,7 @@ export { keyPrefixOf, refused } from './auth/door';
 export { clientAddress } from './limits/client-address';
 export { DEFAULT_DOOR_LIMITS, type DoorLimits, MAX_PAGE_SIZE } from './limits/config';
 export { createRateLimits, type RateLimits } from './limits/rate-limits';
-export { type AppRouter, appRouter, createCaller } from './router/root';
+export { type AppRouter, appRouter } from './router/root';
 export {
   CONNECT_LINK_PATH,
   describeConnectLink,
@@ -17,6 +17,5 @@ export {
   type ApiDeps,
   type Context,
   createContextFactory,
-  createContextInner,
   doorResponseHeaders,
 } from './trpc';

@@ -51,27 +51,14 @@ export interface Context extends ApiDeps {
   clientAddress: string;
 }
 
-/** Inner context: plain values, used by tests and server-side callers (createCaller). */
-export function createContextInner(
-  deps: ApiDeps,
-  opts: { apiKey?: string; requestId?: string; clientAddress?: string },
-): Context {
-  return {
-    ...deps,
-    apiKey: opts.apiKey,
-    requestId: opts.requestId ?? randomUUID(),
-    clientAddress: opts.clientAddress ?? 'local',
-  };
-}
-
-/** Outer context: reads the HTTP request. */
+/** The context of one HTTP request: the process's dependencies and what the request says. */
 export function createContextFactory(deps: ApiDeps) {
-  return ({ req }: { req: IncomingMessage }): Context =>
-    createContextInner(deps, {
-      apiKey: bearerToken(req.headers.authorization),
-      requestId: (req as IncomingMessage & { requestId?: string }).requestId,
-      clientAddress: clientAddress(req, deps.doorLimits.trustedProxyHops),
-    });
+  return ({ req }: { req: IncomingMessage }): Context => ({
+    ...deps,
+    apiKey: bearerToken(req.headers.authorization),
+    requestId: (req as IncomingMessage & { requestId?: string }).requestId ?? randomUUID(),
+    clientAddress: clientAddress(req, deps.doorLimits.trustedProxyHops),
+  });
 }
 
 /** Zod's message for a union none of whose branches matched, when the schema gives none. */
@@ -147,7 +134,6 @@ const t = initTRPC.context<DeclaredContext>().create({
 });
 
 export const router = t.router;
-export const createCallerFactory = t.createCallerFactory;
 
 /** Turns domain errors into tRPC errors once, for every procedure. */
 const mapDomainErrors = t.middleware(async ({ next }) => {

@@ -19,7 +19,7 @@ export type {
 export { authLookups, checkResolvable, inspectTemplate } from './inspect';
 export { mapRequest } from './map-request';
 export type { CredentialEntry, CredentialSources } from './merge';
-export { credentialEntries, mergeCredentials } from './merge';
+export { credentialEntries } from './merge';
 export type { CredentialName, MatchKind, NameResolution, NormalisedName } from './names';
 export { ALIAS_GROUPS, aliasGroupOf, NamePool, normaliseName, tokenize } from './names';
 export type { TemplatePart } from './placeholders';

@@ -37,13 +37,3 @@ export function credentialEntries(sources: CredentialSources): CredentialEntry[]
   }
   return entries;
 }
-
-/**
- * The plain merge by exact name: runtime over connection over integration. The mapper itself
- * resolves through `NamePool`, which also merges names that differ only in spelling.
- */
-export function mergeCredentials(sources: CredentialSources): Record<string, string> {
-  const merged: Record<string, string> = {};
-  for (const { name, value } of credentialEntries(sources).reverse()) merged[name] = value;
-  return merged;
-}

@@ -36,8 +36,7 @@ export type { StepContext } from './result';
 export { computeStepResult } from './result';
 export type { ResetFormat, RetryDelayInput, RetryDelayRules } from './retry-delay';
 export { MAX_RETRY_DELAY_MS, parseReset, retryDelayFromHeaders } from './retry-delay';
-export type { SandboxOptions } from './sandbox';
-export { closeTransformSandbox, configureTransformSandbox } from './sandbox';
+export { closeTransformSandbox } from './sandbox';
 export type { SchemaCheck, SchemaLimits, SchemaProblem } from './schema';
 export {
   compileSchemaProblem,

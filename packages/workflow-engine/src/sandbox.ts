@@ -130,16 +130,19 @@ class FairQueue {
   }
 }
 
-class SandboxPool {
+/** The threads and their fair queue; the process shares one (`evaluateInSandbox`). */
+export class SandboxPool {
   private readonly slots = new Set<Slot>();
   private readonly queue = new FairQueue();
   private nextId = 1;
   private source: string | undefined;
+  private readonly poolSize: number;
+  private readonly memoryLimitMb: number;
 
-  constructor(
-    private readonly poolSize: number,
-    private readonly memoryLimitMb: number,
-  ) {}
+  constructor(options: SandboxOptions = {}) {
+    this.poolSize = options.poolSize ?? Math.max(1, Math.min(4, availableParallelism()));
+    this.memoryLimitMb = options.memoryLimitMb ?? 256;
+  }
 
   evaluate(request: EvaluateRequest, fairnessKey: string): Promise<EvaluateOutcome> {
     return new Promise((resolve) => {
@@ -253,19 +256,6 @@ function errorText(error: unknown): string {
 }
 
 let pool: SandboxPool | undefined;
-let settings: Required<SandboxOptions> | undefined;
-
-function defaults(): Required<SandboxOptions> {
-  return { poolSize: Math.max(1, Math.min(4, availableParallelism())), memoryLimitMb: 256 };
-}
-
-/** Changes the sandbox settings (call at start-up: evaluations in flight fail as CLOSED). */
-export function configureTransformSandbox(options: SandboxOptions): void {
-  const old = pool;
-  settings = { ...defaults(), ...settings, ...options };
-  pool = undefined;
-  old?.close().catch(() => {});
-}
 
 /** Terminates the sandbox threads (graceful shutdown); the next transform starts new ones. */
 export async function closeTransformSandbox(): Promise<void> {
@@ -279,9 +269,6 @@ export function evaluateInSandbox(
   request: EvaluateRequest,
   fairnessKey = '',
 ): Promise<EvaluateOutcome> {
-  if (!pool) {
-    const { poolSize, memoryLimitMb } = settings ?? defaults();
-    pool = new SandboxPool(poolSize, memoryLimitMb);
-  }
+  pool ??= new SandboxPool();
   return pool.evaluate(request, fairnessKey);
 }

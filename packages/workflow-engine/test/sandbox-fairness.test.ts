@@ -1,19 +1,42 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeTransformSandbox, configureTransformSandbox, runTransform } from '../src/index';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SandboxPool } from '../src/sandbox';
+import {
+  DEFAULT_TRANSFORM_MAX_DEPTH,
+  DEFAULT_TRANSFORM_MAX_OUTPUT_BYTES,
+  DEFAULT_TRANSFORM_MAX_SEQUENCE,
+  DEFAULT_TRANSFORM_TIMEOUT_MS,
+} from '../src/transform';
 
 // One thread: every evaluation queues behind the one running, so the order is the queue's.
-beforeAll(() => configureTransformSandbox({ poolSize: 1 }));
-afterAll(() => closeTransformSandbox());
+const pool = new SandboxPool({ poolSize: 1 });
+afterAll(() => pool.close());
 
 const BUSY = '$sum([1..200000])';
+
+function evaluate(expression: string, tenantId: string) {
+  return pool.evaluate(
+    {
+      expression,
+      data: {},
+      timeoutMs: DEFAULT_TRANSFORM_TIMEOUT_MS,
+      maxDepth: DEFAULT_TRANSFORM_MAX_DEPTH,
+      maxSequence: DEFAULT_TRANSFORM_MAX_SEQUENCE,
+      maxOutputBytes: DEFAULT_TRANSFORM_MAX_OUTPUT_BYTES,
+    },
+    tenantId,
+  );
+}
 
 /** Finishing order of 30 queued evaluations of `noisy`, then one of `quiet`. */
 async function finishingOrder(noisy: string, quiet: string): Promise<string[]> {
   const order: string[] = [];
   const noisyRuns = Array.from({ length: 30 }, (_, i) =>
-    runTransform(BUSY, {}, { tenantId: noisy }).then(() => order.push(`noisy-${i}`)),
+    evaluate(BUSY, noisy).then((outcome) => {
+      expect(outcome).toEqual({ ok: true, json: '20000100000' });
+      order.push(`noisy-${i}`);
+    }),
   );
-  const quietRun = runTransform('"done"', {}, { tenantId: quiet }).then(() => order.push('quiet'));
+  const quietRun = evaluate('"done"', quiet).then(() => order.push('quiet'));
   await Promise.all([...noisyRuns, quietRun]);
   return order;
 }

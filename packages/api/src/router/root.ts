@@ -1,4 +1,4 @@
-import { createCallerFactory, router } from '../trpc';
+import { router } from '../trpc';
 import { apiKeysRouter } from './api-keys';
 import { auditRouter } from './audit';
 import { connectLinksRouter } from './connect-links';
@@ -31,5 +31,3 @@ export const appRouter = router({
 
 /** The API's type: the typed client and the web console infer everything from it. */
 export type AppRouter = typeof appRouter;
-
-export const createCaller = createCallerFactory(appRouter);
