@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { AppRouter } from '@latchkey/api';
+import { LatchkeyClient } from '@latchkey/client';
 import { freePort } from '@latchkey/devstack';
 import {
   type BuiltProcess,
@@ -17,6 +18,7 @@ import { createTestDatabase, type TestDatabase, testServices } from '@latchkey/d
 import { generateMasterKey } from '@latchkey/vault';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json, type LoopbackServer, startLoopbackServer } from './loopback';
 
 const run = promisify(execFile);
 
@@ -33,9 +35,11 @@ describe('built processes', () => {
   let api: BuiltProcess | undefined;
   let worker: BuiltProcess | undefined;
   let apiUrl: string;
+  let target: LoopbackServer;
 
   beforeAll(async () => {
     testDb = await createTestDatabase();
+    target = await startLoopbackServer((_request, res) => json(res, 200, { items: [1, 2, 3] }));
     const { temporalAddress, temporalNamespace } = testServices();
     env = {
       DATABASE_URL: testDb.url,
@@ -44,6 +48,8 @@ describe('built processes', () => {
       LATCHKEY_MASTER_KEYS: generateMasterKey('built'),
       LATCHKEY_TASK_QUEUE: `latchkey-built-${randomBytes(4).toString('hex')}`,
       LOG_LEVEL: 'info',
+      // The one third-party API the steps here call.
+      LATCHKEY_EGRESS_ALLOW: `127.0.0.1:${new URL(target.url).port}`,
     };
     const port = await freePort();
     apiUrl = `http://127.0.0.1:${port}`;
@@ -53,6 +59,7 @@ describe('built processes', () => {
   });
   afterAll(async () => {
     await Promise.all([api?.stop(), worker?.stop()]);
+    await target?.close();
     await testDb?.destroy();
   });
 
@@ -82,6 +89,27 @@ describe('built processes', () => {
     });
     expect(worker?.output()).not.toContain(apiKey);
     expect(api?.output()).not.toContain(apiKey);
+
+    // A transform runs in the sandbox's thread, which the built worker starts from
+    // dist/sandbox-thread.js.
+    const latchkey = new LatchkeyClient({ endpoint: apiUrl, apiKey });
+    await latchkey.upsertIntegration({ id: 'target', urlHost: target.url, auth: { type: 'none' } });
+    await latchkey.buildWorkflow({
+      id: 'sum',
+      instruction: 'sum the items',
+      integrationIds: ['target'],
+      steps: [
+        {
+          id: 'get',
+          integrationId: 'target',
+          method: 'GET',
+          path: '/items',
+          transform: '$sum(result.items)',
+        },
+      ],
+    });
+    const summed = await latchkey.executeWorkflow({ workflowId: 'sum' });
+    expect(summed).toMatchObject({ status: 'succeeded', output: 6 });
   });
 
   it('stops on SIGTERM with exit code 0', async () => {

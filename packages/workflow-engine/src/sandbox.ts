@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
@@ -49,43 +48,13 @@ export interface SandboxFailure {
 
 /** Extra time after the JSONata guardrail before the thread is killed. */
 const KILL_GRACE_MS = 100;
-const CACHE_SIZE = 200;
 
-const workerSource = (jsonataPath: string) => `
-'use strict';
-const { parentPort } = require('node:worker_threads');
-const jsonata = require(${JSON.stringify(jsonataPath)});
-const cache = new Map();
-function compile(expression, options) {
-  const key = options.timeout + '|' + options.stack + '|' + options.sequence + '|' + expression;
-  let expr = cache.get(key);
-  if (expr) { cache.delete(key); cache.set(key, expr); return expr; }
-  expr = jsonata(expression, options);
-  cache.set(key, expr);
-  if (cache.size > ${CACHE_SIZE}) cache.delete(cache.keys().next().value);
-  return expr;
-}
-parentPort.on('message', async (m) => {
-  try {
-    const options = { timeout: m.timeoutMs, stack: m.maxDepth, sequence: m.maxSequence };
-    const value = await compile(m.expression, options).evaluate(m.data);
-    const json = value === undefined ? undefined : JSON.stringify(value);
-    if (json !== undefined && Buffer.byteLength(json) > m.maxOutputBytes) {
-      parentPort.postMessage({ id: m.id, ok: false, error: { code: 'TOO_LARGE', message: 'output too large' } });
-      return;
-    }
-    parentPort.postMessage({ id: m.id, ok: true, json });
-  } catch (err) {
-    const e = err || {};
-    parentPort.postMessage({ id: m.id, ok: false, error: {
-      code: typeof e.code === 'string' ? e.code : 'ERROR',
-      message: String(e.message || e),
-      position: typeof e.position === 'number' ? e.position : undefined,
-      token: typeof e.token === 'string' ? e.token : undefined,
-    } });
-  }
-});
-`;
+/**
+ * The thread's code, a module of its own (sandbox-thread.js). From the sources it sits beside
+ * this file; in a built app this file is bundled into dist/ and the app's build emits
+ * dist/sandbox-thread.js beside it (apps/worker/tsup.config.ts).
+ */
+const THREAD_URL = new URL('./sandbox-thread.js', import.meta.url);
 
 interface Task {
   request: EvaluateRequest;
@@ -135,7 +104,6 @@ export class SandboxPool {
   private readonly slots = new Set<Slot>();
   private readonly queue = new FairQueue();
   private nextId = 1;
-  private source: string | undefined;
   private readonly poolSize: number;
   private readonly memoryLimitMb: number;
 
@@ -208,9 +176,7 @@ export class SandboxPool {
   }
 
   private spawn(): Slot {
-    this.source ??= workerSource(createRequire(import.meta.url).resolve('jsonata'));
-    const worker = new Worker(this.source, {
-      eval: true,
+    const worker = new Worker(THREAD_URL, {
       resourceLimits: { maxOldGenerationSizeMb: this.memoryLimitMb },
       stdout: true,
       stderr: true,
