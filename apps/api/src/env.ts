@@ -35,16 +35,6 @@ export const apiEnv = {
   /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
   LATCHKEY_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
   /** Origins of the Temporal UI allowed to call the codec endpoint (comma-separated). */
-  /**
-   * Addresses tenants' integrations may point at beyond the public internet: comma-separated
-   * IPs or CIDR ranges with an optional port (`10.0.0.0/8`, `127.0.0.1:18998`, `[::1]:8080`).
-   */
-  LATCHKEY_EGRESS_ALLOW: z.string().default(''),
-  /** More host:port pairs of this deployment's own services, never reachable by tenants. */
-  LATCHKEY_EGRESS_PLATFORM: z.string().optional(),
-  MCP_PORT: z.string().optional(),
-  LATCHKEY_WEB_PORT: z.string().optional(),
-  LATCHKEY_TEMPORAL_UI_PORT: z.string().optional(),
   LATCHKEY_TEMPORAL_UI_ORIGINS: z
     .string()
     .default('http://127.0.0.1:8233,http://localhost:8233')

@@ -2,12 +2,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { exitOnConfigError } from '@latchkey/config';
 import { createDb, createRunFinishedFeed, migrateAtStart } from '@latchkey/db';
-import { createEgressPolicy, platformServicesOf } from '@latchkey/egress';
+import { egressPolicyFromConfig } from '@latchkey/egress';
 import { createLogger } from '@latchkey/logger';
 import { initProcessMetrics } from '@latchkey/observability';
 import { createClientDataConverter } from '@latchkey/temporal';
 import { createVault, vaultOptionsFromConfig } from '@latchkey/vault';
-import { configureSchemaLimits, plannerFromConfig } from '@latchkey/workflow-engine';
+import {
+  configureSchemaLimits,
+  plannerFromConfig,
+  schemaLimitsOf,
+} from '@latchkey/workflow-engine';
 import { type ApiEnv, doorLimitsOf, readApiEnv } from './env';
 import { createApiServer } from './server';
 import { lazyTemporalClient } from './temporal-client';
@@ -18,10 +22,7 @@ try {
 } catch (error) {
   exitOnConfigError(error);
 }
-configureSchemaLimits({
-  maxBytes: env.LATCHKEY_SCHEMA_MAX_BYTES,
-  maxDepth: env.LATCHKEY_SCHEMA_MAX_DEPTH,
-});
+configureSchemaLimits(schemaLimitsOf(env));
 const log = createLogger('api', { level: env.LOG_LEVEL });
 initProcessMetrics('api');
 const db = createDb({ connectionString: env.DATABASE_URL });
@@ -39,10 +40,7 @@ const runFinished = createRunFinishedFeed({
 });
 const planner = plannerFromConfig(env);
 // Tenant egress (integration destinations, OAuth endpoints): the same policy as the worker's.
-const egress = createEgressPolicy({
-  allow: env.LATCHKEY_EGRESS_ALLOW,
-  platform: platformServicesOf({ ...env, PORT: String(env.PORT) }),
-});
+const egress = egressPolicyFromConfig(env);
 const builtConsole = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const webRoot = env.LATCHKEY_WEB_ROOT ?? (existsSync(builtConsole) ? builtConsole : undefined);
 

@@ -1,3 +1,4 @@
+import { createEgressPolicy, type EgressPolicy } from './egress';
 import { hostPortOf, type PlatformService } from './platform';
 
 /** The settings that say where the platform's own services listen (each process has some). */
@@ -48,4 +49,22 @@ export function platformServicesOf(env: PlatformEnv): PlatformService[] {
     add("the platform's own service (LATCHKEY_EGRESS_PLATFORM)", pair, 443);
   }
   return out;
+}
+
+/** A process's checked egress variables (`egressEnv` of @latchkey/config) and its listeners. */
+export interface EgressConfig extends PlatformEnv {
+  /** Comma-separated IPs or CIDR ranges with an optional port. */
+  LATCHKEY_EGRESS_ALLOW?: string;
+}
+
+/**
+ * The process's one egress policy from its configuration (api and worker build it the same
+ * way): default deny for private addresses, the operator's allowlist, and the platform's own
+ * services refused whatever the allowlist says.
+ */
+export function egressPolicyFromConfig(config: EgressConfig): EgressPolicy {
+  return createEgressPolicy({
+    allow: config.LATCHKEY_EGRESS_ALLOW,
+    platform: platformServicesOf(config),
+  });
 }
