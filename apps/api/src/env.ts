@@ -1,6 +1,7 @@
 import { DEFAULT_DOOR_LIMITS, type DoorLimits } from '@latchkey/api';
 import { egressEnv, logLevelEnv, readProcessEnv, temporalEnv } from '@latchkey/config';
 import { databaseEnv } from '@latchkey/db';
+import { tracingEnv } from '@latchkey/observability';
 import { checkVaultEnv, vaultEnv } from '@latchkey/vault';
 import { checkPlannerEnv, plannerEnv, schemaLimitsEnv } from '@latchkey/workflow-engine';
 import { z } from 'zod';
@@ -20,6 +21,7 @@ export const apiEnv = {
   ...plannerEnv,
   ...logLevelEnv,
   ...schemaLimitsEnv,
+  ...tracingEnv,
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** The api's public base URL; OAuth callbacks are built from it (set it behind a proxy). */

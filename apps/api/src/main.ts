@@ -4,7 +4,7 @@ import { exitOnConfigError } from '@latchkey/config';
 import { createDb, createRunFinishedFeed, migrateAtStart } from '@latchkey/db';
 import { egressPolicyFromConfig } from '@latchkey/egress';
 import { createLogger } from '@latchkey/logger';
-import { initProcessMetrics } from '@latchkey/observability';
+import { initProcessMetrics, startTracing } from '@latchkey/observability';
 import { createClientDataConverter } from '@latchkey/temporal';
 import { createVault, vaultOptionsFromConfig } from '@latchkey/vault';
 import {
@@ -25,6 +25,8 @@ try {
 configureSchemaLimits(schemaLimitsOf(env));
 const log = createLogger('api', { level: env.LOG_LEVEL });
 initProcessMetrics('api');
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT (or ..._TRACES_ENDPOINT) names a collector.
+const tracing = startTracing('api', env);
 const db = createDb({ connectionString: env.DATABASE_URL });
 // Migrations as the owner role when DATABASE_OWNER_URL is set; the api itself runs as the app role.
 await migrateAtStart(db, env.DATABASE_OWNER_URL);
@@ -33,6 +35,7 @@ const temporal = lazyTemporalClient(
   env.TEMPORAL_ADDRESS,
   env.TEMPORAL_NAMESPACE,
   createClientDataConverter({ vault }),
+  { tracing: tracing !== undefined },
 );
 const runFinished = createRunFinishedFeed({
   connectionString: env.DATABASE_URL,
@@ -68,6 +71,7 @@ server.listen(env.PORT, env.HOST, () => {
     {
       url: `http://${env.HOST}:${env.PORT}/trpc`,
       planner: planner ? 'configured' : 'none',
+      tracing: tracing?.endpoint ?? 'off',
       console: webRoot
         ? `http://${env.HOST}:${env.PORT}/`
         : 'not built (pnpm --filter @latchkey/web build)',
@@ -90,6 +94,7 @@ async function shutdown(signal: string) {
   await egress.close();
   vault.close();
   await db.destroy();
+  await tracing?.shutdown();
   process.exit(0);
 }
 process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -5,7 +5,7 @@ import { exitOnConfigError } from '@latchkey/config';
 import { createDb } from '@latchkey/db';
 import { egressPolicyFromConfig } from '@latchkey/egress';
 import { createLogger } from '@latchkey/logger';
-import { initProcessMetrics } from '@latchkey/observability';
+import { initProcessMetrics, startTracing } from '@latchkey/observability';
 import {
   createClientDataConverter,
   createDataConverter,
@@ -50,6 +50,8 @@ configureSchemaLimits(schemaLimitsOf(env));
 const log = createLogger('worker', { level: env.LOG_LEVEL });
 const identity = `latchkey-worker@${hostname()}:${process.pid}`;
 initProcessMetrics('worker');
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT (or ..._TRACES_ENDPOINT) names a collector.
+const tracing = startTracing('worker', env);
 // Before the first connection: the SDK's runtime (and its metrics exporter) is set up once.
 const temporalMetricsAddress =
   env.LATCHKEY_TEMPORAL_METRICS_ADDRESS === 'off'
@@ -99,6 +101,7 @@ const { worker, connection } = await createLatchkeyWorker({
   dataConverter: createDataConverter({ vault, converterPath: builtConverter }),
   workflowBundle: builtBundle ? { codePath: builtBundle } : undefined,
   shutdownGraceMs: env.LATCHKEY_WORKER_SHUTDOWN_GRACE_MS,
+  tracing,
 });
 const ops = await startWorkerOpsServer({
   host: env.LATCHKEY_WORKER_HTTP_HOST,
@@ -116,6 +119,7 @@ log.info(
     taskQueue: worker.options.taskQueue,
     http: `http://${env.LATCHKEY_WORKER_HTTP_HOST}:${ops.port}`,
     egressAllow: egress.rules,
+    tracing: tracing?.endpoint ?? 'off',
   },
   'worker polling',
 );
@@ -172,5 +176,6 @@ try {
   await egress.close();
   vault.close();
   await db.destroy();
+  await tracing?.shutdown();
   log.info('worker stopped');
 }

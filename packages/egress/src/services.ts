@@ -16,6 +16,9 @@ export interface PlatformEnv {
   LATCHKEY_TEMPORAL_UI_PORT?: number | string;
   /** More `host:port` pairs of the deployment's own services, comma-separated. */
   LATCHKEY_EGRESS_PLATFORM?: string;
+  /** The trace collector (OpenTelemetry's variables), when tracing is on. */
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
 }
 
 const LOCAL = '127.0.0.1';
@@ -45,6 +48,12 @@ export function platformServicesOf(env: PlatformEnv): PlatformService[] {
   add("the platform's web console", `${LOCAL}:${env.LATCHKEY_WEB_PORT ?? 5173}`, 5173);
   add('the Temporal UI', `${LOCAL}:${env.LATCHKEY_TEMPORAL_UI_PORT ?? 8233}`, 8233);
   add('the Temporal UI (LATCHKEY_TEMPORAL_UI_URL)', env.LATCHKEY_TEMPORAL_UI_URL, 443);
+  add('the trace collector (OTEL_EXPORTER_OTLP_ENDPOINT)', env.OTEL_EXPORTER_OTLP_ENDPOINT, 4318);
+  add(
+    'the trace collector (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)',
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    4318,
+  );
   for (const pair of (env.LATCHKEY_EGRESS_PLATFORM ?? '').split(',')) {
     add("the platform's own service (LATCHKEY_EGRESS_PLATFORM)", pair, 443);
   }
