@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { exitOnConfigError } from '@latchkey/config';
 import { createDb, createRunFinishedFeed, migrateAtStart } from '@latchkey/db';
@@ -42,19 +44,31 @@ const runFinished = createRunFinishedFeed({
   onError: (error) => log.warn({ err: error.message }, 'run-finished feed reconnecting'),
 });
 const planner = plannerFromConfig(env);
-// Tenant egress (integration destinations, OAuth endpoints): the same policy as the worker's.
-const egress = egressPolicyFromConfig(env);
 const builtConsole = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const webRoot = env.LATCHKEY_WEB_ROOT ?? (existsSync(builtConsole) ? builtConsole : undefined);
 
+// Bound before the server is built: with PORT=0 the system picks the port, and the default
+// public URL and the egress policy (which refuses the api's own port to tenants) need the real
+// one. Nothing below awaits, so the handler is attached before a request can arrive.
+const listener = createServer();
+await new Promise<void>((resolve, reject) => {
+  listener.once('error', reject);
+  listener.listen(env.PORT, env.HOST, () => resolve());
+});
+const port = (listener.address() as AddressInfo).port;
+const origin = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`;
+// Tenant egress (integration destinations, OAuth endpoints): the same policy as the worker's.
+const egress = egressPolicyFromConfig({ ...env, PORT: port });
+
 const server = createApiServer({
+  listener,
   db,
   vault,
   log,
   temporal: temporal.get,
   runFinished,
   taskQueue: env.LATCHKEY_TASK_QUEUE,
-  publicUrl: env.LATCHKEY_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
+  publicUrl: env.LATCHKEY_PUBLIC_URL ?? origin,
   egress,
   oauth: { successUrl: env.LATCHKEY_OAUTH_SUCCESS_URL, errorUrl: env.LATCHKEY_OAUTH_ERROR_URL },
   planner,
@@ -66,19 +80,16 @@ const server = createApiServer({
   limits: doorLimitsOf(env),
   maxBodyBytes: env.LATCHKEY_MAX_BODY_BYTES,
 });
-server.listen(env.PORT, env.HOST, () => {
-  log.info(
-    {
-      url: `http://${env.HOST}:${env.PORT}/trpc`,
-      planner: planner ? 'configured' : 'none',
-      tracing: tracing?.endpoint ?? 'off',
-      console: webRoot
-        ? `http://${env.HOST}:${env.PORT}/`
-        : 'not built (pnpm --filter @latchkey/web build)',
-    },
-    'api listening',
-  );
-});
+// Tests and process managers read the bound port from this line (PORT=0 picks a free one).
+log.info(
+  {
+    url: `${origin}/trpc`,
+    planner: planner ? 'configured' : 'none',
+    tracing: tracing?.endpoint ?? 'off',
+    console: webRoot ? `${origin}/` : 'not built (pnpm --filter @latchkey/web build)',
+  },
+  'api listening',
+);
 
 /**
  * SIGTERM drains: /readyz turns 503, the listener closes (a balancer sends new requests to the

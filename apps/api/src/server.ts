@@ -38,6 +38,11 @@ export interface ApiServerOptions extends Omit<ApiDeps, 'doorLimits' | 'rateLimi
   oauth?: OAuthRedirects;
   /** A built web console (apps/web/dist) to serve at `/`; none in development. */
   webRoot?: string;
+  /**
+   * An HTTP server already listening, to serve on (main.ts binds first: with PORT=0 the
+   * public URL and the egress policy need the port the system chose); default a new one.
+   */
+  listener?: Server;
 }
 
 /** The procedures the router has: anything else is counted as `unknown`, so labels stay bounded. */
@@ -120,18 +125,15 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       ),
   });
 
-  const server = createServer(
-    (req: IncomingMessage & { requestId?: string }, res: ServerResponse) => {
-      const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-      const route = routeOf(pathname);
-      // One span per request when tracing is on (a tRPC call is `trpc <procedure>`); the
-      // Temporal client's interceptor starts each run's workflow inside it.
-      const spanName = pathname.startsWith(`${TRPC_BASE_PATH}/`)
-        ? `trpc ${route}`
-        : `HTTP ${route}`;
-      traceRequest(spanName, { method: req.method, route }, res, () => handle(req, res, pathname));
-    },
-  );
+  const server = options.listener ?? createServer();
+  server.on('request', (req: IncomingMessage & { requestId?: string }, res: ServerResponse) => {
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    const route = routeOf(pathname);
+    // One span per request when tracing is on (a tRPC call is `trpc <procedure>`); the
+    // Temporal client's interceptor starts each run's workflow inside it.
+    const spanName = pathname.startsWith(`${TRPC_BASE_PATH}/`) ? `trpc ${route}` : `HTTP ${route}`;
+    traceRequest(spanName, { method: req.method, route }, res, () => handle(req, res, pathname));
+  });
   const handle = (
     req: IncomingMessage & { requestId?: string },
     res: ServerResponse,
