@@ -1,6 +1,6 @@
 import { connectTemporal } from '@latchkey/temporal/connection';
 import { Client, type DataConverter } from '@temporalio/client';
-import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 
 /**
  * A lazily connected, shared Temporal client on the SDK's native connection; the connection is
