@@ -1,6 +1,7 @@
 import { DEFAULT_DOOR_LIMITS, type DoorLimits } from '@latchkey/api';
 import { egressEnv, logLevelEnv, readProcessEnv, temporalEnv } from '@latchkey/config';
 import { databaseEnv } from '@latchkey/db';
+import { tracingEnv } from '@latchkey/observability';
 import { checkVaultEnv, vaultEnv } from '@latchkey/vault';
 import { checkPlannerEnv, plannerEnv, schemaLimitsEnv } from '@latchkey/workflow-engine';
 import { z } from 'zod';
@@ -20,6 +21,7 @@ export const apiEnv = {
   ...plannerEnv,
   ...logLevelEnv,
   ...schemaLimitsEnv,
+  ...tracingEnv,
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** The api's public base URL; OAuth callbacks are built from it (set it behind a proxy). */
@@ -35,16 +37,6 @@ export const apiEnv = {
   /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
   LATCHKEY_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
   /** Origins of the Temporal UI allowed to call the codec endpoint (comma-separated). */
-  /**
-   * Addresses tenants' integrations may point at beyond the public internet: comma-separated
-   * IPs or CIDR ranges with an optional port (`10.0.0.0/8`, `127.0.0.1:18998`, `[::1]:8080`).
-   */
-  LATCHKEY_EGRESS_ALLOW: z.string().default(''),
-  /** More host:port pairs of this deployment's own services, never reachable by tenants. */
-  LATCHKEY_EGRESS_PLATFORM: z.string().optional(),
-  MCP_PORT: z.string().optional(),
-  LATCHKEY_WEB_PORT: z.string().optional(),
-  LATCHKEY_TEMPORAL_UI_PORT: z.string().optional(),
   LATCHKEY_TEMPORAL_UI_ORIGINS: z
     .string()
     .default('http://127.0.0.1:8233,http://localhost:8233')

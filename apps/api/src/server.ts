@@ -11,7 +11,7 @@ import {
   doorResponseHeaders,
 } from '@latchkey/api';
 import { databaseReadiness } from '@latchkey/db';
-import { createOpsHandler, metrics, trackInFlight } from '@latchkey/observability';
+import { createOpsHandler, metrics, traceRequest, trackInFlight } from '@latchkey/observability';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { DEFAULT_MAX_BODY_BYTES, lingerThenClose, refuseDeclaredOversize } from './body-limit';
 import { createCodecHandler } from './codec';
@@ -38,6 +38,11 @@ export interface ApiServerOptions extends Omit<ApiDeps, 'doorLimits' | 'rateLimi
   oauth?: OAuthRedirects;
   /** A built web console (apps/web/dist) to serve at `/`; none in development. */
   webRoot?: string;
+  /**
+   * An HTTP server already listening, to serve on (main.ts binds first: with PORT=0 the
+   * public URL and the egress policy need the port the system chose); default a new one.
+   */
+  listener?: Server;
 }
 
 /** The procedures the router has: anything else is counted as `unknown`, so labels stay bounded. */
@@ -120,61 +125,68 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       ),
   });
 
-  const server = createServer(
-    (req: IncomingMessage & { requestId?: string }, res: ServerResponse) => {
-      const started = process.hrtime.bigint();
-      req.requestId = randomUUID();
-      const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-      res.on('finish', () => {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        const labels = { procedure: routeOf(pathname), status: String(res.statusCode) };
-        metrics.apiRequests.inc(labels);
-        metrics.apiRequestDuration.observe(labels, seconds);
-        deps.log.info(
-          {
-            requestId: req.requestId,
-            method: req.method,
-            // A connect link's path is its token: a capability, so it is not logged.
-            path: pathname.startsWith(CONNECT_LINK_PATH) ? `${CONNECT_LINK_PATH}:token` : pathname,
-            status: res.statusCode,
-            ms: Number(process.hrtime.bigint() - started) / 1e6,
-          },
-          'request',
-        );
+  const server = options.listener ?? createServer();
+  server.on('request', (req: IncomingMessage & { requestId?: string }, res: ServerResponse) => {
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    const route = routeOf(pathname);
+    // One span per request when tracing is on (a tRPC call is `trpc <procedure>`); the
+    // Temporal client's interceptor starts each run's workflow inside it.
+    const spanName = pathname.startsWith(`${TRPC_BASE_PATH}/`) ? `trpc ${route}` : `HTTP ${route}`;
+    traceRequest(spanName, { method: req.method, route }, res, () => handle(req, res, pathname));
+  });
+  const handle = (
+    req: IncomingMessage & { requestId?: string },
+    res: ServerResponse,
+    pathname: string,
+  ) => {
+    const started = process.hrtime.bigint();
+    req.requestId = randomUUID();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const labels = { procedure: routeOf(pathname), status: String(res.statusCode) };
+      metrics.apiRequests.inc(labels);
+      metrics.apiRequestDuration.observe(labels, seconds);
+      deps.log.info(
+        {
+          requestId: req.requestId,
+          method: req.method,
+          // A connect link's path is its token: a capability, so it is not logged.
+          path: pathname.startsWith(CONNECT_LINK_PATH) ? `${CONNECT_LINK_PATH}:token` : pathname,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
+    if (pathname === TRPC_BASE_PATH || pathname.startsWith(`${TRPC_BASE_PATH}/`)) {
+      // An answer sent before the body was read (413, 401) does not wait for the rest of it.
+      res.once('finish', () => lingerThenClose(req));
+      if (refuseDeclaredOversize(req, res, maxBodyBytes)) return;
+      trpc(req, res);
+      return;
+    }
+    if (pathname === CODEC_BASE_PATH || pathname.startsWith(`${CODEC_BASE_PATH}/`)) {
+      guardCodec(deps, req, res, pathname, () => codec(req, res)).catch((error: unknown) => {
+        deps.log.error({ err: error, path: pathname }, 'codec guard failed');
+        if (!res.headersSent) res.writeHead(500).end();
       });
-      if (pathname === TRPC_BASE_PATH || pathname.startsWith(`${TRPC_BASE_PATH}/`)) {
-        // An answer sent before the body was read (413, 401) does not wait for the rest of it.
-        res.once('finish', () => lingerThenClose(req));
-        if (refuseDeclaredOversize(req, res, maxBodyBytes)) return;
-        trpc(req, res);
-        return;
-      }
-      if (pathname === CODEC_BASE_PATH || pathname.startsWith(`${CODEC_BASE_PATH}/`)) {
-        guardCodec(deps, req, res, pathname, () => codec(req, res)).catch((error: unknown) => {
-          deps.log.error({ err: error, path: pathname }, 'codec guard failed');
-          if (!res.headersSent) res.writeHead(500).end();
-        });
-        return;
-      }
-      if (pathname === '/oauth/callback' && req.method === 'GET') {
-        void oauthCallback(req, res);
-        return;
-      }
-      if (
-        pathname.startsWith(CONNECT_LINK_PATH) &&
-        (req.method === 'GET' || req.method === 'POST')
-      ) {
-        void connectLink(req, res, pathname);
-        return;
-      }
-      if (ops(req, res, pathname)) return;
-      if (webConsole && (req.method === 'GET' || req.method === 'HEAD')) {
-        webConsole(req, res);
-        return;
-      }
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
-    },
-  );
+      return;
+    }
+    if (pathname === '/oauth/callback' && req.method === 'GET') {
+      void oauthCallback(req, res);
+      return;
+    }
+    if (pathname.startsWith(CONNECT_LINK_PATH) && (req.method === 'GET' || req.method === 'POST')) {
+      void connectLink(req, res, pathname);
+      return;
+    }
+    if (ops(req, res, pathname)) return;
+    if (webConsole && (req.method === 'GET' || req.method === 'HEAD')) {
+      webConsole(req, res);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+  };
   tracker = trackInFlight(server);
   const inFlight = tracker;
   return Object.assign(server, { drain: (graceMs: number) => inFlight.drain(graceMs) });

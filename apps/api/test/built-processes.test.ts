@@ -7,7 +7,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { AppRouter } from '@latchkey/api';
 import { LatchkeyClient } from '@latchkey/client';
-import { freePort } from '@latchkey/devstack';
 import {
   type BuiltProcess,
   buildApps,
@@ -51,11 +50,14 @@ describe('built processes', () => {
       // The one third-party API the steps here call.
       LATCHKEY_EGRESS_ALLOW: `127.0.0.1:${new URL(target.url).port}`,
     };
-    const port = await freePort();
-    apiUrl = `http://127.0.0.1:${port}`;
-    worker = startBuiltApp('worker', { env });
-    api = startBuiltApp('api', { env: { ...env, PORT: String(port), HOST: '127.0.0.1' } });
-    await Promise.all([api.waitFor(/"api listening"/), worker.waitFor(/"worker polling"/)]);
+    // Port 0: each binds a port the system picks and reports it, so none can be taken first.
+    worker = startBuiltApp('worker', { env: { ...env, LATCHKEY_WORKER_HTTP_PORT: '0' } });
+    api = startBuiltApp('api', { env: { ...env, PORT: '0', HOST: '127.0.0.1' } });
+    const [listening] = await Promise.all([
+      api.waitFor(/"api listening"/),
+      worker.waitFor(/"worker polling"/),
+    ]);
+    apiUrl = new URL(JSON.parse(listening).url).origin;
   });
   afterAll(async () => {
     await Promise.all([api?.stop(), worker?.stop()]);

@@ -88,6 +88,42 @@ export async function waitUntilReady(proc: AppProcess, url: string, timeoutMs = 
   }
 }
 
+/** The log line each app writes once it listens, and the field that holds its address. */
+const LISTENING = {
+  api: { msg: 'api listening', field: 'url' },
+  worker: { msg: 'worker polling', field: 'http' },
+} as const;
+
+/**
+ * The origin (`http://127.0.0.1:<port>`) a process reports in its start-up line (level info).
+ * Started with `PORT=0` / `LATCHKEY_WORKER_HTTP_PORT=0`, a process binds a port the system
+ * chooses and says which: no port is picked in advance that another process could take first.
+ */
+export async function listeningOrigin(
+  proc: AppProcess,
+  app: AppName,
+  timeoutMs = 120_000,
+): Promise<string> {
+  const { msg, field } = LISTENING[app];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const line of proc.output().split('\n')) {
+      if (!line.includes(`"${msg}"`)) continue;
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      if (entry.msg === msg && typeof entry[field] === 'string') {
+        return new URL(entry[field] as string).origin;
+      }
+    }
+    if (!proc.running()) {
+      throw new Error(`${proc.name} exited before it listened:\n${proc.output().slice(-4_000)}`);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${proc.name} did not say where it listens:\n${proc.output().slice(-4_000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Ends a process politely, then not: for test clean-up. */
 export async function stopApp(proc: AppProcess, graceMs = 10_000) {
   if (!proc.running()) return;

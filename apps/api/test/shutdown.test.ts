@@ -1,12 +1,11 @@
 import { request } from 'node:http';
 import { LatchkeyClient } from '@latchkey/client';
-import { freePort } from '@latchkey/devstack';
 import { buildApps } from '@latchkey/devstack/built-apps';
 import { testServices } from '@latchkey/devstack/test-db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
-import { type AppProcess, spawnApp, stopApp, waitUntilReady } from './processes';
+import { type AppProcess, listeningOrigin, spawnApp, stopApp, waitUntilReady } from './processes';
 import { scrape, sumOf } from './prometheus';
 import { waitFor } from './wait-for';
 
@@ -55,18 +54,18 @@ describe('SIGTERM drains the api and the worker, as real processes', () => {
     };
   };
   const startWorker = async (name: string) => {
-    const port = await freePort();
     const worker = spawnApp(
       'worker',
       {
         ...common(),
-        LATCHKEY_WORKER_HTTP_PORT: String(port),
+        // Any free port, reported in the worker's start-up line.
+        LATCHKEY_WORKER_HTTP_PORT: '0',
         LATCHKEY_WORKER_SHUTDOWN_GRACE_MS: '30000',
       },
       { name, built: true },
     );
     processes.push(worker);
-    const url = `http://127.0.0.1:${port}`;
+    const url = await listeningOrigin(worker, 'worker');
     await waitUntilReady(worker, `${url}/readyz`);
     return { worker, url };
   };
@@ -80,21 +79,22 @@ describe('SIGTERM drains the api and the worker, as real processes', () => {
       if (req.path === '/held-by-api-test') await apiGate.opened;
       json(res, 200, { path: req.path });
     });
-    apiPort = await freePort();
     const apiProcess = spawnApp(
       'api',
       {
         ...common(),
         HOST: '127.0.0.1',
-        PORT: String(apiPort),
+        PORT: '0',
         LATCHKEY_SHUTDOWN_GRACE_MS: '30000',
       },
       { built: true },
     );
     processes.push(apiProcess);
+    const apiUrl = await listeningOrigin(apiProcess, 'api');
+    apiPort = Number(new URL(apiUrl).port);
     const { apiKey } = await api.createTenant('acme');
-    client = new LatchkeyClient({ endpoint: `http://127.0.0.1:${apiPort}`, apiKey });
-    await waitUntilReady(apiProcess, `http://127.0.0.1:${apiPort}/healthz`);
+    client = new LatchkeyClient({ endpoint: apiUrl, apiKey });
+    await waitUntilReady(apiProcess, `${apiUrl}/healthz`);
     await client.upsertIntegration({ id: 'svc', urlHost: target.url, auth: { type: 'none' } });
     await client.buildWorkflow({
       id: 'two-steps',

@@ -1,5 +1,6 @@
 import { egressEnv, logLevelEnv, readProcessEnv, temporalEnv } from '@latchkey/config';
 import { databaseEnv } from '@latchkey/db';
+import { tracingEnv } from '@latchkey/observability';
 import { checkVaultEnv, vaultEnv } from '@latchkey/vault';
 import { schemaLimitsEnv } from '@latchkey/workflow-engine';
 import { z } from 'zod';
@@ -15,6 +16,7 @@ export const workerEnv = {
   ...temporalEnv,
   ...logLevelEnv,
   ...schemaLimitsEnv,
+  ...tracingEnv,
   /** Activity slots of this worker process, shared by all tenants. */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   /** How many activities of one tenant may run at once in this worker. */

@@ -3,9 +3,9 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { exitOnConfigError } from '@latchkey/config';
 import { createDb } from '@latchkey/db';
-import { createEgressPolicy, platformServicesOf } from '@latchkey/egress';
+import { egressPolicyFromConfig } from '@latchkey/egress';
 import { createLogger } from '@latchkey/logger';
-import { initProcessMetrics } from '@latchkey/observability';
+import { initProcessMetrics, startTracing } from '@latchkey/observability';
 import {
   createClientDataConverter,
   createDataConverter,
@@ -15,7 +15,11 @@ import {
 } from '@latchkey/temporal';
 import { configureTemporalRuntime } from '@latchkey/temporal/connection';
 import { createVault, vaultOptionsFromConfig } from '@latchkey/vault';
-import { closeTransformSandbox, configureSchemaLimits } from '@latchkey/workflow-engine';
+import {
+  closeTransformSandbox,
+  configureSchemaLimits,
+  schemaLimitsOf,
+} from '@latchkey/workflow-engine';
 import { Client } from '@temporalio/client';
 import { readWorkerEnv, type WorkerEnv } from './env';
 import { concreteAddress, startWorkerOpsServer } from './ops-server';
@@ -42,13 +46,12 @@ try {
   exitOnConfigError(error);
 }
 // The same caps as the api's, so a schema the api accepted is one the worker checks.
-configureSchemaLimits({
-  maxBytes: env.LATCHKEY_SCHEMA_MAX_BYTES,
-  maxDepth: env.LATCHKEY_SCHEMA_MAX_DEPTH,
-});
+configureSchemaLimits(schemaLimitsOf(env));
 const log = createLogger('worker', { level: env.LOG_LEVEL });
 const identity = `latchkey-worker@${hostname()}:${process.pid}`;
 initProcessMetrics('worker');
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT (or ..._TRACES_ENDPOINT) names a collector.
+const tracing = startTracing('worker', env);
 // Before the first connection: the SDK's runtime (and its metrics exporter) is set up once.
 const temporalMetricsAddress =
   env.LATCHKEY_TEMPORAL_METRICS_ADDRESS === 'off'
@@ -59,10 +62,7 @@ const db = createDb({ connectionString: env.DATABASE_URL, max: 20 });
 const vault = await createVault({ db, ...vaultOptionsFromConfig(env) });
 // Tenant egress: default deny for private addresses, the operator's allowlist, and the
 // platform's own services (this database, Temporal, the listeners) refused whatever it says.
-const egress = createEgressPolicy({
-  allow: env.LATCHKEY_EGRESS_ALLOW,
-  platform: platformServicesOf(env),
-});
+const egress = egressPolicyFromConfig(env);
 
 const { worker, connection } = await createLatchkeyWorker({
   address: env.TEMPORAL_ADDRESS,
@@ -101,6 +101,7 @@ const { worker, connection } = await createLatchkeyWorker({
   dataConverter: createDataConverter({ vault, converterPath: builtConverter }),
   workflowBundle: builtBundle ? { codePath: builtBundle } : undefined,
   shutdownGraceMs: env.LATCHKEY_WORKER_SHUTDOWN_GRACE_MS,
+  tracing,
 });
 const ops = await startWorkerOpsServer({
   host: env.LATCHKEY_WORKER_HTTP_HOST,
@@ -118,6 +119,7 @@ log.info(
     taskQueue: worker.options.taskQueue,
     http: `http://${env.LATCHKEY_WORKER_HTTP_HOST}:${ops.port}`,
     egressAllow: egress.rules,
+    tracing: tracing?.endpoint ?? 'off',
   },
   'worker polling',
 );
@@ -174,5 +176,6 @@ try {
   await egress.close();
   vault.close();
   await db.destroy();
+  await tracing?.shutdown();
   log.info('worker stopped');
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from '@latchkey/db';
 import type { EgressPolicy } from '@latchkey/egress';
 import type { Logger } from '@latchkey/logger';
+import type { Tracing } from '@latchkey/observability';
 import { createDataConverter, TASK_QUEUE, workflowBundleConverterPaths } from '@latchkey/temporal';
 import { connectTemporal } from '@latchkey/temporal/connection';
 import type { Vault } from '@latchkey/vault';
@@ -10,6 +11,11 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { type ActivityDeps, createActivities } from './activities';
 import type { RunActivityDeps } from './activities/run-activities';
 import { TenantLimiter } from './tenant-limiter';
+import {
+  TRACING_WORKFLOW_INTERCEPTORS_PATH,
+  tracingActivityInterceptor,
+  workflowSpanSinks,
+} from './tracing';
 import {
   tenantActivityInterceptor,
   WORKFLOW_INTERCEPTORS_PATH,
@@ -56,6 +62,8 @@ export interface LatchkeyWorkerOptions {
    * tests build and share; otherwise the workflow code is bundled at start.
    */
   workflowBundle?: WorkflowBundleWithSourceMap | { codePath: string };
+  /** OpenTelemetry tracing (`startTracing`): activity spans, and workflow spans via the sink. */
+  tracing?: Tracing;
 }
 
 /** For bundling workflow code without webpack's chatter (the bench's baseline bundles too). */
@@ -69,13 +77,14 @@ export const silentBundlerLogger = {
 };
 
 /**
- * Workflow code is bundled with the same converters the worker uses for payloads, and with the
- * interceptor that refuses a workflow whose input another tenant sealed.
+ * Workflow code is bundled with the same converters the worker uses for payloads, with the
+ * interceptor that refuses a workflow whose input another tenant sealed, and with the tracing
+ * interceptors (inert unless a workflow's start carried a trace context).
  */
 export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
-    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS_PATH],
+    workflowInterceptorModules: [WORKFLOW_INTERCEPTORS_PATH, TRACING_WORKFLOW_INTERCEPTORS_PATH],
     logger: silentBundlerLogger,
     ...workflowBundleConverterPaths,
   });
@@ -113,7 +122,14 @@ export async function createLatchkeyWorker(options: LatchkeyWorkerOptions) {
     // Past the grace, cancelled activities get this long to stop before the worker gives up.
     shutdownForceTime: (options.shutdownGraceMs ?? 30_000) + 15_000,
     dataConverter: options.dataConverter ?? createDataConverter({ vault: options.vault }),
-    interceptors: { activity: [tenantActivityInterceptor] },
+    interceptors: {
+      // The span (when tracing) wraps the tenant check and the activity alike.
+      activity: options.tracing
+        ? [tracingActivityInterceptor, tenantActivityInterceptor]
+        : [tenantActivityInterceptor],
+    },
+    // Always registered: the bundled workflow interceptors may send spans whatever this says.
+    sinks: workflowSpanSinks(options.tracing),
     workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
   });
   return { worker, connection };

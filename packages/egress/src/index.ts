@@ -9,4 +9,9 @@ export { ALLOW_ENV, EGRESS_REFUSED, EgressRefusedError, findEgressRefusal } from
 export type { PlatformService } from './platform';
 export { hostPortOf } from './platform';
 export type { CheckedAddress, EgressPolicyOptions } from './policy';
-export { type PlatformEnv, platformServicesOf } from './services';
+export {
+  type EgressConfig,
+  egressPolicyFromConfig,
+  type PlatformEnv,
+  platformServicesOf,
+} from './services';

@@ -1,3 +1,4 @@
+import { createEgressPolicy, type EgressPolicy } from './egress';
 import { hostPortOf, type PlatformService } from './platform';
 
 /** The settings that say where the platform's own services listen (each process has some). */
@@ -15,6 +16,9 @@ export interface PlatformEnv {
   LATCHKEY_TEMPORAL_UI_PORT?: number | string;
   /** More `host:port` pairs of the deployment's own services, comma-separated. */
   LATCHKEY_EGRESS_PLATFORM?: string;
+  /** The trace collector (OpenTelemetry's variables), when tracing is on. */
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
 }
 
 const LOCAL = '127.0.0.1';
@@ -44,8 +48,32 @@ export function platformServicesOf(env: PlatformEnv): PlatformService[] {
   add("the platform's web console", `${LOCAL}:${env.LATCHKEY_WEB_PORT ?? 5173}`, 5173);
   add('the Temporal UI', `${LOCAL}:${env.LATCHKEY_TEMPORAL_UI_PORT ?? 8233}`, 8233);
   add('the Temporal UI (LATCHKEY_TEMPORAL_UI_URL)', env.LATCHKEY_TEMPORAL_UI_URL, 443);
+  add('the trace collector (OTEL_EXPORTER_OTLP_ENDPOINT)', env.OTEL_EXPORTER_OTLP_ENDPOINT, 4318);
+  add(
+    'the trace collector (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)',
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    4318,
+  );
   for (const pair of (env.LATCHKEY_EGRESS_PLATFORM ?? '').split(',')) {
     add("the platform's own service (LATCHKEY_EGRESS_PLATFORM)", pair, 443);
   }
   return out;
+}
+
+/** A process's checked egress variables (`egressEnv` of @latchkey/config) and its listeners. */
+export interface EgressConfig extends PlatformEnv {
+  /** Comma-separated IPs or CIDR ranges with an optional port. */
+  LATCHKEY_EGRESS_ALLOW?: string;
+}
+
+/**
+ * The process's one egress policy from its configuration (api and worker build it the same
+ * way): default deny for private addresses, the operator's allowlist, and the platform's own
+ * services refused whatever the allowlist says.
+ */
+export function egressPolicyFromConfig(config: EgressConfig): EgressPolicy {
+  return createEgressPolicy({
+    allow: config.LATCHKEY_EGRESS_ALLOW,
+    platform: platformServicesOf(config),
+  });
 }

@@ -13,3 +13,11 @@ export {
   type ReadinessCheck,
   readiness,
 } from './ops';
+export {
+  startTracing,
+  type Tracing,
+  type TracingConfig,
+  traceRequest,
+  tracesEndpointOf,
+  tracingEnv,
+} from './tracing';

@@ -1,3 +1,4 @@
+import { readProcessEnv } from '@latchkey/config';
 import { z } from 'zod';
 import { createPlanner, type Planner, type PlannerOptions } from './planner';
 import { DEFAULT_SCHEMA_LIMITS, type SchemaLimits } from './schema';
@@ -11,8 +12,7 @@ export const plannerEnv = {
   LATCHKEY_PLANNER_MODEL: z.string().min(1).optional(),
   LATCHKEY_PLANNER_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
 };
-const plannerEnvSchema = z.object(plannerEnv);
-export type PlannerConfig = z.output<typeof plannerEnvSchema>;
+export type PlannerConfig = { [K in keyof typeof plannerEnv]: z.output<(typeof plannerEnv)[K]> };
 
 /** LATCHKEY_PLANNER_MODEL goes with LATCHKEY_PLANNER_URL (a cross-variable check). */
 export function checkPlannerEnv(values: PlannerConfig) {
@@ -21,25 +21,18 @@ export function checkPlannerEnv(values: PlannerConfig) {
     : undefined;
 }
 
-const blankToUndefined = (env: Record<string, string | undefined>) =>
-  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v?.trim() ? v.trim() : undefined]));
-
 /**
  * The planner configured by LATCHKEY_PLANNER_URL (an OpenAI-compatible base URL, e.g.
  * `https://api.openai.com/v1`), LATCHKEY_PLANNER_MODEL (required with the URL),
  * LATCHKEY_PLANNER_API_KEY and LATCHKEY_PLANNER_TIMEOUT_MS (optional); undefined when no URL is set.
+ * Read by the one env reader (@latchkey/config): a ConfigError names each bad variable, never
+ * its value (the API key is one).
  */
 export function plannerFromEnv(
-  env: Record<string, string | undefined> = process.env,
+  env: NodeJS.ProcessEnv = process.env,
   extra: Pick<PlannerOptions, 'fetch' | 'repairAttempts'> = {},
 ): Planner | undefined {
-  const parsed = plannerEnvSchema.safeParse(blankToUndefined(env));
-  if (!parsed.success) {
-    // Messages name the variable; zod would echo values, and the API key is one.
-    const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
-    throw new Error(`invalid planner configuration: ${names.join(', ')}`);
-  }
-  return plannerFromConfig(parsed.data, extra);
+  return plannerFromConfig(readProcessEnv('planner', plannerEnv, env, [checkPlannerEnv]), extra);
 }
 
 /** The planner from checked variables (a process's env reader has parsed them). */
@@ -70,23 +63,20 @@ export const schemaLimitsEnv = {
     .default(DEFAULT_SCHEMA_LIMITS.maxBytes),
   LATCHKEY_SCHEMA_MAX_DEPTH: z.coerce.number().int().min(2).default(DEFAULT_SCHEMA_LIMITS.maxDepth),
 };
-const schemaLimitsEnvSchema = z.object(schemaLimitsEnv);
+
+/** The schema caps from checked variables (a process's env reader has parsed them). */
+export function schemaLimitsOf(values: {
+  LATCHKEY_SCHEMA_MAX_BYTES: number;
+  LATCHKEY_SCHEMA_MAX_DEPTH: number;
+}): SchemaLimits {
+  return { maxBytes: values.LATCHKEY_SCHEMA_MAX_BYTES, maxDepth: values.LATCHKEY_SCHEMA_MAX_DEPTH };
+}
 
 /**
  * Caps on tenant JSON Schemas (inputSchema, responseSchema): LATCHKEY_SCHEMA_MAX_BYTES (bytes of
  * JSON, default 65536) and LATCHKEY_SCHEMA_MAX_DEPTH (nesting of objects and arrays, default 32).
  * The api and the worker must agree, or a schema the api stored could fail in the worker.
  */
-export function schemaLimitsFromEnv(
-  env: Record<string, string | undefined> = process.env,
-): SchemaLimits {
-  const parsed = schemaLimitsEnvSchema.safeParse(blankToUndefined(env));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid schema limits: ${problems.join('; ')}`);
-  }
-  return {
-    maxBytes: parsed.data.LATCHKEY_SCHEMA_MAX_BYTES,
-    maxDepth: parsed.data.LATCHKEY_SCHEMA_MAX_DEPTH,
-  };
+export function schemaLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): SchemaLimits {
+  return schemaLimitsOf(readProcessEnv('schema limits', schemaLimitsEnv, env));
 }

@@ -8,6 +8,7 @@ export {
   plannerFromEnv,
   schemaLimitsEnv,
   schemaLimitsFromEnv,
+  schemaLimitsOf,
 } from './env';
 export type { StepErrorDetails, StepErrorKind } from './errors';
 export { StepError } from './errors';

@@ -177,13 +177,18 @@ describe('createPlanner', () => {
 describe('plannerFromEnv', () => {
   it('is undefined without a URL and needs a model with one', () => {
     expect(plannerFromEnv({})).toBeUndefined();
-    expect(plannerFromEnv({ LATCHKEY_PLANNER_URL: '  ' })).toBeUndefined();
+    // An empty variable (`X=` in a compose file) is unset.
+    expect(plannerFromEnv({ LATCHKEY_PLANNER_URL: '' })).toBeUndefined();
     expect(() => plannerFromEnv({ LATCHKEY_PLANNER_URL: llm.url })).toThrow(
-      'LATCHKEY_PLANNER_MODEL must be set',
+      'LATCHKEY_PLANNER_MODEL: must be set when LATCHKEY_PLANNER_URL is',
     );
     expect(() =>
       plannerFromEnv({ LATCHKEY_PLANNER_URL: 'not a url', LATCHKEY_PLANNER_API_KEY: API_KEY }),
-    ).toThrow('invalid planner configuration: LATCHKEY_PLANNER_URL');
+    ).toThrow('LATCHKEY_PLANNER_URL: must be an http(s) URL');
+    // The error names the variable, never a value (the API key is a secret).
+    expect(() =>
+      plannerFromEnv({ LATCHKEY_PLANNER_URL: 'not a url', LATCHKEY_PLANNER_API_KEY: API_KEY }),
+    ).not.toThrow(API_KEY);
   });
 
   it('builds a working planner', async () => {
