@@ -30,6 +30,14 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>;
 
+/**
+ * A reserved tenant that owns the platform's own encryption scope (Temporal payloads that
+ * belong to no tenant, such as encoded failure attributes). It has no API keys and no
+ * integrations; the api refuses to create keys for it. Migration 0002 inserts it; it is
+ * defined here so packages can name it through the pure `@latchkey/db/schema` entry.
+ */
+export const PLATFORM_TENANT_ID = '00000000-0000-0000-0000-000000000000';
+
 export interface TenantsTable {
   id: Generated<string>;
   name: string;

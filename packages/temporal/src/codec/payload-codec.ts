@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { PLATFORM_TENANT_ID } from '@latchkey/db';
+import { PLATFORM_TENANT_ID } from '@latchkey/db/schema';
 import {
   type DataConverter,
   type LoadedDataConverter,
