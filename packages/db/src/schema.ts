@@ -1,3 +1,4 @@
+import type { AuthScheme } from '@latchkey/credential-mapper';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
@@ -112,7 +113,8 @@ export interface IntegrationsTable {
   url_host: string;
   url_path: string;
   /** The declared auth scheme (`{ type, ...placement }`); null means the template's or the default. */
-  auth: NullableJson<{ type: AuthSchemeType } & Record<string, unknown>>;
+  /** As the api validated it (credential-mapper's `AuthScheme`): read back typed, no casts. */
+  auth: NullableJson<AuthScheme>;
   template_id: string | null;
   instructions: string | null;
   docs_url: string | null;
