@@ -1,6 +1,7 @@
 import { LatchkeyClient } from '@latchkey/client';
 import { createDb, type Db } from '@latchkey/db';
 import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
+import { ensureFreshToken } from '@latchkey/resolver';
 import { createVault, parseMasterKeys, type Vault } from '@latchkey/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
@@ -218,5 +219,42 @@ describe('a token refresh holds no pooled connection or lock while the token URL
       .where('created_at', '>=', startedAt)
       .execute();
     expect(refreshes).toEqual([]);
+  }, 60_000);
+
+  it('a 401 against a token already replaced refreshes nothing; against the current one, once', async () => {
+    // The storm test once saw two refreshes of one connection under 2 s apart; the suspect was
+    // a forced refresh racing the lease holder's write. Each case calls the refresh as a step
+    // does after a 401 (`forceIfVersion` = the version its request used), with the token
+    // endpoint slowed so the concurrent callers overlap while the holder waits on it.
+    await connect('u4');
+    const row = () =>
+      api.db
+        .selectFrom('connections')
+        .select(['tenant_id', 'version'])
+        .where('user_id', '=', 'u4')
+        .executeTakeFirstOrThrow();
+    const { tenant_id: tenantId, version } = await row();
+    const deps = { db: api.db, vault: api.vault, egress: api.egress };
+    const key = { tenantId, integrationId: 'crm', userId: 'u4' };
+    const force = (forceIfVersion: number) => ensureFreshToken(deps, { ...key, forceIfVersion });
+    const calls = auth.tokenEndpointCalls();
+    auth.delayTokenRequests(300);
+    try {
+      // Two requests refused with the same token: one refresh, both get its version.
+      const both = await Promise.all([force(version), force(version)]);
+      expect(both.map((r) => r.version)).toEqual([version + 1, version + 1]);
+      expect(auth.tokenEndpointCalls() - calls).toBe(1);
+      // A request that used the old token learns of its 401 after the refresh: nothing more.
+      expect((await force(version)).version).toBe(version + 1);
+      expect(auth.tokenEndpointCalls() - calls).toBe(1);
+      // The stale 401 and a 401 against the new token at once: the new token is refreshed once.
+      const [stale, current] = await Promise.all([force(version), force(version + 1)]);
+      expect(current.version).toBe(version + 2);
+      expect([version + 1, version + 2]).toContain(stale.version);
+      expect(auth.tokenEndpointCalls() - calls).toBe(2);
+      expect((await row()).version).toBe(version + 2);
+    } finally {
+      auth.delayTokenRequests(0);
+    }
   }, 60_000);
 });

@@ -1,12 +1,11 @@
 import { type ExecuteWorkflowInput, isLatchkeyError, type LatchkeyClient } from '@latchkey/client';
+import { createRedactor } from '@latchkey/credential-mapper/redact';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
 export const SERVER_NAME = 'latchkey';
 export const SERVER_VERSION = '0.0.0';
-
-const MASK = '[redacted]';
 
 const idSchema = z
   .string()
@@ -33,44 +32,15 @@ const credentialsSchema = z
       'of names prefixed with the integration id, e.g. { "stripe_secret_key": "sk_..." }.',
   );
 
-/** Strings that must never come back in a result, with their JSON-escaped forms. */
+/** Runtime credential values: the mapper's redactor masks them in every encoded form. */
 function secretsOf(credentials: Record<string, string | number> | undefined): string[] {
-  if (!credentials) return [];
-  const secrets = new Set<string>();
-  for (const value of Object.values(credentials)) {
-    const text = String(value);
-    if (text.length < 4) continue; // Too short to mask without mangling unrelated text.
-    secrets.add(text);
-    secrets.add(JSON.stringify(text).slice(1, -1));
-  }
-  // Longest first, so that a secret containing another is masked whole.
-  return [...secrets].sort((a, b) => b.length - a.length);
-}
-
-function redactText(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join(MASK);
-  return out;
-}
-
-function redactValue(value: unknown, secrets: readonly string[]): unknown {
-  if (secrets.length === 0) return value;
-  if (typeof value === 'string') return redactText(value, secrets);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [
-        redactText(key, secrets),
-        redactValue(item, secrets),
-      ]),
-    );
-  }
-  return value;
+  return credentials ? Object.values(credentials).map(String) : [];
 }
 
 function ok(result: unknown, secrets: readonly string[] = []): CallToolResult {
-  const safe = redactValue(result, secrets);
-  const text = redactText(JSON.stringify(safe, null, 2) ?? 'null', secrets);
+  const { redact, redactString } = createRedactor(secrets);
+  const safe = redact(result);
+  const text = redactString(JSON.stringify(safe, null, 2) ?? 'null');
   const structured =
     safe !== null && typeof safe === 'object' && !Array.isArray(safe)
       ? (safe as Record<string, unknown>)
@@ -89,7 +59,8 @@ export function toolError(error: unknown, secrets: readonly string[] = []): Call
   } else {
     text = `INTERNAL_ERROR: ${error instanceof Error ? error.message : String(error)}`;
   }
-  return { isError: true, content: [{ type: 'text', text: redactText(text, secrets) }] };
+  const { redactString } = createRedactor(secrets);
+  return { isError: true, content: [{ type: 'text', text: redactString(text) }] };
 }
 
 async function call(run: () => Promise<unknown>, secrets: readonly string[] = []) {

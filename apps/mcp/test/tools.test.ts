@@ -44,7 +44,7 @@ describe('tool results', () => {
     expect(result.isError).toBeFalsy();
     const everything = JSON.stringify(result);
     expect(everything).not.toContain('rt-secret');
-    expect(textOf(result)).toContain('Bearer [redacted]');
+    expect(textOf(result)).toContain('Bearer [REDACTED]');
     await mcp.close();
   });
 
@@ -64,7 +64,7 @@ describe('tool results', () => {
       arguments: { workflowId: 'wf', credentials: { svc_key: RUNTIME_KEY } },
     });
     expect(failed.isError).toBe(true);
-    expect(textOf(failed)).toBe('BAD_REQUEST: payload: bad value [redacted]');
+    expect(textOf(failed)).toBe('BAD_REQUEST: payload: bad value [REDACTED]');
     const down = await mcp.callTool({ name: 'list_workflows', arguments: {} });
     expect(down).toMatchObject({ isError: true });
     expect(textOf(down)).toBe('NETWORK_ERROR: fetch failed');

@@ -1,5 +1,11 @@
 export { bearerToken } from './auth/api-key-secret';
-export type { Caller } from './auth/authenticate';
+export {
+  type AuthResult,
+  authenticateApiKey,
+  authenticateApiKeyId,
+  type Caller,
+  hasScope,
+} from './auth/authenticate';
 export { keyPrefixOf, refused } from './auth/door';
 export { clientAddress } from './limits/client-address';
 export { DEFAULT_DOOR_LIMITS, type DoorLimits, MAX_PAGE_SIZE } from './limits/config';

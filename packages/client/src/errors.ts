@@ -1,4 +1,5 @@
 import type { AppRouter } from '@latchkey/api';
+import { createRedactor } from '@latchkey/credential-mapper/redact';
 import type { inferRouterError, TRPC_ERROR_CODE_KEY } from '@trpc/server';
 
 /** The error shape the api's error formatter sends, inferred from the router. */
@@ -129,28 +130,27 @@ function toLatchkeyError(error: unknown): LatchkeyError {
   });
 }
 
-const REDACTED = '[redacted]';
+type RedactString = (text: string) => string;
 
-export function redactText(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join(REDACTED);
-  return out;
-}
-
-function chainMentions(error: unknown, secrets: readonly string[], depth = 0): boolean {
+function chainMentions(error: unknown, redact: RedactString, depth = 0): boolean {
   if (depth > 8 || !isObject(error)) return false;
   const text = `${String(error.message ?? '')} ${String(error.stack ?? '')}`;
-  if (secrets.some((s) => text.includes(s))) return true;
-  return chainMentions(error.cause, secrets, depth + 1);
+  if (redact(text) !== text) return true;
+  return chainMentions(error.cause, redact, depth + 1);
 }
 
-/** Removes secrets from the message, and drops a cause chain that mentions them. */
+/**
+ * Removes secrets from the message, and drops a cause chain that mentions them. The redactor is
+ * the credential mapper's (every encoded form of a secret, `[REDACTED]`), bundled into the
+ * published client from its small `redact` entry.
+ */
 function redactError(error: LatchkeyError, secrets: readonly string[]): LatchkeyError {
-  const message = redactText(error.message, secrets);
-  const leakyCause = chainMentions(error.cause, secrets);
+  const { redactString } = createRedactor(secrets);
+  const message = redactString(error.message);
+  const leakyCause = chainMentions(error.cause, redactString);
   if (message === error.message && !leakyCause) return error;
   const cause = leakyCause
-    ? new Error(redactText(messageOf(error.cause, 'redacted cause'), secrets))
+    ? new Error(redactString(messageOf(error.cause, 'redacted cause')))
     : error.cause;
   const clean = new LatchkeyError(message, {
     code: error.code,
@@ -159,6 +159,6 @@ function redactError(error: LatchkeyError, secrets: readonly string[]): Latchkey
     path: error.path,
     cause,
   });
-  if (error.stack) clean.stack = redactText(error.stack, secrets);
+  if (error.stack) clean.stack = redactString(error.stack);
   return clean;
 }

@@ -254,7 +254,7 @@ describe('LatchkeyClient', () => {
       });
       const error = await rejection(client.me());
       expect(error.code).toBe('NETWORK_ERROR');
-      expect(error.message).toContain('[redacted]');
+      expect(error.message).toContain('[REDACTED]');
       expect(inspect(error, { depth: 10 })).not.toContain(apiKey);
     });
 

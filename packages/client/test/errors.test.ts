@@ -143,7 +143,7 @@ describe('LatchkeyError.from', () => {
         TRPCClientError.from(errorResponse('BAD_REQUEST', 400, `bad header Bearer ${apiKey}`)),
         { redact: [apiKey] },
       );
-      expect(error.message).toBe('bad header Bearer [redacted]');
+      expect(error.message).toBe('bad header Bearer [REDACTED]');
       expect(error.stack).not.toContain(apiKey);
       expect(error.code).toBe('BAD_REQUEST');
     });

@@ -10,7 +10,6 @@ export {
   migrationsCurrent,
   pendingMigrations,
 } from './migrate';
-export { PLATFORM_TENANT_ID } from './migrations/2026_11_25_0002_platform_tenant';
 export { executePrepared } from './prepared';
 export * from './repositories/api-keys';
 export * from './repositories/audit';

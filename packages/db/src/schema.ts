@@ -1,3 +1,4 @@
+import type { AuthScheme } from '@latchkey/credential-mapper';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
@@ -29,6 +30,14 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** JSON columns: written as a serialised string or value, read back parsed. */
 type Json<T> = ColumnType<T, string, string>;
 type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>;
+
+/**
+ * A reserved tenant that owns the platform's own encryption scope (Temporal payloads that
+ * belong to no tenant, such as encoded failure attributes). It has no API keys and no
+ * integrations; the api refuses to create keys for it. Migration 0002 inserts it; it is
+ * defined here so packages can name it through the pure `@latchkey/db/schema` entry.
+ */
+export const PLATFORM_TENANT_ID = '00000000-0000-0000-0000-000000000000';
 
 export interface TenantsTable {
   id: Generated<string>;
@@ -104,7 +113,8 @@ export interface IntegrationsTable {
   url_host: string;
   url_path: string;
   /** The declared auth scheme (`{ type, ...placement }`); null means the template's or the default. */
-  auth: NullableJson<{ type: AuthSchemeType } & Record<string, unknown>>;
+  /** As the api validated it (credential-mapper's `AuthScheme`): read back typed, no casts. */
+  auth: NullableJson<AuthScheme>;
   template_id: string | null;
   instructions: string | null;
   docs_url: string | null;

@@ -9,6 +9,7 @@ export { ALLOW_ENV, EGRESS_REFUSED, EgressRefusedError, findEgressRefusal } from
 export type { PlatformService } from './platform';
 export { hostPortOf } from './platform';
 export type { CheckedAddress, EgressPolicyOptions } from './policy';
+export { parseRetryAfter } from './retry-after';
 export {
   type EgressConfig,
   egressPolicyFromConfig,

@@ -4,7 +4,6 @@ import {
   configFromTemplate,
   grantedScopesOf,
   OAuthFlowError,
-  parseRetryAfter,
   parseScopes,
   permissionScopes,
   scopesMissing,
@@ -183,16 +182,6 @@ describe('offline access', () => {
 });
 
 describe('errors', () => {
-  it('parses Retry-After as seconds or an HTTP date', () => {
-    const now = Date.parse('2026-01-01T00:00:00Z');
-    expect(parseRetryAfter('2', now)).toBe(2000);
-    expect(parseRetryAfter(' 0 ', now)).toBe(0);
-    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000);
-    expect(parseRetryAfter('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(null, now)).toBeUndefined();
-  });
-
   it('is an Error with a kind', () => {
     const error = new OAuthFlowError({ kind: 'transient', code: 'timeout', message: 'x' });
     expect(error).toBeInstanceOf(Error);

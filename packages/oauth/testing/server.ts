@@ -76,6 +76,8 @@ export interface TestAuthorizationServer {
   registerClient(client: TestClient): Promise<void>;
   /** POSTs that reached the token endpoint, failed ones included. */
   tokenEndpointCalls(): number;
+  /** When each of those POSTs arrived (`Date.now()`), oldest first. */
+  tokenEndpointCallTimes(): number[];
   /** The next `n` token requests get `status` without reaching the provider. */
   failNextTokenRequests(n: number, status?: number, options?: FailureOptions): void;
   /** The most token requests in flight at once so far (answered or not). */
@@ -185,6 +187,7 @@ export async function startTestAuthorizationServer(
   const store = new MemoryStore();
   const failures: { status: number; options: FailureOptions }[] = [];
   let tokenCalls = 0;
+  const tokenCallTimes: number[] = [];
   let tokenDelayMs = 0;
   let tokenInFlight = 0;
   let tokenPeak = 0;
@@ -193,6 +196,7 @@ export async function startTestAuthorizationServer(
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'POST' && path === '/token') {
+      tokenCallTimes.push(Date.now());
       tokenInFlight++;
       tokenPeak = Math.max(tokenPeak, tokenInFlight);
       res.once('close', () => tokenInFlight--);
@@ -316,6 +320,7 @@ export async function startTestAuthorizationServer(
       store.set('Client', client.clientId, clientMetadata(client));
     },
     tokenEndpointCalls: () => tokenCalls,
+    tokenEndpointCallTimes: () => [...tokenCallTimes],
     tokenRequestsPeak: () => tokenPeak,
     failNextTokenRequests(n, status = 503, failureOptions = {}) {
       for (let i = 0; i < n; i++) failures.push({ status, options: failureOptions });

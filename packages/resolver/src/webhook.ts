@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TenantEventType, TenantWebhook } from '@latchkey/db';
-import { findEgressRefusal } from '@latchkey/egress';
+import { findEgressRefusal, parseRetryAfter } from '@latchkey/egress';
 import type { SealContext, Vault } from '@latchkey/vault';
 
 /** The operator-wide endpoint (`LATCHKEY_WEBHOOK_URL`, deprecated): one for every tenant. */
@@ -172,15 +172,6 @@ export type AttemptVerdict =
    * the URL (no status: nothing was sent).
    */
   | { kind: 'rejected'; statusCode: number | null; error: string };
-
-/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
 
 export function classifyWebhookResponse(status: number, retryAfter: string | null): AttemptVerdict {
   if (status >= 200 && status < 300) return { kind: 'delivered', statusCode: status };

@@ -1,6 +1,6 @@
 // Loaded inside Temporal's workflow sandbox (via `payloadConverterPath` / `failureConverterPath`)
 // as well as in workers and clients: deterministic, no Node built-ins, no imports beyond
-// @temporalio/common.
+// @temporalio/common and the import-free workflow-tenant module.
 import {
   type ConverterHint,
   DefaultFailureConverter,
@@ -10,6 +10,7 @@ import {
   type SerializationContext,
 } from '@temporalio/common';
 import { decode, encode } from '@temporalio/common/lib/encoding.js';
+import { isTenantId } from './workflow-tenant';
 
 /** Payload metadata naming the tenant whose key the payload codec seals the payload with. */
 export const TENANT_METADATA_KEY = 'latchkey-tenant';
@@ -34,8 +35,6 @@ export function sealingTenantOf(value: unknown): string | undefined {
   return typeof mark === 'string' ? mark : undefined;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The tenant a value belongs to: the top-level `tenantId` of a plain object, when it is a UUID.
  * Every platform contract (run-contracts) carries it at the top level, and carries data from
@@ -47,7 +46,7 @@ export function payloadTenantId(value: unknown): string | undefined {
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return undefined;
   const tenantId = (value as { tenantId?: unknown }).tenantId;
-  return typeof tenantId === 'string' && UUID.test(tenantId) ? tenantId.toLowerCase() : undefined;
+  return isTenantId(tenantId) ? tenantId.toLowerCase() : undefined;
 }
 
 /**

@@ -7,6 +7,8 @@
  */
 export const PLATFORM_TENANT = '00000000-0000-0000-0000-000000000000';
 
+// The package's one UUID pattern (the codec and the payload converter use `isTenantId`): zod's
+// `z.uuid()` is what the rest of the platform uses, but zod has no place in the workflow sandbox.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isTenantId(value: unknown): value is string {

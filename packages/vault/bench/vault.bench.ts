@@ -23,8 +23,8 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import sodium from 'libsodium-wrappers';
 import {
-  createDbTenantKeyStore,
   createMemoryTenantKeyStore,
+  createTenantKeyRepository,
   createVault,
   generateMasterKey,
   parseMasterKeys,
@@ -119,7 +119,7 @@ async function keyStore(): Promise<{
   await migrateToLatest(db);
   const tenant = await insertTenant(db, `vault-bench-${randomUUID()}`);
   return {
-    store: createDbTenantKeyStore(db),
+    store: createTenantKeyRepository(db),
     tenantId: tenant.id,
     label: 'postgresql',
     done: async () => {

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { InvalidContextError } from './errors';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = z.uuid();
 
 /**
  * Tenant ids are UUIDs and PostgreSQL's uuid type ignores case, so they are bound (and keys
@@ -15,7 +16,8 @@ export function canonicalTenantId(tenantId: string): string {
   // A plain loop: this runs on every seal and open, and nearly every id is lower case already.
   for (let i = 0; i < 36; i++) {
     const code = tenantId.charCodeAt(i);
-    if (code >= 65 && code <= 70) return UUID.test(tenantId) ? tenantId.toLowerCase() : tenantId;
+    if (code >= 65 && code <= 70)
+      return UUID.safeParse(tenantId).success ? tenantId.toLowerCase() : tenantId;
   }
   return tenantId;
 }

@@ -28,8 +28,8 @@ export {
   type VaultErrorCode,
 } from './errors';
 export { SEALED_FORMAT_V1, SEALED_OVERHEAD, sealedKeyVersion } from './format';
+export { createTenantKeyRepository } from './key-repository';
 export {
-  createDbTenantKeyStore,
   createMemoryTenantKeyStore,
   type TenantKeyCursor,
   type TenantKeyRecord,

@@ -15,7 +15,8 @@ import {
   VaultError,
 } from './errors';
 import { sealedKeyVersion } from './format';
-import { createDbTenantKeyStore, type TenantKeyStore } from './key-store';
+import { createTenantKeyRepository } from './key-repository';
+import type { TenantKeyStore } from './key-store';
 import { loadMasterKeyring, type MasterKeyring } from './keyring';
 import { type ResealOptions, type ResealResult, resealColumns } from './reseal';
 import {
@@ -94,7 +95,7 @@ export interface Vault {
 
 export async function createVault(options: CreateVaultOptions): Promise<Vault> {
   await initVault();
-  const store = options.store ?? (options.db ? createDbTenantKeyStore(options.db) : undefined);
+  const store = options.store ?? (options.db ? createTenantKeyRepository(options.db) : undefined);
   if (!store) throw new VaultConfigError('createVault needs a db or a tenant key store');
   return new VaultImpl(options, store);
 }

@@ -2,8 +2,8 @@ import { insertTenant } from '@latchkey/db';
 import { createTestDatabase, type TestDatabase } from '@latchkey/devstack/test-db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createDbTenantKeyStore,
   createMemoryTenantKeyStore,
+  createTenantKeyRepository,
   type TenantKeyRecord,
   type TenantKeyStore,
 } from '../src/index';
@@ -29,7 +29,7 @@ const implementations: Array<
   [
     'postgresql',
     async () => ({
-      store: createDbTenantKeyStore(testDb.db),
+      store: createTenantKeyRepository(testDb.db),
       tenant: async () => (await insertTenant(testDb.db, `store-${crypto.randomUUID()}`)).id,
     }),
   ],

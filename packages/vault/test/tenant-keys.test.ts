@@ -2,7 +2,7 @@ import { type Db, insertTenant } from '@latchkey/db';
 import { createTestDatabase, type TestDatabase } from '@latchkey/devstack/test-db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createDbTenantKeyStore,
+  createTenantKeyRepository,
   createVault,
   type MasterKeyring,
   parseMasterKeys,
@@ -145,7 +145,7 @@ describe('tenant keys in PostgreSQL', () => {
   });
 
   it('skips a row another process re-wrapped first', async () => {
-    const store = createDbTenantKeyStore(db);
+    const store = createTenantKeyRepository(db);
     const tenantId = await tenant();
     await (await vaultWith(parseMasterKeys(k1))).ensureTenantKey(tenantId);
     const row = await store.get(tenantId, 1);

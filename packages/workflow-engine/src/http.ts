@@ -2,12 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { MappedHttpRequest } from '@latchkey/credential-mapper';
 import { type EgressPolicy, findEgressRefusal } from '@latchkey/egress';
 import { excerpt, StepError, stepPrefix } from './errors';
-import {
-  MAX_RETRY_DELAY_MS,
-  parseRetryAfterValue,
-  type RetryDelayRules,
-  retryDelayFromHeaders,
-} from './retry-delay';
+import { MAX_RETRY_DELAY_MS, type RetryDelayRules, retryDelayFromHeaders } from './retry-delay';
 
 /**
  * Invariants:
@@ -48,13 +43,6 @@ export interface HttpResult {
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_RETRY_AFTER_MS = 1000;
 export const MAX_RETRY_AFTER_MS = MAX_RETRY_DELAY_MS;
-
-/** `Retry-After` in milliseconds: delay-seconds or an HTTP date; undefined when unparseable. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()) {
-  const text = value?.trim();
-  const ms = text ? parseRetryAfterValue(text, now) : undefined;
-  return ms === undefined ? undefined : Math.max(0, Math.round(ms));
-}
 
 const clampRetryAfter = (ms: number | undefined) =>
   Math.min(Math.max(ms ?? DEFAULT_RETRY_AFTER_MS, 0), MAX_RETRY_AFTER_MS);

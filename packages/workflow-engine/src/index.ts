@@ -18,7 +18,6 @@ export {
   executeHttp,
   MAX_RETRY_AFTER_MS,
   parseResponseBody,
-  parseRetryAfter,
 } from './http';
 export { linearPatternProblem, toRe2Syntax } from './linear-regexp';
 export type { CollectedPages, CollectPagesInput, PageParams } from './paginate';

@@ -1,3 +1,4 @@
+import { parseRetryAfter } from '@latchkey/egress';
 /**
  * How long to wait before retrying a refused request, from the response's headers and the
  * provider's rate-limit rules (the catalogue template's `rateLimit`). Pure: no clock but `now`.
@@ -51,11 +52,6 @@ function untilDate(text: string, now: number): number | undefined {
   return Number.isNaN(date) ? undefined : date - now;
 }
 
-/** `Retry-After`: delay-seconds or an HTTP date (RFC 9110 §10.2.3); negative once the date is past. */
-export function parseRetryAfterValue(text: string, now: number): number | undefined {
-  return NUMBER.test(text) ? Number(text) * 1000 : untilDate(text, now);
-}
-
 /** A reset header as milliseconds from now, counted as the provider documents it. */
 export function parseReset(text: string, format: ResetFormat, now: number): number | undefined {
   if (format === 'http_date') return untilDate(text, now);
@@ -88,7 +84,7 @@ export function retryDelayFromHeaders(input: RetryDelayInput): number | undefine
   const retryAfterNames = [...(rules.retryAfter ?? []), 'Retry-After'];
   for (const name of retryAfterNames) {
     const text = headerValue(input.headers, name);
-    const ms = text === undefined ? undefined : parseRetryAfterValue(text, now);
+    const ms = text === undefined ? undefined : parseRetryAfter(text, now);
     if (ms !== undefined) return bound(ms);
   }
 

@@ -3,7 +3,7 @@ import { createRedactor } from '@latchkey/credential-mapper';
 import { testServices } from '@latchkey/devstack/test-db';
 import { allowEgress, createTestEgress } from '@latchkey/devstack/test-egress';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeHttp, parseRetryAfter, StepError } from '../src/index';
+import { executeHttp, StepError } from '../src/index';
 import { type Loopback, sendJson, startLoopback } from './loopback';
 
 const SECRET = 's3cr3t-query-key';
@@ -236,16 +236,5 @@ describe('executeHttp', () => {
     await expect(
       executeHttp(request('/slow'), { ...opts, signal: controller.signal }),
     ).rejects.toBe(reason);
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('reads seconds and HTTP dates', () => {
-    const now = Date.parse('2024-01-01T00:00:00Z');
-    expect(parseRetryAfter('2', now)).toBe(2000);
-    expect(parseRetryAfter('Mon, 01 Jan 2024 00:00:05 GMT', now)).toBe(5000);
-    expect(parseRetryAfter('Sun, 31 Dec 2023 00:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(null, now)).toBeUndefined();
   });
 });

@@ -1,5 +1,4 @@
 export { isSecretKey, REDACTED, redactPayload, redactSecrets } from '@latchkey/temporal';
-export { canUseCodec } from './auth';
 export {
   CODEC_BASE_PATH,
   type CodecHandlerDeps,

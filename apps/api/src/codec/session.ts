@@ -1,5 +1,6 @@
 import { PLATFORM_TENANT_ID } from '@latchkey/db';
 import type { Vault } from '@latchkey/vault';
+import { z } from 'zod';
 
 declare module '@latchkey/vault' {
   interface RecordKinds {
@@ -11,7 +12,7 @@ declare module '@latchkey/vault' {
 export const CODEC_SESSION_COOKIE = 'latchkey_codec';
 export const DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID = z.uuid();
 // A sealed {apiKeyId, expiry} is about 130 bytes; anything far off that is not ours.
 const TOKEN = /^[A-Za-z0-9_-]{100,400}$/;
 const SESSION_CONTEXT = {
@@ -60,7 +61,7 @@ export function createSessionTokens(options: {
       }
       const apiKeyId = value?.apiKeyId;
       const expiry = value?.expiry;
-      if (typeof apiKeyId !== 'string' || !UUID.test(apiKeyId)) return undefined;
+      if (typeof apiKeyId !== 'string' || !UUID.safeParse(apiKeyId).success) return undefined;
       if (typeof expiry !== 'number' || expiry * 1000 <= now().getTime()) return undefined;
       return apiKeyId;
     },

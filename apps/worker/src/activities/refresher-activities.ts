@@ -1,4 +1,4 @@
-import type { Db } from '@latchkey/db';
+import { type Db, findConnectionRefreshPlan } from '@latchkey/db';
 import type { EgressPolicy } from '@latchkey/egress';
 import {
   DEFAULT_MARGIN_MS,
@@ -21,28 +21,12 @@ export interface RefresherActivityDeps {
   refresh?: Omit<RefreshDeps, 'db' | 'vault' | 'egress'>;
 }
 
-async function findConnection(db: Db, input: RefresherInput) {
-  return db
-    .selectFrom('connections')
-    .select([
-      'integration_id',
-      'user_id',
-      'status',
-      'expires_at',
-      'token_obtained_at',
-      'credential_hints',
-    ])
-    .where('tenant_id', '=', input.tenantId)
-    .where('id', '=', input.connectionId)
-    .executeTakeFirst();
-}
-
 export function createRefresherActivities(deps: RefresherActivityDeps): RefresherActivities {
   const margin = deps.refresh?.marginMs ?? DEFAULT_MARGIN_MS;
   return {
     async planRefresh(input) {
       const { tenantId } = input;
-      const row = await findConnection(deps.db, input);
+      const row = await findConnectionRefreshPlan(deps.db, input.tenantId, input.connectionId);
       if (!row) return { tenantId, state: 'gone', refreshAt: 0 };
       if (row.status === 'needs_reauth') return { tenantId, state: 'needs_reauth', refreshAt: 0 };
       // Without a refresh token nothing can be refreshed; without an expiry, only a 401 says when.
@@ -57,7 +41,7 @@ export function createRefresherActivities(deps: RefresherActivityDeps): Refreshe
 
   async function refreshConnection(input: RefresherInput): Promise<RefreshOutcome> {
     const { tenantId } = input;
-    const row = await findConnection(deps.db, input);
+    const row = await findConnectionRefreshPlan(deps.db, input.tenantId, input.connectionId);
     if (!row) return { tenantId, state: 'gone' };
     try {
       const before = await ensureFreshToken(

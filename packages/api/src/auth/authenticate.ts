@@ -1,4 +1,12 @@
-import { type ApiKeyScope, type Db, findApiKeyByHash, touchApiKey } from '@latchkey/db';
+import {
+  type ApiKeyScope,
+  type ApiKeyWithTenantName,
+  type Db,
+  findApiKeyByHash,
+  findApiKeyById,
+  touchApiKey,
+} from '@latchkey/db';
+import { z } from 'zod';
 import { hashApiKey } from './api-key-secret';
 
 export interface Caller {
@@ -16,9 +24,22 @@ export type AuthResult =
 // last_used_at is written at most this often per key, so auth stays one read per request.
 const TOUCH_INTERVAL_MS = 60_000;
 
+/** An API key as issued (`lk_...`), looked up by its hash. */
 export async function authenticateApiKey(db: Db, key: string | undefined): Promise<AuthResult> {
   if (!key) return { ok: false, reason: 'missing' };
-  const row = await findApiKeyByHash(db, hashApiKey(key));
+  return checkKey(db, await findApiKeyByHash(db, hashApiKey(key)));
+}
+
+/**
+ * A key named by its id, by a session that was opened with it (the codec UI's): the key is read
+ * again on every request, so revoking it ends its sessions too.
+ */
+export async function authenticateApiKeyId(db: Db, apiKeyId: string): Promise<AuthResult> {
+  if (!z.uuid().safeParse(apiKeyId).success) return { ok: false, reason: 'unknown' };
+  return checkKey(db, await findApiKeyById(db, apiKeyId));
+}
+
+async function checkKey(db: Db, row: ApiKeyWithTenantName | undefined): Promise<AuthResult> {
   if (!row) return { ok: false, reason: 'unknown' };
   if (row.revoked_at) return { ok: false, reason: 'revoked' };
   const now = new Date();

@@ -8,6 +8,7 @@ import {
 } from '@latchkey/db';
 import { OAuthNotConfiguredError, oauthClientFor } from '@latchkey/resolver';
 import type { SealContext } from '@latchkey/vault';
+import { z } from 'zod';
 import { NotFoundError } from '../errors';
 import type { Actor } from './actor';
 import { ConnectError, type OAuthServiceDeps, startConnect } from './oauth';
@@ -27,7 +28,7 @@ export const DEFAULT_CONNECT_LINK_TTL_MINUTES = 30;
 export const MAX_CONNECT_LINK_TTL_MINUTES = 60;
 
 const TOKEN_VERSION = 'v1';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID = z.uuid();
 const TOKEN = /^v1\.([0-9a-f-]{36})\.([0-9a-f-]{36})\.([A-Za-z0-9_-]{16,4096})$/;
 
 export interface ConnectGrant {
@@ -123,7 +124,7 @@ export async function readConnectLink(
 ): Promise<ConnectGrant> {
   const match = TOKEN.exec(token);
   const [, tenantId = '', linkId = '', sealed = ''] = match ?? [];
-  if (!match || !UUID.test(tenantId) || !UUID.test(linkId)) {
+  if (!match || !UUID.safeParse(tenantId).success || !UUID.safeParse(linkId).success) {
     throw new ConnectError('invalid_link', 'the connect link is malformed');
   }
   let grant: SealedGrant;

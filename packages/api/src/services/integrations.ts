@@ -1,4 +1,3 @@
-import type { AuthScheme } from '@latchkey/credential-mapper';
 import {
   appendAudit,
   type Connection,
@@ -77,7 +76,7 @@ export function integrationView(row: Integration, ownConnection?: Connection) {
     name: row.name,
     urlHost: row.url_host,
     urlPath: row.url_path,
-    auth: row.auth as AuthScheme | null,
+    auth: row.auth,
     templateId: row.template_id,
     instructions: row.instructions,
     docsUrl: row.docs_url,
@@ -189,11 +188,7 @@ function mergeFields(
     name: input.name ?? existing?.name ?? template?.name ?? input.id,
     url_host: urlHost,
     url_path: urlPath,
-    auth: pick(
-      input.auth,
-      (existing?.auth as AuthScheme | null) ?? undefined,
-      template?.auth ?? null,
-    ),
+    auth: pick(input.auth, existing?.auth ?? undefined, template?.auth ?? null),
     template_id: choice.templateId,
     instructions: pick(
       input.instructions,

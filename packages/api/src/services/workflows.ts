@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { AuthScheme } from '@latchkey/credential-mapper';
 import {
   appendAudit,
   type Db,
@@ -61,7 +60,7 @@ export async function integrationInfos(
       kind: /^(postgres|postgresql|mysql):/i.test(row.url_host) ? 'database' : 'http',
       urlHost: row.url_host,
       urlPath: row.url_path,
-      auth: (row.auth as AuthScheme | null) ?? undefined,
+      auth: row.auth ?? undefined,
       templateAuth: template?.auth,
       credentialNames: [
         ...new Set([

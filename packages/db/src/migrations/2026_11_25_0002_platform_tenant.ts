@@ -1,14 +1,10 @@
 import { type Kysely, sql } from 'kysely';
+import { PLATFORM_TENANT_ID } from '../schema';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's schema types
 type AnyDb = Kysely<any>;
 
-/**
- * A reserved tenant that owns the platform's own encryption scope (Temporal payloads that
- * belong to no tenant, such as encoded failure attributes). It has no API keys and no
- * integrations; the api refuses to create keys for it.
- */
-export const PLATFORM_TENANT_ID = '00000000-0000-0000-0000-000000000000';
+/** Inserts the reserved platform tenant (see `PLATFORM_TENANT_ID` in the schema). */
 
 export async function up(db: AnyDb): Promise<void> {
   await sql`

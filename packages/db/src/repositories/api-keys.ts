@@ -25,6 +25,21 @@ export async function insertApiKey(db: Db, key: InsertApiKey): Promise<ApiKey> {
     .executeTakeFirstOrThrow();
 }
 
+const KEY_WITH_TENANT_NAME = [
+  'api_keys.id',
+  'api_keys.tenant_id',
+  'api_keys.name',
+  'api_keys.prefix',
+  'api_keys.key_hash',
+  'api_keys.scopes',
+  'api_keys.created_at',
+  'api_keys.last_used_at',
+  'api_keys.revoked_at',
+  'tenants.name as tenant_name',
+] as const;
+
+export type ApiKeyWithTenantName = ApiKey & { tenant_name: string };
+
 /**
  * Looks a key up by its hash, with its tenant's name (every request reads it here rather than
  * in a second query, prepared); revoked keys are returned too so callers can say so.
@@ -32,28 +47,33 @@ export async function insertApiKey(db: Db, key: InsertApiKey): Promise<ApiKey> {
 export async function findApiKeyByHash(
   db: DbExecutor,
   keyHash: string,
-): Promise<(ApiKey & { tenant_name: string }) | undefined> {
+): Promise<ApiKeyWithTenantName | undefined> {
   const { rows } = await executePrepared(
     db,
     'latchkey_find_api_key',
     db
       .selectFrom('api_keys')
       .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
-      .select([
-        'api_keys.id',
-        'api_keys.tenant_id',
-        'api_keys.name',
-        'api_keys.prefix',
-        'api_keys.key_hash',
-        'api_keys.scopes',
-        'api_keys.created_at',
-        'api_keys.last_used_at',
-        'api_keys.revoked_at',
-        'tenants.name as tenant_name',
-      ])
+      .select(KEY_WITH_TENANT_NAME)
       .where('api_keys.key_hash', '=', keyHash),
   );
   return rows[0];
+}
+
+/**
+ * A key by its id, as `findApiKeyByHash` reads it: for a session that names its key (the codec
+ * UI's), read again on every request so revoking the key ends the session.
+ */
+export async function findApiKeyById(
+  db: DbExecutor,
+  id: string,
+): Promise<ApiKeyWithTenantName | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
+    .select(KEY_WITH_TENANT_NAME)
+    .where('api_keys.id', '=', id)
+    .executeTakeFirst();
 }
 
 /** A tenant's keys, oldest first; a page of `limit` after the key `after` when given. */

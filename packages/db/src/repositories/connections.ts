@@ -26,6 +26,33 @@ export async function findConnection(
     .executeTakeFirst();
 }
 
+/** What the background refresher plans with: who the connection is and when its token ends. */
+export type ConnectionRefreshPlan = Pick<
+  Connection,
+  'integration_id' | 'user_id' | 'status' | 'expires_at' | 'token_obtained_at' | 'credential_hints'
+>;
+
+/** A connection by its id, as the background refresher reads it (no credentials). */
+export async function findConnectionRefreshPlan(
+  db: Executor,
+  tenantId: string,
+  id: string,
+): Promise<ConnectionRefreshPlan | undefined> {
+  return db
+    .selectFrom('connections')
+    .select([
+      'integration_id',
+      'user_id',
+      'status',
+      'expires_at',
+      'token_obtained_at',
+      'credential_hints',
+    ])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
 export async function listConnections(
   db: Executor,
   tenantId: string,

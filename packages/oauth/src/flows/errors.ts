@@ -1,4 +1,5 @@
 import { createRedactor } from '@latchkey/credential-mapper';
+import { parseRetryAfter } from '@latchkey/egress';
 import {
   AuthorizationResponseError,
   OperationProcessingError,
@@ -96,19 +97,6 @@ export function classify(code: string, status: number | undefined): OAuthFlowErr
   if (TRANSIENT_CODES.has(code)) return 'transient';
   if (status !== undefined && (status === 429 || status >= 500)) return 'transient';
   return 'permanent';
-}
-
-/** Retry-After in milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(
-  value: string | null | undefined,
-  now: number = Date.now(),
-): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
 }
 
 /** What the failing call was, for the message and for which secrets to redact. */

@@ -3,7 +3,7 @@ export { startAuthorization } from './authorize';
 export type { ConfigOverrides, OAuthClientConfig } from './config';
 export { configFromTemplate, grantedScopesOf, parseScopes } from './config';
 export type { OAuthFlowErrorInit, OAuthFlowErrorKind } from './errors';
-export { OAuthFlowError, parseRetryAfter } from './errors';
+export { OAuthFlowError } from './errors';
 export {
   asksOfflineAccess,
   NON_PERMISSION_SCOPES,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { PLATFORM_TENANT_ID } from '@latchkey/db';
+import { PLATFORM_TENANT_ID } from '@latchkey/db/schema';
 import {
   type DataConverter,
   type LoadedDataConverter,
@@ -15,7 +15,7 @@ import {
   SEALED_BY_METADATA_KEY,
   TENANT_METADATA_KEY,
 } from '../payload-converter';
-import { bindingMatches, workflowTenant } from '../workflow-tenant';
+import { bindingMatches, isTenantId, workflowTenant } from '../workflow-tenant';
 
 // The proto package is CommonJS: Node's ESM loader sees only its default export.
 const { temporal } = proto;
@@ -89,7 +89,6 @@ export class PayloadCodecError extends Error {
   override readonly name = 'PayloadCodecError';
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const ENCODING_BYTES = encoder.encode(LATCHKEY_ENCODING);
@@ -101,7 +100,7 @@ function metadataText(payload: Payload, key: string): string | undefined {
 }
 
 function tenantIdOrThrow(tenantId: string, what: string): string {
-  if (!UUID.test(tenantId)) throw new PayloadCodecError(`${what} is not a tenant id`);
+  if (!isTenantId(tenantId)) throw new PayloadCodecError(`${what} is not a tenant id`);
   return tenantId.toLowerCase();
 }
 
@@ -238,7 +237,7 @@ export function createTenantPayloadCodec(options: TenantPayloadCodecOptions): Te
       const encoding = metadataText(payload, METADATA_ENCODING_KEY);
       if (encoding !== LATCHKEY_ENCODING && encoding !== LATCHKEY_UI_ENCODING) return undefined;
       const tenant = metadataText(payload, TENANT_METADATA_KEY);
-      return tenant !== undefined && UUID.test(tenant) ? tenant.toLowerCase() : undefined;
+      return isTenantId(tenant) ? tenant.toLowerCase() : undefined;
     },
   };
 }
