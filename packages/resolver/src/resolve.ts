@@ -8,7 +8,11 @@ import {
 } from '@latchkey/credential-mapper';
 import { type CredentialsForRequest, type Db, findCredentialsForRequest } from '@latchkey/db';
 import { getTemplate, type RateLimitRules } from '@latchkey/oauth';
-import type { Vault } from '@latchkey/vault';
+import {
+  connectionCredentialsContext,
+  integrationCredentialsContext,
+  type Vault,
+} from '@latchkey/vault';
 
 export interface ResolveDeps {
   db: Db;
@@ -69,23 +73,13 @@ export async function resolveRequest(
   const [integrationCredentials, connectionCredentials] = await Promise.all([
     integration.encrypted_credentials
       ? deps.vault.openJson<CredentialMap>(
-          {
-            tenantId: input.tenantId,
-            kind: 'integration.credentials',
-            recordId: integration.id,
-            userId: null,
-          },
+          integrationCredentialsContext(input.tenantId, integration.id),
           integration.encrypted_credentials,
         )
       : undefined,
     connection?.encrypted_credentials
       ? deps.vault.openJson<CredentialMap>(
-          {
-            tenantId: input.tenantId,
-            kind: 'connection.credentials',
-            recordId: connection.id,
-            userId: connection.user_id,
-          },
+          connectionCredentialsContext(input.tenantId, connection.id, connection.user_id),
           connection.encrypted_credentials,
         )
       : undefined,

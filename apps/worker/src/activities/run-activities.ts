@@ -25,7 +25,7 @@ import type {
   RunActivities,
   StepStats,
 } from '@latchkey/temporal';
-import type { Vault } from '@latchkey/vault';
+import { runResultContext, type Vault } from '@latchkey/vault';
 import {
   collectPages,
   executeHttp,
@@ -282,7 +282,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
       }
       if (status === 'succeeded') {
         encryptedResult = await vault.sealJson(
-          { tenantId, kind: 'run.result', recordId: runId, userId: input.userId },
+          runResultContext(tenantId, runId, input.userId),
           outcome.output ?? null,
         );
       }
@@ -319,7 +319,7 @@ export function createRunActivities(deps: RunActivityDeps): RunActivities {
     const stats = (row?.step_stats as StepStats[] | null)?.[0];
     if (row?.status !== 'succeeded' || !row.encrypted_result || !stats) return null;
     const result = await vault.openJson(
-      { tenantId: input.tenantId, kind: 'run.result', recordId: input.runId, userId: input.userId },
+      runResultContext(input.tenantId, input.runId, input.userId),
       row.encrypted_result,
     );
     return {
