@@ -87,7 +87,7 @@ const contextOf = (c: Pick<Connection, 'tenant_id' | 'id' | 'user_id'>) =>
 export interface FreshnessCheck {
   /** The connection version the caller's request will use; pass it back to force a refresh on 401. */
   version: number | null;
-  /** The rows as read when nothing needed refreshing: hand them to resolveRequest to skip a read. */
+  /** The rows as read when nothing needed refreshing: hand them to loadRequestCredentials. */
   found?: IntegrationForRequest;
 }
 
