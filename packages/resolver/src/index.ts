@@ -24,7 +24,12 @@ export {
 } from './oauth-refresh';
 export { isRefreshDue, refreshDueAt, refreshLeadMs, type TokenTimes } from './refresh-timing';
 export {
+  type CredentialsKey,
   IntegrationNotFoundError,
+  loadRequestCredentials,
+  mapLoadedRequest,
+  type RequestCredentials,
+  type RequestInput,
   type ResolveDeps,
   type ResolvedRequest,
   type ResolveInput,

@@ -7,7 +7,7 @@ import {
   type OAuthSettings,
   permissionScopes,
 } from '@latchkey/oauth';
-import type { Vault } from '@latchkey/vault';
+import { integrationClientSecretContext, type Vault } from '@latchkey/vault';
 /** The non-secret OAuth settings an integration stores (see the api's input schema). */
 export interface StoredOAuthSettings {
   clientId?: string;
@@ -65,12 +65,7 @@ export async function oauthClientFor(
   }
   const clientSecret = integration.encrypted_oauth_client_secret
     ? await deps.vault.openText(
-        {
-          tenantId: integration.tenant_id,
-          kind: 'integration.oauth_client_secret',
-          recordId: integration.id,
-          userId: null,
-        },
+        integrationClientSecretContext(integration.tenant_id, integration.id),
         integration.encrypted_oauth_client_secret,
       )
     : undefined;

@@ -19,7 +19,7 @@ import {
 import type { EgressPolicy } from '@latchkey/egress';
 import { OAuthFlowError, refreshTokens, scopesMissing } from '@latchkey/oauth';
 import { metrics } from '@latchkey/observability';
-import type { SealContext, Vault } from '@latchkey/vault';
+import { connectionCredentialsContext, type Vault } from '@latchkey/vault';
 import { sealBag } from './credential-bag';
 import { oauthClientFor, requiredScopesOf } from './oauth-client';
 import { isRefreshDue } from './refresh-timing';
@@ -81,17 +81,13 @@ export class RefreshUnavailableError extends Error {
   }
 }
 
-const contextOf = (c: Pick<Connection, 'tenant_id' | 'id' | 'user_id'>): SealContext => ({
-  tenantId: c.tenant_id,
-  kind: 'connection.credentials',
-  recordId: c.id,
-  userId: c.user_id,
-});
+const contextOf = (c: Pick<Connection, 'tenant_id' | 'id' | 'user_id'>) =>
+  connectionCredentialsContext(c.tenant_id, c.id, c.user_id);
 
 export interface FreshnessCheck {
   /** The connection version the caller's request will use; pass it back to force a refresh on 401. */
   version: number | null;
-  /** The rows as read when nothing needed refreshing: hand them to resolveRequest to skip a read. */
+  /** The rows as read when nothing needed refreshing: hand them to loadRequestCredentials. */
   found?: IntegrationForRequest;
 }
 

@@ -6,29 +6,51 @@ import {
   type RequestTemplate,
   type Variables,
 } from '@latchkey/credential-mapper';
-import { type CredentialsForRequest, type Db, findCredentialsForRequest } from '@latchkey/db';
-import { getTemplate, type RateLimitRules } from '@latchkey/oauth';
-import type { Vault } from '@latchkey/vault';
+import { type Db, findIntegrationForRequest, type IntegrationForRequest } from '@latchkey/db';
+import { getTemplate, type IntegrationTemplate, type RateLimitRules } from '@latchkey/oauth';
+import {
+  connectionCredentialsContext,
+  integrationCredentialsContext,
+  type Vault,
+} from '@latchkey/vault';
 
 export interface ResolveDeps {
   db: Db;
   vault: Pick<Vault, 'openJson'>;
 }
 
-export interface ResolveInput {
+/** Whose credentials a request uses: one integration, and the end user's connection to it. */
+export interface CredentialsKey {
   tenantId: string;
   integrationId: string;
   /** The end user whose connection supplies credentials; none for tenant-wide calls. */
   userId?: string | null;
+}
+
+/** What one step's run-time inputs add to the stored credentials. */
+export interface RequestInput {
   /** Passed with one run; they win over stored ones and are never stored. */
   runtimeCredentials?: CredentialMap;
   request?: RequestTemplate;
   variables?: Variables;
-  /**
-   * The integration and connection rows, when the caller has just read them (the wider
-   * `findIntegrationForRequest` result will do).
-   */
-  prefetched?: CredentialsForRequest;
+}
+
+export interface ResolveInput extends CredentialsKey, RequestInput {
+  /** The integration and connection rows, when the caller has just read them. */
+  prefetched?: IntegrationForRequest;
+}
+
+/**
+ * The stored side of a request, read and opened once: the rows, their credential bags in
+ * plaintext, and the integration's catalogue template. A step maps each of its requests (every
+ * page) from one of these; only a forced token refresh makes it load another.
+ */
+export interface RequestCredentials {
+  integration: IntegrationForRequest['integration'];
+  connection: IntegrationForRequest['connection'];
+  integrationCredentials: CredentialMap | undefined;
+  connectionCredentials: CredentialMap | undefined;
+  template: IntegrationTemplate | undefined;
 }
 
 /**
@@ -48,49 +70,47 @@ export class IntegrationNotFoundError extends Error {
 }
 
 /**
- * Turns a step's request template into a concrete request: one database read, the stored
- * credentials opened in memory, then the credential mapper. The result carries the secret
- * values it used (`secrets`) so callers can redact anything derived from it.
+ * One database read (skipped when `prefetched` is given, such as the rows `ensureFreshToken`
+ * has just read) and one vault open per sealed bag.
  */
-export async function resolveRequest(
+export async function loadRequestCredentials(
   deps: ResolveDeps,
-  input: ResolveInput,
-): Promise<ResolvedRequest> {
+  key: CredentialsKey,
+  prefetched?: IntegrationForRequest,
+): Promise<RequestCredentials> {
   const found =
-    input.prefetched ??
-    (await findCredentialsForRequest(
-      deps.db,
-      input.tenantId,
-      input.integrationId,
-      input.userId ?? null,
-    ));
-  if (!found) throw new IntegrationNotFoundError(input.integrationId);
+    prefetched ??
+    (await findIntegrationForRequest(deps.db, key.tenantId, key.integrationId, key.userId ?? null));
+  if (!found) throw new IntegrationNotFoundError(key.integrationId);
   const { integration, connection } = found;
   const [integrationCredentials, connectionCredentials] = await Promise.all([
     integration.encrypted_credentials
       ? deps.vault.openJson<CredentialMap>(
-          {
-            tenantId: input.tenantId,
-            kind: 'integration.credentials',
-            recordId: integration.id,
-            userId: null,
-          },
+          integrationCredentialsContext(key.tenantId, integration.id),
           integration.encrypted_credentials,
         )
       : undefined,
     connection?.encrypted_credentials
       ? deps.vault.openJson<CredentialMap>(
-          {
-            tenantId: input.tenantId,
-            kind: 'connection.credentials',
-            recordId: connection.id,
-            userId: connection.user_id,
-          },
+          connectionCredentialsContext(key.tenantId, connection.id, connection.user_id),
           connection.encrypted_credentials,
         )
       : undefined,
   ]);
   const template = integration.template_id ? getTemplate(integration.template_id) : undefined;
+  return { integration, connection, integrationCredentials, connectionCredentials, template };
+}
+
+/**
+ * Turns a request template into a concrete request from loaded credentials: no I/O, so a
+ * paginated step calls it for every page. The result carries the secret values it used
+ * (`secrets`) so callers can redact anything derived from it.
+ */
+export function mapLoadedRequest(
+  credentials: RequestCredentials,
+  input: RequestInput,
+): ResolvedRequest {
+  const { integration, template } = credentials;
   // Templates add what every request to that API needs (a version header, the fixed Basic
   // user of some key-based APIs); anything stored or passed wins over them.
   const request: RequestTemplate | undefined = template?.headers
@@ -103,10 +123,10 @@ export async function resolveRequest(
       urlPath: integration.url_path,
       auth: (integration.auth as AuthScheme | null) ?? undefined,
       templateId: integration.template_id ?? undefined,
-      credentials: integrationCredentials,
+      credentials: credentials.integrationCredentials,
       credentialDefaults: template?.credentialDefaults,
     },
-    connectionCredentials,
+    connectionCredentials: credentials.connectionCredentials,
     runtimeCredentials: input.runtimeCredentials,
     request,
     variables: input.variables,
@@ -114,4 +134,12 @@ export async function resolveRequest(
   });
   if (!template) return mapped;
   return { ...mapped, templateId: template.id, rateLimit: template.rateLimit };
+}
+
+/** Loads and maps one request: for callers that send a single one. */
+export async function resolveRequest(
+  deps: ResolveDeps,
+  input: ResolveInput,
+): Promise<ResolvedRequest> {
+  return mapLoadedRequest(await loadRequestCredentials(deps, input, input.prefetched), input);
 }

@@ -3,7 +3,7 @@ import { type DbExecutor, findRunKey, insertRunKey } from '@latchkey/db';
 import {
   newEphemeralKey,
   openEphemeral,
-  type SealContext,
+  runKeyContext,
   sealEphemeral,
   type Vault,
   wipe,
@@ -27,13 +27,6 @@ export class RunKeyGoneError extends Error {
     super(`the runtime credentials of run ${runId} are gone: the run has ended`);
   }
 }
-
-const runKeyContext = (tenantId: string, runId: string): SealContext => ({
-  tenantId,
-  kind: 'run.runtime_credentials',
-  recordId: runId,
-  userId: null,
-});
 
 const associatedData = (tenantId: string, runId: string) =>
   `latchkey:run-credentials:${tenantId}:${runId}`;

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TenantEventType, TenantWebhook } from '@latchkey/db';
 import { findEgressRefusal, parseRetryAfter } from '@latchkey/egress';
-import type { SealContext, Vault } from '@latchkey/vault';
+import { type Vault, webhookSecretContext } from '@latchkey/vault';
 
 /** The operator-wide endpoint (`LATCHKEY_WEBHOOK_URL`, deprecated): one for every tenant. */
 export interface WebhookTarget {
@@ -119,16 +119,6 @@ export async function sendWebhook(
 /** `whsec_` and 32 random bytes: shown to the tenant once, then only sealed. */
 export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
-}
-
-/** The vault context of a tenant's current and previous webhook secrets. */
-export function webhookSecretContext(tenantId: string, which: 'current' | 'previous'): SealContext {
-  return {
-    tenantId,
-    kind: which === 'current' ? 'tenant_webhook.secret' : 'tenant_webhook.previous_secret',
-    recordId: tenantId,
-    userId: null,
-  };
 }
 
 /** The secrets that sign now: the current one, and the previous one until its overlap ends. */

@@ -51,6 +51,17 @@ export {
   type ResealProgress,
   type ResealResult,
 } from './reseal';
+export {
+  connectionCredentialsContext,
+  connectLinkGrantContext,
+  integrationClientSecretContext,
+  integrationCredentialsContext,
+  pkceVerifierContext,
+  runKeyContext,
+  runResultContext,
+  type SealContextOf,
+  webhookSecretContext,
+} from './seal-contexts';
 export { SEALED_COLUMNS, type SealedColumn, type SealedRow, sealedColumn } from './sealed-columns';
 export type {
   RewrapFailure,

@@ -1,12 +1,22 @@
 import type { Database } from '@latchkey/db';
 import type { Selectable } from 'kysely';
+import {
+  connectionCredentialsContext,
+  integrationClientSecretContext,
+  integrationCredentialsContext,
+  pkceVerifierContext,
+  runKeyContext,
+  runResultContext,
+  webhookSecretContext,
+} from './seal-contexts';
 import type { SealContext } from './types';
 
 /**
  * Every database column that holds a vault ciphertext, with what `resealAll` needs to walk it:
  * the primary key (keyset order), and how to rebuild the SealContext the value was sealed
- * under from its row. Writers must seal with exactly this context. A new `encrypted_*` column
- * needs an entry here: test/reseal.test.ts compares this list with the schema.
+ * under from its row, with the same builder (seal-contexts.ts) its writers and readers use. A
+ * new `encrypted_*` column needs an entry here: test/reseal.test.ts compares this list with
+ * the schema.
  */
 export interface SealedColumn {
   table: TenantTable;
@@ -50,60 +60,35 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     column: 'encrypted_credentials',
     primaryKey: ['tenant_id', 'id'],
     contextColumns: [],
-    context: (row) => ({
-      tenantId: row.tenant_id,
-      kind: 'integration.credentials',
-      recordId: row.id,
-      userId: null,
-    }),
+    context: (row) => integrationCredentialsContext(row.tenant_id, row.id),
   }),
   sealedColumn({
     table: 'integrations',
     column: 'encrypted_oauth_client_secret',
     primaryKey: ['tenant_id', 'id'],
     contextColumns: [],
-    context: (row) => ({
-      tenantId: row.tenant_id,
-      kind: 'integration.oauth_client_secret',
-      recordId: row.id,
-      userId: null,
-    }),
+    context: (row) => integrationClientSecretContext(row.tenant_id, row.id),
   }),
   sealedColumn({
     table: 'connections',
     column: 'encrypted_credentials',
     primaryKey: ['id'],
     contextColumns: ['tenant_id', 'user_id'],
-    context: (row) => ({
-      tenantId: row.tenant_id,
-      kind: 'connection.credentials',
-      recordId: row.id,
-      userId: row.user_id,
-    }),
+    context: (row) => connectionCredentialsContext(row.tenant_id, row.id, row.user_id),
   }),
   sealedColumn({
     table: 'oauth_states',
     column: 'encrypted_pkce_verifier',
     primaryKey: ['id'],
     contextColumns: ['tenant_id', 'user_id'],
-    context: (row) => ({
-      tenantId: row.tenant_id,
-      kind: 'oauth_state.pkce_verifier',
-      recordId: row.id,
-      userId: row.user_id,
-    }),
+    context: (row) => pkceVerifierContext(row.tenant_id, row.id, row.user_id),
   }),
   sealedColumn({
     table: 'runs',
     column: 'encrypted_result',
     primaryKey: ['id'],
     contextColumns: ['tenant_id', 'user_id'],
-    context: (row) => ({
-      tenantId: row.tenant_id,
-      kind: 'run.result',
-      recordId: row.id,
-      userId: row.user_id,
-    }),
+    context: (row) => runResultContext(row.tenant_id, row.id, row.user_id),
   }),
   // The per-run key that seals runtime credentials in Temporal (packages/resolver); the row is
   // deleted when the run ends, so only keys of runs in flight are re-sealed.
@@ -112,12 +97,7 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     column: 'encrypted_key',
     primaryKey: ['run_id'],
     contextColumns: ['tenant_id'],
-    context: (row) => ({
-      tenantId: row.tenant_id,
-      kind: 'run.runtime_credentials',
-      recordId: row.run_id,
-      userId: null,
-    }),
+    context: (row) => runKeyContext(row.tenant_id, row.run_id),
   }),
   // A tenant's webhook signing secrets (packages/resolver/src/webhook.ts): the current one
   // and, during a rotation's overlap, the previous one.
@@ -126,23 +106,13 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     column: 'encrypted_secret',
     primaryKey: ['tenant_id'],
     contextColumns: [],
-    context: (row) => ({
-      tenantId: row.tenant_id,
-      kind: 'tenant_webhook.secret',
-      recordId: row.tenant_id,
-      userId: null,
-    }),
+    context: (row) => webhookSecretContext(row.tenant_id, 'current'),
   }),
   sealedColumn({
     table: 'tenant_webhooks',
     column: 'encrypted_previous_secret',
     primaryKey: ['tenant_id'],
     contextColumns: [],
-    context: (row) => ({
-      tenantId: row.tenant_id,
-      kind: 'tenant_webhook.previous_secret',
-      recordId: row.tenant_id,
-      userId: null,
-    }),
+    context: (row) => webhookSecretContext(row.tenant_id, 'previous'),
   }),
 ];

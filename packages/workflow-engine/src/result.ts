@@ -9,8 +9,10 @@ export interface StepContext {
 }
 
 /**
- * A step's result: its `transform` applied to `{ result: raw, input, steps }`, or `raw` when it
- * has none. A transform that matches nothing gives null (results are always JSON data).
+ * A step's result, as the worker computes it: its `transform` applied to
+ * `{ result: raw, input, steps }`, or `raw` when it has none. A transform that matches nothing
+ * gives undefined, as JSONata does: the step's result is then absent from `steps`, and a run
+ * whose last step it is records a null output.
  */
 export async function computeStepResult(
   step: Pick<WorkflowStep, 'transform'>,
@@ -20,5 +22,5 @@ export async function computeStepResult(
 ): Promise<unknown> {
   if (step.transform === undefined) return raw;
   const data = { result: raw, input: context.input, steps: context.steps };
-  return (await runTransform(step.transform, data, options)) ?? null;
+  return runTransform(step.transform, data, options);
 }

@@ -48,8 +48,29 @@ describe('runTransform', () => {
     );
     expect(result).toEqual(['cus_2', 'cus_3', 'cus_0']);
     expect(await computeStepResult({}, customers, { input: {}, steps: {} })).toBe(customers);
+  });
+
+  it('gives undefined, not null, for a transform that matches nothing, as the worker always has', async () => {
+    // The worker's step results are this function's: a miss stays undefined (absent from
+    // `steps`, so `$exists(steps.x)` is false), and only a run's recorded output becomes null.
+    const missed = await computeStepResult({ transform: 'result.missing' }, customers, {
+      input: {},
+      steps: {},
+    });
+    expect(missed).toBeUndefined();
     expect(
-      await computeStepResult({ transform: 'result.missing' }, customers, { input: {}, steps: {} }),
+      await computeStepResult({ transform: '$exists(steps.first)' }, customers, {
+        input: {},
+        steps: { first: missed },
+      }),
+    ).toBe(false);
+    // A match that is null in the data is still null.
+    expect(
+      await computeStepResult(
+        { transform: 'result.email' },
+        { email: null },
+        { input: {}, steps: {} },
+      ),
     ).toBeNull();
   });
 

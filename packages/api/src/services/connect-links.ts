@@ -7,7 +7,7 @@ import {
   revokeConnectLink as revokeConnectLinkRow,
 } from '@latchkey/db';
 import { OAuthNotConfiguredError, oauthClientFor } from '@latchkey/resolver';
-import type { SealContext } from '@latchkey/vault';
+import { connectLinkGrantContext } from '@latchkey/vault';
 import { z } from 'zod';
 import { NotFoundError } from '../errors';
 import type { Actor } from './actor';
@@ -47,12 +47,6 @@ interface SealedGrant {
   expiresAt: string;
 }
 
-const grantContext = (tenantId: string, linkId: string): SealContext => ({
-  tenantId,
-  kind: 'connect_link.grant',
-  recordId: linkId,
-});
-
 export async function createConnectLink(
   deps: OAuthServiceDeps,
   actor: Actor,
@@ -79,7 +73,7 @@ export async function createConnectLink(
     returnUrl: input.returnUrl ?? null,
     expiresAt: expiresAt.toISOString(),
   };
-  const sealed = await deps.vault.sealJson(grantContext(actor.tenantId, linkId), grant);
+  const sealed = await deps.vault.sealJson(connectLinkGrantContext(actor.tenantId, linkId), grant);
   await appendAudit(deps.db, {
     tenantId: actor.tenantId,
     actor: actor.actor,
@@ -130,7 +124,7 @@ export async function readConnectLink(
   let grant: SealedGrant;
   try {
     grant = (await deps.vault.openJson(
-      grantContext(tenantId, linkId),
+      connectLinkGrantContext(tenantId, linkId),
       Buffer.from(sealed, 'base64url'),
     )) as SealedGrant;
   } catch {

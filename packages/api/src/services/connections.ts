@@ -15,7 +15,7 @@ import {
   updateConnection,
 } from '@latchkey/db';
 import { hintList, openBag, sealBag } from '@latchkey/resolver';
-import type { SealContext, Vault } from '@latchkey/vault';
+import { connectionCredentialsContext, type Vault } from '@latchkey/vault';
 import { ConflictError, NotFoundError } from '../errors';
 import type { Actor } from './actor';
 import { publishEvent } from './events';
@@ -26,14 +26,6 @@ export interface ConnectionServiceDeps extends RefresherDeps {
   db: Db;
   vault: Pick<Vault, 'sealJson' | 'openJson' | 'keyedHash'>;
 }
-
-/** The connection id and user are part of the context: tokens cannot move between users. */
-export const connectionContext = (tenantId: string, id: string, userId: string): SealContext => ({
-  tenantId,
-  kind: 'connection.credentials',
-  recordId: id,
-  userId,
-});
 
 export function connectionView(row: Connection) {
   return {
@@ -116,7 +108,8 @@ export async function sealConnectionChange(
 ): Promise<SealedConnectionChange> {
   const existing = await findConnection(deps.db, tenantId, change.integrationId, change.userId);
   const id = existing?.id ?? randomUUID();
-  const ctx = connectionContext(tenantId, id, change.userId);
+  // The connection id and user are bound: tokens cannot move between users.
+  const ctx = connectionCredentialsContext(tenantId, id, change.userId);
   const stored = await openBag(deps.vault, ctx, existing?.encrypted_credentials ?? null);
   const { bag, diff, moved } = changeBoundBag({
     integrationId: change.integrationId,

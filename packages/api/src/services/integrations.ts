@@ -18,7 +18,12 @@ import {
 import type { EgressPolicy } from '@latchkey/egress';
 import { detectTemplate, getTemplate, type IntegrationTemplate, TEMPLATES } from '@latchkey/oauth';
 import { hintList, openBag, sealBag } from '@latchkey/resolver';
-import { maskSecret, type SealContext, type Vault } from '@latchkey/vault';
+import {
+  integrationClientSecretContext,
+  integrationCredentialsContext,
+  maskSecret,
+  type Vault,
+} from '@latchkey/vault';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { splitUrl } from '../validation/fields';
 import type { IntegrationUpsertInput, OAuthSettingsInput } from '../validation/integration-input';
@@ -44,20 +49,6 @@ export interface IntegrationServiceDeps extends RefresherDeps {
   vault: Pick<Vault, 'sealJson' | 'openJson' | 'seal' | 'keyedHash'>;
   egress: Pick<EgressPolicy, 'checkUrl'>;
 }
-
-const credentialsContext = (tenantId: string, id: string): SealContext => ({
-  tenantId,
-  kind: 'integration.credentials',
-  recordId: id,
-  userId: null,
-});
-
-const clientSecretContext = (tenantId: string, id: string): SealContext => ({
-  tenantId,
-  kind: 'integration.oauth_client_secret',
-  recordId: id,
-  userId: null,
-});
 
 type StoredOAuth = Partial<Omit<OAuthSettingsInput, 'clientSecret'>> & {
   clientSecretHint?: string;
@@ -232,7 +223,10 @@ async function mergeOAuth(
   const oauth: StoredOAuth = { ...defaults, ...stored, ...definedOnly(settings) };
   let sealedSecret = existing?.encrypted_oauth_client_secret ?? null;
   if (clientSecret !== undefined) {
-    sealedSecret = await deps.vault.seal(clientSecretContext(tenantId, input.id), clientSecret);
+    sealedSecret = await deps.vault.seal(
+      integrationClientSecretContext(tenantId, input.id),
+      clientSecret,
+    );
     oauth.clientSecretHint = maskSecret(clientSecret);
   }
   return { oauth, sealedSecret, changed: input.oauth !== undefined };
@@ -293,7 +287,7 @@ export async function upsertIntegration(
       template?.oauth || given.oauth || existing?.oauth || fields.auth?.type === 'oauth2',
     );
     const { input, split } = oauthFromCredentials(given, isOAuth);
-    const ctx = credentialsContext(tenantId, input.id);
+    const ctx = integrationCredentialsContext(tenantId, input.id);
     const stored = await openBag(deps.vault, ctx, existing?.encrypted_credentials ?? null);
     // Stored secrets stay bound to their origin (integration-destination.ts).
     const { bag, diff, moved } = changeBoundBag({

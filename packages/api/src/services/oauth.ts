@@ -17,7 +17,7 @@ import {
   type TokenSet,
 } from '@latchkey/oauth';
 import { oauthClientFor } from '@latchkey/resolver';
-import type { SealContext, Vault } from '@latchkey/vault';
+import { pkceVerifierContext, type Vault } from '@latchkey/vault';
 import { NotFoundError } from '../errors';
 import type { Actor } from './actor';
 import { type ConnectionView, upsertConnection } from './connections';
@@ -41,12 +41,6 @@ export const callbackUrlOf = (publicUrl: string) =>
 const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
 /** The browser cookie's secret is stored only as this hash, as the state is. */
 export const hashBrowserSecret = hashState;
-const verifierContext = (tenantId: string, id: string, userId: string): SealContext => ({
-  tenantId,
-  kind: 'oauth_state.pkce_verifier',
-  recordId: id,
-  userId,
-});
 
 /**
  * Starts the authorization code flow for one end user; the state is stored only hashed. With
@@ -80,7 +74,7 @@ export async function startConnect(
     stateHash: hashState(started.state),
     // Sealed even when empty, so every state row looks alike.
     encryptedPkceVerifier: await deps.vault.seal(
-      verifierContext(actor.tenantId, id, input.userId),
+      pkceVerifierContext(actor.tenantId, id, input.userId),
       started.codeVerifier ?? '',
     ),
     redirectUri,
@@ -189,7 +183,7 @@ export async function completeConnect(
     throw new ConnectError('integration_gone', 'the integration no longer exists', returnUrl);
   const { config, requiredScopes } = await oauthClientFor(deps, integration);
   const verifier = await deps.vault.openText(
-    verifierContext(row.tenant_id, row.id, row.user_id),
+    pkceVerifierContext(row.tenant_id, row.id, row.user_id),
     row.encrypted_pkce_verifier,
   );
   let tokens: TokenSet;

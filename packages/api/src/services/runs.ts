@@ -24,7 +24,7 @@ import {
   userSearchTag,
   WorkflowAttribute,
 } from '@latchkey/temporal';
-import type { Vault } from '@latchkey/vault';
+import { runResultContext, type Vault } from '@latchkey/vault';
 import { validateAgainstSchema, type WorkflowStep } from '@latchkey/workflow-engine';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { InvalidInputError, NotFoundError, TooManyRequestsError } from '../errors';
@@ -65,7 +65,7 @@ export async function runView(vault: Pick<Vault, 'openJson'>, row: Run) {
   const output =
     row.status === 'succeeded' && row.encrypted_result
       ? await vault.openJson(
-          { tenantId: row.tenant_id, kind: 'run.result', recordId: row.id, userId: row.user_id },
+          runResultContext(row.tenant_id, row.id, row.user_id),
           row.encrypted_result,
         )
       : null;

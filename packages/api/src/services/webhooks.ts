@@ -9,8 +9,8 @@ import {
   updateTenantWebhookUrl,
 } from '@latchkey/db';
 import { type EgressPolicy, EgressRefusedError } from '@latchkey/egress';
-import { generateWebhookSecret, webhookSecretContext } from '@latchkey/resolver';
-import { maskSecret, type Vault } from '@latchkey/vault';
+import { generateWebhookSecret } from '@latchkey/resolver';
+import { maskSecret, type Vault, webhookSecretContext } from '@latchkey/vault';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import type { Actor } from './actor';
 

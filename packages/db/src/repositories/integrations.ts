@@ -1,12 +1,6 @@
-import { CompiledQuery } from 'kysely';
 import type { DbExecutor as Executor } from '../client';
-import { executePrepared, preparedStatement } from '../prepared';
-import {
-  type Connection,
-  type CredentialHealth,
-  INTEGRATION_OWN_USER,
-  type Integration,
-} from '../schema';
+import { executePrepared } from '../prepared';
+import { type CredentialHealth, INTEGRATION_OWN_USER, type Integration } from '../schema';
 
 /** The columns a writer sets; ids and timestamps are handled here. */
 export interface IntegrationWrite {
@@ -113,9 +107,10 @@ export interface IntegrationForRequest {
 }
 
 /**
- * One round trip for what a request needs: the integration and, if any, the user's connection
- * (without a user, the integration's own connection).
- * Every step on an OAuth integration reads it (to refresh a token in time): prepared.
+ * One round trip for what a step's requests need: the integration (auth, OAuth settings, the
+ * sealed bag) and, if any, the user's connection with its token state (without a user, the
+ * integration's own connection). The token freshness check and the credential mapping share
+ * this read, so a step makes it once. Every step reads it: a named prepared statement.
  */
 export async function findIntegrationForRequest(
   db: Executor,
@@ -195,63 +190,6 @@ export async function findIntegrationForRequest(
             version: c_version ?? 1,
             last_used_at: c_last_used_at,
           }
-        : undefined,
-  };
-}
-
-/** What mapping one request needs: where the integration lives, its auth, the sealed bags. */
-export interface CredentialsForRequest {
-  integration: Pick<
-    Integration,
-    'id' | 'url_host' | 'url_path' | 'auth' | 'template_id' | 'encrypted_credentials'
-  >;
-  connection: Pick<Connection, 'id' | 'user_id' | 'encrypted_credentials'> | undefined;
-}
-
-interface CredentialsRow extends Pick<Integration, keyof CredentialsForRequest['integration']> {
-  c_id: string | null;
-  c_user_id: string | null;
-  c_encrypted_credentials: Buffer | null;
-}
-
-// Runs before every step's request: a named prepared statement (planned once per connection)
-// reading only the columns the mapper uses. Scoped by tenant like every other read.
-const CREDENTIALS_FOR_REQUEST = preparedStatement(
-  'latchkey_credentials_for_request',
-  `select i.id, i.url_host, i.url_path, i.auth, i.template_id, i.encrypted_credentials,
-  c.id as c_id, c.user_id as c_user_id, c.encrypted_credentials as c_encrypted_credentials
-from integrations i
-left join connections c
-  on c.tenant_id = i.tenant_id and c.integration_id = i.id and c.user_id = $3
-where i.tenant_id = $1 and i.id = $2`,
-);
-
-/**
- * One round trip for resolving a request: the integration and, with a user, that user's
- * connection. `findIntegrationForRequest` is the wider read (OAuth settings, token state);
- * its result can stand in for this one.
- */
-export async function findCredentialsForRequest(
-  db: Executor,
-  tenantId: string,
-  integrationId: string,
-  userId: string | null,
-): Promise<CredentialsForRequest | undefined> {
-  const { rows } = await db.executeQuery<CredentialsRow>(
-    CompiledQuery.raw(CREDENTIALS_FOR_REQUEST, [
-      tenantId,
-      integrationId,
-      userId ?? INTEGRATION_OWN_USER,
-    ]),
-  );
-  const row = rows[0];
-  if (!row) return undefined;
-  const { c_id, c_user_id, c_encrypted_credentials, ...integration } = row;
-  return {
-    integration,
-    connection:
-      c_id && c_user_id !== null
-        ? { id: c_id, user_id: c_user_id, encrypted_credentials: c_encrypted_credentials }
         : undefined,
   };
 }

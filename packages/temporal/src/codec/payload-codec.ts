@@ -55,6 +55,19 @@ export interface PayloadSealContext {
   userId?: string | null;
 }
 
+/**
+ * The one place a payload's context is built, for sealing and opening alike: bound to the
+ * workflow the payload names, or to no workflow at all (which no worker opens).
+ */
+function payloadContext(
+  tenantId: string,
+  kind: PayloadSealContext['kind'],
+  workflowId: string | undefined,
+): PayloadSealContext {
+  const recordId = workflowId === undefined ? PAYLOAD_RECORD_ID : boundRecordId(workflowId);
+  return { tenantId, kind, recordId, userId: null };
+}
+
 /** The part of `@latchkey/vault`'s `Vault` the codec uses; a `Vault` satisfies it. */
 export interface PayloadVault {
   seal(ctx: PayloadSealContext, plaintext: Uint8Array): Promise<Uint8Array>;
@@ -138,11 +151,9 @@ export function createTenantPayloadCodec(options: TenantPayloadCodecOptions): Te
   ): Promise<Payload> {
     const plaintext = temporal.api.common.v1.Payload.encode(payload).finish();
     const ui = binding.kind === UI_PAYLOAD_SEAL_KIND;
-    const recordId =
-      binding.workflowId === undefined ? PAYLOAD_RECORD_ID : boundRecordId(binding.workflowId);
     try {
       const sealed = await vault.seal(
-        { tenantId, kind: binding.kind, recordId, userId: null },
+        payloadContext(tenantId, binding.kind, binding.workflowId),
         plaintext,
       );
       return {
@@ -197,9 +208,8 @@ export function createTenantPayloadCodec(options: TenantPayloadCodecOptions): Te
         throw new PayloadCodecError(`refused a payload not bound to workflow ${workflowId}`);
       }
     }
-    const recordId = boundId === undefined ? PAYLOAD_RECORD_ID : boundRecordId(boundId);
     const kind = ui ? UI_PAYLOAD_SEAL_KIND : PAYLOAD_SEAL_KIND;
-    const plaintext = await vault.open({ tenantId, kind, recordId, userId: null }, payload.data);
+    const plaintext = await vault.open(payloadContext(tenantId, kind, boundId), payload.data);
     const opened = temporal.api.common.v1.Payload.decode(plaintext);
     return {
       metadata: { ...opened.metadata, [SEALED_BY_METADATA_KEY]: encoder.encode(tenantId) },
