@@ -11,7 +11,14 @@ export {
   followConnectLink,
   readConnectLink,
 } from './services/connect-links';
-export { ConnectError, callbackUrlOf, completeConnect, hashBrowserSecret } from './services/oauth';
+export {
+  ConnectError,
+  callbackUrlOf,
+  completeConnect,
+  hashBrowserSecret,
+  OAUTH_START_PATH,
+  openAuthorizeLink,
+} from './services/oauth';
 export { createApiKey, createTenant } from './services/tenants';
 export {
   type ApiDeps,
