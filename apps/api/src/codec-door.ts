@@ -23,7 +23,7 @@ export async function guardCodec(
   const presentsKey =
     bearer !== undefined || (req.method === 'POST' && pathname.endsWith('/session'));
   if (!presentsKey) return next();
-  const address = clientAddress(req, deps.doorLimits.trustedProxyHops);
+  const address = clientAddress(req, deps.doorLimits.trustedProxies);
   const blocked = await deps.rateLimits.takeAuthAttempt(address);
   if (blocked) {
     const error = refused(blocked);

@@ -10,8 +10,9 @@ const LIMITS = {
   authFailureWindowSeconds: 600,
   keyCallsPerSecond: 5,
   keyCallsBurst: 5,
-  // One proxy in front: tests speak for many client addresses through X-Forwarded-For.
-  trustedProxyHops: 1,
+  // The tests' loopback peer is a trusted proxy: they speak for many client addresses
+  // through X-Forwarded-For.
+  trustedProxies: ['127.0.0.1', '::1'],
 };
 
 describe('limits at the door', () => {

@@ -70,7 +70,7 @@ export function createContextFactory(deps: ApiDeps) {
     createContextInner(deps, {
       apiKey: bearerToken(req.headers.authorization),
       requestId: (req as IncomingMessage & { requestId?: string }).requestId,
-      clientAddress: clientAddress(req, deps.doorLimits.trustedProxyHops),
+      clientAddress: clientAddress(req, deps.doorLimits.trustedProxies),
     });
 }
 
