@@ -45,12 +45,18 @@ describe('browser-bound oauth.authorizeUrl flows, in Chromium', () => {
     await page.locator('input[name="password"]').fill('test');
     await page.getByRole('button', { name: 'Sign-in' }).click();
     await page.getByRole('button', { name: 'Continue' }).waitFor();
-    const form = await page.locator('form').evaluate((f: HTMLFormElement) => ({
-      action: f.action,
-      fields: Object.fromEntries(
-        [...f.querySelectorAll('input')].map((input) => [input.name, input.value]),
-      ),
-    }));
+    // Runs in the page; typed by hand, as this package compiles without the DOM library.
+    const form = await page.locator('form').evaluate((element) => {
+      const f = element as unknown as {
+        action: string;
+        querySelectorAll(selector: string): ArrayLike<{ name: string; value: string }>;
+      };
+      const inputs = Array.from(f.querySelectorAll('input'));
+      return {
+        action: f.action,
+        fields: Object.fromEntries(inputs.map((input) => [input.name, input.value])),
+      };
+    });
     let response = await context.request.post(form.action, {
       form: form.fields,
       maxRedirects: 0,
