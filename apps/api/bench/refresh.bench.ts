@@ -10,6 +10,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
+import { connectInBrowser } from '../test/browser-flow';
 import { round, startBenchStack, writeResult } from './stack';
 
 const SIZES = (process.env.BENCH_REFRESH_SIZES ?? '10,100,500').split(',').map(Number);
@@ -74,7 +75,7 @@ try {
       integrationId: id,
       userId: 'storm',
     });
-    await fetch(await server.loginAndConsent(url, { accountId: 'storm' }), { redirect: 'manual' });
+    await connectInBrowser(server, url, { accountId: 'storm' });
   };
   await connected('crm', auth);
   await connected('crm-short', shortLived);

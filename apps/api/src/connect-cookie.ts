@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { hashBrowserSecret } from '@latchkey/api';
 import { readCookie } from './codec/session';
+import { redirect } from './html-page';
 
 /**
  * The cookie that binds an OAuth flow to the browser that started it: a random secret whose
@@ -24,9 +26,17 @@ export function connectCookieSecure(req: IncomingMessage, publicUrl: string): bo
   return (req.socket as TLSSocket).encrypted === true || publicUrl.startsWith('https:');
 }
 
-/** Sets a fresh secret on the response; returns it (its hash goes into the state row). */
-export function setConnectCookie(res: ServerResponse, secure: boolean): string {
-  const secret = randomBytes(32).toString('base64url');
+/**
+ * Sets the connect cookie on the response; returns its secret (its hash goes into the state
+ * row). A browser that already holds one keeps its secret, so two flows started in two tabs
+ * of one browser both complete; a fresh browser gets a fresh random secret.
+ */
+export function setConnectCookie(
+  req: IncomingMessage,
+  res: ServerResponse,
+  secure: boolean,
+): string {
+  const secret = readConnectCookie(req, secure) ?? randomBytes(32).toString('base64url');
   const name = secure ? SECURE_NAME : PLAIN_NAME;
   res.setHeader(
     'set-cookie',
@@ -38,4 +48,24 @@ export function setConnectCookie(res: ServerResponse, secure: boolean): string {
 export function readConnectCookie(req: IncomingMessage, secure: boolean): string | undefined {
   const value = readCookie(req.headers.cookie, secure ? SECURE_NAME : PLAIN_NAME);
   return value && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
+}
+
+/**
+ * Starts a browser flow (a connect link's button, an `oauth.authorizeUrl` start URL): gives
+ * this browser the connect cookie, lets `start` bind the flow to it, and redirects where
+ * `start` says. The cookie is only sent with the redirect: a refused start sets none.
+ */
+export async function startInThisBrowser(
+  req: IncomingMessage,
+  res: ServerResponse,
+  publicUrl: string,
+  start: (browserHash: string) => Promise<string>,
+): Promise<void> {
+  const secret = setConnectCookie(req, res, connectCookieSecure(req, publicUrl));
+  try {
+    redirect(res, await start(hashBrowserSecret(secret)));
+  } catch (error) {
+    res.removeHeader('set-cookie');
+    throw error;
+  }
 }

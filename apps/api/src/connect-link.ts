@@ -4,10 +4,9 @@ import {
   CONNECT_LINK_PATH,
   describeConnectLink,
   followConnectLink,
-  hashBrowserSecret,
 } from '@latchkey/api';
-import { connectCookieSecure, setConnectCookie } from './connect-cookie';
-import { redirect, sendPage } from './html-page';
+import { startInThisBrowser } from './connect-cookie';
+import { sendPage } from './html-page';
 import { type OAuthRedirects, sendConnectFailure } from './oauth-callback';
 
 /**
@@ -21,14 +20,9 @@ export function createConnectLinkHandler(deps: ApiDeps, redirects: OAuthRedirect
     const token = pathname.slice(CONNECT_LINK_PATH.length);
     try {
       if (req.method === 'POST') {
-        // The secret is only set on the response once the flow exists.
-        const secret = setConnectCookie(res, connectCookieSecure(req, deps.publicUrl));
-        try {
-          redirect(res, await followConnectLink(deps, token, hashBrowserSecret(secret)));
-        } catch (error) {
-          res.removeHeader('set-cookie');
-          throw error;
-        }
+        await startInThisBrowser(req, res, deps.publicUrl, (browserHash) =>
+          followConnectLink(deps, token, browserHash),
+        );
         return;
       }
       const { integrationName } = await describeConnectLink(deps, token);

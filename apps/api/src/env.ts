@@ -1,5 +1,11 @@
 import { DEFAULT_DOOR_LIMITS, type DoorLimits } from '@latchkey/api';
-import { egressEnv, logLevelEnv, readProcessEnv, temporalEnv } from '@latchkey/config';
+import {
+  egressEnv,
+  logLevelEnv,
+  readProcessEnv,
+  temporalEnv,
+  trustedProxiesEnv,
+} from '@latchkey/config';
 import { databaseEnv } from '@latchkey/db';
 import { tracingEnv } from '@latchkey/observability';
 import { checkVaultEnv, vaultEnv } from '@latchkey/vault';
@@ -57,12 +63,8 @@ export const apiEnv = {
   LATCHKEY_RATE_KEY_CALLS_PER_SECOND: count(DEFAULT_DOOR_LIMITS.keyCallsPerSecond),
   LATCHKEY_RATE_KEY_CALLS_BURST: count(DEFAULT_DOOR_LIMITS.keyCallsBurst),
   LATCHKEY_MAX_UNFINISHED_RUNS_PER_TENANT: count(DEFAULT_DOOR_LIMITS.maxUnfinishedRunsPerTenant),
-  LATCHKEY_TRUSTED_PROXY_HOPS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(10)
-    .default(DEFAULT_DOOR_LIMITS.trustedProxyHops),
+  /** Proxies whose X-Forwarded-For gives the client address (load balancers, the MCP server). */
+  ...trustedProxiesEnv,
 };
 
 export type ApiEnv = ReturnType<typeof readApiEnv>;
@@ -88,6 +90,6 @@ export function doorLimitsOf(env: ApiEnv): DoorLimits {
     keyCallsPerSecond: env.LATCHKEY_RATE_KEY_CALLS_PER_SECOND,
     keyCallsBurst: env.LATCHKEY_RATE_KEY_CALLS_BURST,
     maxUnfinishedRunsPerTenant: env.LATCHKEY_MAX_UNFINISHED_RUNS_PER_TENANT,
-    trustedProxyHops: env.LATCHKEY_TRUSTED_PROXY_HOPS,
+    trustedProxies: env.LATCHKEY_TRUSTED_PROXIES,
   };
 }

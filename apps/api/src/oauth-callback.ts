@@ -22,6 +22,9 @@ const PAGE_ONLY = new Set([
   'invalid_state',
   'other_browser',
   'link_used',
+  'invalid_start',
+  'expired_start',
+  'used_start',
 ]);
 
 /**

@@ -9,6 +9,7 @@ import {
   DEFAULT_DOOR_LIMITS,
   type DoorLimits,
   doorResponseHeaders,
+  OAUTH_START_PATH,
 } from '@latchkey/api';
 import { databaseReadiness } from '@latchkey/db';
 import { createOpsHandler, metrics, traceRequest, trackInFlight } from '@latchkey/observability';
@@ -19,6 +20,7 @@ import { guardCodec } from './codec-door';
 import { createConnectLinkHandler } from './connect-link';
 import { createConsoleHandler } from './console';
 import { createOAuthCallbackHandler, type OAuthRedirects } from './oauth-callback';
+import { createOAuthStartHandler } from './oauth-start';
 
 export const TRPC_BASE_PATH = '/trpc';
 export const CODEC_BASE_PATH = '/codec';
@@ -57,6 +59,7 @@ function routeOf(pathname: string): string {
   }
   if (pathname === CODEC_BASE_PATH || pathname.startsWith(`${CODEC_BASE_PATH}/`)) return 'codec';
   if (pathname === '/oauth/callback') return 'oauth.callback';
+  if (pathname.startsWith(OAUTH_START_PATH)) return 'oauth.start';
   if (pathname.startsWith(CONNECT_LINK_PATH)) return 'connect_link';
   if (pathname === '/healthz' || pathname === '/readyz' || pathname === '/metrics') {
     return pathname.slice(1);
@@ -90,6 +93,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   });
   const oauthCallback = createOAuthCallbackHandler(deps, deps.oauth ?? {});
   const connectLink = createConnectLinkHandler(deps, deps.oauth ?? {});
+  const oauthStart = createOAuthStartHandler(deps, deps.oauth ?? {});
   const webConsole = deps.webRoot ? createConsoleHandler(deps.webRoot) : undefined;
   const trpc = createHTTPHandler({
     router: appRouter,
@@ -150,8 +154,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         {
           requestId: req.requestId,
           method: req.method,
-          // A connect link's path is its token: a capability, so it is not logged.
-          path: pathname.startsWith(CONNECT_LINK_PATH) ? `${CONNECT_LINK_PATH}:token` : pathname,
+          // Connect links' and start URLs' paths are their tokens: capabilities, not logged.
+          path: pathname.startsWith(CONNECT_LINK_PATH)
+            ? `${CONNECT_LINK_PATH}:token`
+            : pathname.startsWith(OAUTH_START_PATH)
+              ? `${OAUTH_START_PATH}:token`
+              : pathname,
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
         },
@@ -174,6 +182,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
     if (pathname === '/oauth/callback' && req.method === 'GET') {
       void oauthCallback(req, res);
+      return;
+    }
+    if (pathname.startsWith(OAUTH_START_PATH) && req.method === 'GET') {
+      void oauthStart(req, res, pathname);
       return;
     }
     if (pathname.startsWith(CONNECT_LINK_PATH) && (req.method === 'GET' || req.method === 'POST')) {

@@ -1,6 +1,7 @@
 import { LatchkeyClient, LatchkeyError } from '@latchkey/client';
 import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectInBrowser, openStartUrl } from './browser-flow';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
 import { startTestWorker } from './worker-harness';
@@ -224,8 +225,7 @@ describe('OAuth as the documentation sets it up: client and tokens given in cred
 
   async function connectWithoutUser(integrationId: string) {
     const { url } = await acme.trpc.oauth.authorizeUrl.mutate({ integrationId });
-    const redirected = await auth.loginAndConsent(url, { accountId: 'owner' });
-    const response = await fetch(redirected, { redirect: 'manual' });
+    const response = await connectInBrowser(auth, url, { accountId: 'owner' });
     expect(response.status).toBe(200);
   }
 
@@ -264,7 +264,8 @@ describe('OAuth as the documentation sets it up: client and tokens given in cred
       integrationId: 'hubspot-oauth',
       userId: 'user-1',
     });
-    const authorize = new URL(url);
+    // The user's browser opens the start URL and is sent on to HubSpot.
+    const authorize = new URL((await openStartUrl(url)).providerUrl);
     expect(authorize.origin).toBe('https://app.hubspot.com');
     expect(authorize.searchParams.get('client_id')).toBe('your_hubspot_client_id');
   });

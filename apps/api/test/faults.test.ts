@@ -29,6 +29,7 @@ import { buildApps } from '@latchkey/devstack/built-apps';
 import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
 import { createVault, generateMasterKey, parseMasterKeys } from '@latchkey/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectInBrowser } from './browser-flow';
 import { json, startLoopbackServer } from './loopback';
 import {
   type AppProcess,
@@ -443,8 +444,7 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
       integrationId: 'crm',
       userId: 'storm',
     });
-    const callback = await auth.loginAndConsent(authorizeUrl, { accountId: 'storm' });
-    expect((await fetch(callback, { redirect: 'manual' })).status).toBe(200);
+    expect((await connectInBrowser(auth, authorizeUrl, { accountId: 'storm' })).status).toBe(200);
     await db
       .updateTable('connections')
       .set({ expires_at: new Date(Date.now() - 1_000) })

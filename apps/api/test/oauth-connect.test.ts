@@ -1,6 +1,7 @@
 import { LatchkeyClient } from '@latchkey/client';
 import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectInBrowser, followCallback, openStartUrl, signIn } from './browser-flow';
 import { startTestApi, type TestApi } from './harness';
 
 const CLIENT_SECRET = 'test-client-secret-8888gggg';
@@ -14,15 +15,8 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
   let globex: LatchkeyClient;
   const seen: string[] = [];
 
-  /** Follows our callback the way a browser would, without following the final redirect. */
-  async function callback(url: string) {
-    const response = await fetch(url, { redirect: 'manual' });
-    return {
-      status: response.status,
-      location: response.headers.get('location'),
-      body: await response.text(),
-    };
-  }
+  /** The first flow's callback and cookie, replayed later. */
+  let first = { callbackUrl: '', cookie: '' };
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -69,10 +63,14 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
       userId: 'alice',
       returnUrl: 'https://app.example.test/connected',
     });
-    expect(new URL(url).searchParams.get('code_challenge_method')).toBe('S256');
-    const redirected = await auth.loginAndConsent(url, { accountId: 'alice' });
+    // A start URL of the api's: the browser that opens it is the one that may finish.
+    expect(url.startsWith(`${api.publicUrl}/oauth/start/`)).toBe(true);
+    const started = await openStartUrl(url);
+    expect(new URL(started.providerUrl).searchParams.get('code_challenge_method')).toBe('S256');
+    const redirected = await auth.loginAndConsent(started.providerUrl, { accountId: 'alice' });
     seen.push(redirected);
-    const done = await callback(redirected);
+    first = { callbackUrl: redirected, cookie: started.cookie };
+    const done = await followCallback(redirected, started.cookie);
     expect(done.status).toBe(302);
     const location = new URL(done.location ?? '');
     expect(location.origin + location.pathname).toBe('https://app.example.test/connected');
@@ -104,7 +102,8 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
 
   it('rejects a replayed state and leaves the connection as it was', async () => {
     const before = await acme.getConnection({ integrationId: 'crm', userId: 'alice' });
-    const replay = await callback(seen[0] ?? '');
+    // Even from the browser that finished it.
+    const replay = await followCallback(first.callbackUrl, first.cookie);
     // A spent state shows a page and never redirects (no open redirect on the platform's domain).
     expect(replay.status).toBe(400);
     expect(replay.location).toBeNull();
@@ -119,17 +118,26 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
       userId: 'mallory',
     });
     const ours = await acme.trpc.oauth.authorizeUrl.mutate({ integrationId: 'crm', userId: 'bob' });
-    const theirCallback = new URL(await auth.loginAndConsent(theirs.url, { accountId: 'mallory' }));
-    const ourState = new URL(ours.url).searchParams.get('state') ?? '';
+    // Both started in one browser, so the cookie does not refuse the swap by itself.
+    const theirStart = await openStartUrl(theirs.url);
+    const ourStart = await openStartUrl(ours.url, theirStart.cookie);
+    expect(ourStart.cookie).toBe(theirStart.cookie);
+    const theirCallback = new URL(
+      await auth.loginAndConsent(theirStart.providerUrl, { accountId: 'mallory' }),
+    );
+    const ourState = new URL(ourStart.providerUrl).searchParams.get('state') ?? '';
     // Globex's code presented with acme's state: the PKCE verifier bound to acme's state does not match.
     theirCallback.searchParams.set('state', ourState);
     seen.push(theirCallback.toString());
-    const result = await callback(theirCallback.toString());
+    const result = await followCallback(theirCallback.toString(), theirStart.cookie);
     expect(result.status).toBe(400);
     expect(result.body).toMatch(/invalid_grant|exchange_failed/);
     expect(await acme.listConnections({ userId: 'bob' })).toEqual([]);
     expect(await globex.listConnections({ userId: 'mallory' })).toEqual([]);
-    const unknown = await callback(`${api.publicUrl}/oauth/callback?code=x&state=not-a-state`);
+    const unknown = await followCallback(
+      `${api.publicUrl}/oauth/callback?code=x&state=not-a-state`,
+      theirStart.cookie,
+    );
     expect(unknown.body).toMatch(/invalid_state/);
   });
 
@@ -138,13 +146,14 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
       integrationId: 'crm',
       userId: 'carol',
     });
-    const redirected = new URL(await auth.loginAndConsent(url, { accountId: 'carol' }));
+    const { callbackUrl, cookie } = await signIn(auth, url, { accountId: 'carol' });
     const { completeConnect, callbackUrlOf } = await import('@latchkey/api');
     const elsewhere = 'http://127.0.0.1:1';
     await expect(
       completeConnect(
         { db: api.db, vault: api.vault, egress: api.egress, publicUrl: elsewhere },
-        redirected,
+        new URL(callbackUrl),
+        cookie.slice(cookie.indexOf('=') + 1),
       ),
     ).rejects.toMatchObject({ code: 'redirect_uri_mismatch' });
     expect(callbackUrlOf(elsewhere)).not.toBe(`${api.publicUrl}/oauth/callback`);
@@ -157,11 +166,48 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
       integrationId: 'crm',
       userId: 'dave',
     });
-    const done = await callback(await auth.loginAndConsent(url, { accountId: 'dave' }));
+    const done = await connectInBrowser(auth, url, { accountId: 'dave' });
     expect(done.body).toMatch(/insufficient_scope/);
     const connection = await acme.getConnection({ integrationId: 'crm', userId: 'dave' });
     expect(connection.status).toBe('insufficient_scope');
     await acme.upsertIntegration('crm', { oauth: { requiredScopes: ['read', 'write'] } });
+  });
+
+  it('completes a flow only in the browser that opened its start URL, which opens once', async () => {
+    const { url } = await acme.trpc.oauth.authorizeUrl.mutate({
+      integrationId: 'crm',
+      userId: 'erin',
+      returnUrl: 'https://app.example.test/connected',
+    });
+    const { callbackUrl, cookie } = await signIn(auth, url, { accountId: 'erin' });
+    // Opened again, by anyone: a page, no redirect, no cookie.
+    const again = await fetch(url, { redirect: 'manual' });
+    expect(again.status).toBe(400);
+    expect(again.headers.get('location')).toBeNull();
+    expect(again.headers.get('set-cookie')).toBeNull();
+    expect(await again.text()).toContain('used_start');
+    // The provider's redirect followed by another browser (no cookie, or its own): refused.
+    for (const other of [undefined, `latchkey_connect=${'A'.repeat(43)}`]) {
+      const refused = await followCallback(callbackUrl, other);
+      expect(refused.status).toBe(400);
+      expect(refused.location).toBeNull();
+      expect(refused.body).toContain('other_browser');
+    }
+    expect(await acme.listConnections({ userId: 'erin' })).toEqual([]);
+    // The state is still unspent: the browser that started finishes.
+    const done = await followCallback(callbackUrl, cookie);
+    expect(done.status).toBe(302);
+    expect(new URL(done.location ?? '').searchParams.get('status')).toBe('active');
+    // The start URL's token is a capability: not in any log line.
+    expect(api.logs()).not.toContain(url.slice(url.lastIndexOf('/') + 1));
+    expect(api.logs()).toContain('/oauth/start/:token');
+    const unknown = await fetch(`${api.publicUrl}/oauth/start/${'b'.repeat(43)}`, {
+      redirect: 'manual',
+    });
+    expect([unknown.status, await unknown.text()]).toEqual([
+      400,
+      expect.stringContaining('invalid_start'),
+    ]);
   });
 
   it('gets machine-to-machine tokens with the client credentials grant', async () => {

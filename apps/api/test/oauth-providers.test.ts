@@ -1,6 +1,7 @@
 import { LatchkeyClient } from '@latchkey/client';
 import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followCallback, openStartUrl } from './browser-flow';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
 import { startTestWorker } from './worker-harness';
@@ -87,10 +88,10 @@ describe('OAuth as real providers behave: short-lived tokens, unechoed scopes, o
       integrationId: p.integrationId,
       userId,
     });
-    const redirected = await p.auth.loginAndConsent(url, { accountId: userId });
-    const response = await fetch(redirected, { redirect: 'manual' });
-    expect(response.status).toBe(200);
-    return new URL(url);
+    const { providerUrl, cookie } = await openStartUrl(url);
+    const redirected = await p.auth.loginAndConsent(providerUrl, { accountId: userId });
+    expect((await followCallback(redirected, cookie)).status).toBe(200);
+    return new URL(providerUrl);
   }
 
   const run = (p: Provider, userId: string) =>

@@ -4,6 +4,7 @@ import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
 import { ensureFreshToken } from '@latchkey/resolver';
 import { createVault, parseMasterKeys, type Vault } from '@latchkey/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectInBrowser } from './browser-flow';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
 import { startTestWorker } from './worker-harness';
@@ -26,8 +27,7 @@ describe('a token refresh holds no pooled connection or lock while the token URL
 
   async function connect(userId: string) {
     const { url } = await slow.trpc.oauth.authorizeUrl.mutate({ integrationId: 'crm', userId });
-    const redirected = await auth.loginAndConsent(url, { accountId: userId });
-    expect((await fetch(redirected, { redirect: 'manual' })).status).toBe(200);
+    expect((await connectInBrowser(auth, url, { accountId: userId })).status).toBe(200);
   }
 
   const expire = (userId: string) =>

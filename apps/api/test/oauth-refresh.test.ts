@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { LatchkeyClient } from '@latchkey/client';
 import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectInBrowser } from './browser-flow';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
 import { rawHistoryText } from './temporal-history';
@@ -23,8 +24,7 @@ describe('OAuth refresh on use: one refresh per connection, loud and safe failur
 
   async function connect(userId: string) {
     const { url } = await acme.trpc.oauth.authorizeUrl.mutate({ integrationId: 'crm', userId });
-    const redirected = await auth.loginAndConsent(url, { accountId: userId });
-    const response = await fetch(redirected, { redirect: 'manual' });
+    const response = await connectInBrowser(auth, url, { accountId: userId });
     expect(response.status).toBe(200);
   }
 

@@ -2,6 +2,7 @@ import { LatchkeyClient } from '@latchkey/client';
 import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
 import { refresherWorkflowId } from '@latchkey/temporal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectInBrowser } from './browser-flow';
 import { startTestApi, type TestApi } from './harness';
 import { startTestWorker } from './worker-harness';
 
@@ -59,7 +60,7 @@ describe("the api starts and stops each connection's proactive refresher", () =>
       integrationId: 'crm',
       userId: 'bob',
     });
-    await fetch(await auth.loginAndConsent(url, { accountId: 'bob' }), { redirect: 'manual' });
+    await connectInBrowser(auth, url, { accountId: 'bob' });
     const connection = await acme.getConnection({ integrationId: 'crm', userId: 'bob' });
     expect(connection.refreshes).toBe(true);
 
@@ -74,7 +75,7 @@ describe("the api starts and stops each connection's proactive refresher", () =>
     const handles = [];
     for (const userId of ['carol', 'dave']) {
       const { url } = await acme.trpc.oauth.authorizeUrl.mutate({ integrationId: 'crm', userId });
-      await fetch(await auth.loginAndConsent(url, { accountId: userId }), { redirect: 'manual' });
+      await connectInBrowser(auth, url, { accountId: userId });
       const connection = await acme.getConnection({ integrationId: 'crm', userId });
       const client = await api.temporal();
       const handle = client.workflow.getHandle(refresherWorkflowId(tenantId, connection.id));

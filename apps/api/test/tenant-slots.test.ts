@@ -3,6 +3,7 @@ import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
 import type { RefresherInput } from '@latchkey/temporal';
 import { TenantLimiter } from '@latchkey/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectInBrowser } from './browser-flow';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
 import { startTestWorker } from './worker-harness';
@@ -77,7 +78,7 @@ describe('every activity doing a tenant’s work takes one of its slots', () => 
     const connectionIds: string[] = [];
     for (const userId of users) {
       const { url } = await acme.trpc.oauth.authorizeUrl.mutate({ integrationId: 'crm', userId });
-      await fetch(await auth.loginAndConsent(url, { accountId: userId }), { redirect: 'manual' });
+      await connectInBrowser(auth, url, { accountId: userId });
       connectionIds.push((await acme.getConnection({ integrationId: 'crm', userId })).id);
     }
     await api.db

@@ -30,6 +30,19 @@ function bearerKey(req: IncomingMessage): string | null {
   return match?.[1] ?? null;
 }
 
+/**
+ * The X-Forwarded-For the api gets: whatever chain came in, plus the address this server saw.
+ * The api believes it only when this server is one of its `LATCHKEY_TRUSTED_PROXIES`, and then
+ * only as far as the hops it trusts: without it, every MCP user's failed logins would count
+ * against this process's one address, and one attacker would lock every MCP user out.
+ */
+function forwardedFor(req: IncomingMessage): string {
+  const incoming = req.headers['x-forwarded-for'];
+  const chain = Array.isArray(incoming) ? incoming.join(', ') : incoming;
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  return chain ? `${chain}, ${peer}` : peer;
+}
+
 type KeyCheck = { ok: true } | { ok: false; status: number; error: string; message: string };
 
 /**
@@ -43,14 +56,18 @@ export function createMcpHttpServer(options: McpHttpServerOptions): Server {
   /** sha256(key) -> when the api last accepted it. Keys themselves are never kept. */
   const validKeys = new Map<string, number>();
 
-  async function checkKey(apiKey: string): Promise<KeyCheck> {
+  async function checkKey(apiKey: string, forwarded: string): Promise<KeyCheck> {
     const digest = createHash('sha256').update(apiKey).digest('hex');
     const checkedAt = validKeys.get(digest);
     if (checkedAt !== undefined && Date.now() - checkedAt < keyCacheMs) return { ok: true };
     validKeys.delete(digest);
     let client: LatchkeyClient;
     try {
-      client = new LatchkeyClient({ endpoint: apiUrl, apiKey });
+      client = new LatchkeyClient({
+        endpoint: apiUrl,
+        apiKey,
+        headers: { 'x-forwarded-for': forwarded },
+      });
     } catch {
       return { ok: false, status: 401, error: 'unauthorized', message: 'invalid API key' };
     }
@@ -59,6 +76,10 @@ export function createMcpHttpServer(options: McpHttpServerOptions): Server {
     } catch (error) {
       if (isLatchkeyError(error) && (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')) {
         return { ok: false, status: 401, error: 'unauthorized', message: 'invalid API key' };
+      }
+      // Too many failed logins from this client's address: the api's message says how long.
+      if (isLatchkeyError(error) && error.code === 'TOO_MANY_REQUESTS') {
+        return { ok: false, status: 429, error: 'too_many_requests', message: error.message };
       }
       options.onError?.(error);
       return {
@@ -97,7 +118,8 @@ export function createMcpHttpServer(options: McpHttpServerOptions): Server {
       );
       return;
     }
-    const check = await checkKey(apiKey);
+    const forwarded = forwardedFor(req);
+    const check = await checkKey(apiKey, forwarded);
     if (!check.ok) {
       const headers: Record<string, string> =
         check.status === 401 ? { 'www-authenticate': 'Bearer error="invalid_token"' } : {};
@@ -105,7 +127,11 @@ export function createMcpHttpServer(options: McpHttpServerOptions): Server {
       return;
     }
 
-    const client = new LatchkeyClient({ endpoint: apiUrl, apiKey });
+    const client = new LatchkeyClient({
+      endpoint: apiUrl,
+      apiKey,
+      headers: { 'x-forwarded-for': forwarded },
+    });
     const server = createLatchkeyMcpServer(client);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {

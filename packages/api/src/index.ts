@@ -24,6 +24,8 @@ export {
   completeConnect,
   hashBrowserSecret,
   startConnect,
+  OAUTH_START_PATH,
+  openAuthorizeLink,
 } from './services/oauth';
 export { createApiKey, createTenant } from './services/tenants';
 export {

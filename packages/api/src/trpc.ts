@@ -57,7 +57,7 @@ export function createContextFactory(deps: ApiDeps) {
     ...deps,
     apiKey: bearerToken(req.headers.authorization),
     requestId: (req as IncomingMessage & { requestId?: string }).requestId ?? randomUUID(),
-    clientAddress: clientAddress(req, deps.doorLimits.trustedProxyHops),
+    clientAddress: clientAddress(req, deps.doorLimits.trustedProxies),
   });
 }
 

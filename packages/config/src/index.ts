@@ -5,4 +5,4 @@ export {
   exitOnConfigError,
   readProcessEnv,
 } from './read';
-export { egressEnv, logLevelEnv, temporalEnv } from './shapes';
+export { egressEnv, logLevelEnv, temporalEnv, trustedProxiesEnv } from './shapes';

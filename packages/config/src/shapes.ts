@@ -32,3 +32,28 @@ export const egressEnv = {
   LATCHKEY_TEMPORAL_UI_URL: z.string().optional(),
   LATCHKEY_TEMPORAL_UI_PORT: z.string().optional(),
 };
+
+/**
+ * Proxies in front of a process whose `X-Forwarded-For` is believed: comma-separated IPs or
+ * CIDR ranges (`10.0.0.0/8`, `::1`). The client address is the first one, from the right of
+ * the chain, that is not a trusted proxy; a peer not listed here is the client itself, and
+ * whatever it puts in `X-Forwarded-For` is ignored.
+ */
+export const trustedProxiesEnv = {
+  LATCHKEY_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+          error: 'must be a comma-separated list of IP addresses or CIDR ranges',
+        }),
+      ),
+    ),
+};

@@ -204,6 +204,10 @@ export interface OAuthStatesTable {
   browser_hash: string | null;
   /** The connect link the flow came from, spent when the connection is made. */
   connect_link_id: string | null;
+  /** SHA-256 (hex) of the single-use start URL's token (`oauth.authorizeUrl` flows). */
+  start_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The provider's authorization URL, sealed: opened once, by the browser that starts. */
+  encrypted_authorize_url: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   created_at: CreatedAt;
 }
 

@@ -25,7 +25,11 @@ export function refused({ limit, retryAfterMs }: Refusal): TooManyRequestsError 
  *   is even checked, whatever the key: otherwise the block would still answer guesses. (Its
  *   key is looked up in parallel, for latency, but the answer never depends on it.)
  * - A failed authentication counts against the address and against the key prefix it named
- *   (from any address). Over either limit, the answer is 429 instead of 401.
+ *   (from any address). Over either limit, the answer is 429 instead of 401. The answer comes
+ *   from the count's own atomic increment in PostgreSQL, so a parallel burst of wrong keys
+ *   gets at most the limit's number of 401s, however many are in flight. (Taking a point
+ *   before the lookup and giving it back for right keys would count the same, but would
+ *   refuse a busy client's right keys whenever more of them are in flight than the limit.)
  * - A key prefix over its limit never refuses the right key: the prefix is shown in consoles
  *   and logs, so anyone could spray it, and a block would lock its tenant out. Only wrong keys
  *   with that prefix are refused. Guessing stays hopeless (256 random bits per key); what the

@@ -16,11 +16,12 @@ export interface DoorLimits {
   /** Runs one tenant may have unfinished (pending or running) at once. */
   maxUnfinishedRunsPerTenant: number;
   /**
-   * Proxies in front of the api that append to X-Forwarded-For (0: none, the socket's address
-   * is the client's). Behind a load balancer this must be set, or every client shares the
-   * balancer's address and its failed-authentication budget.
+   * Proxies in front of the api whose X-Forwarded-For is believed: IPs and CIDR ranges (none:
+   * the socket's address is the client's). Behind a load balancer, and for the MCP server,
+   * this must be set, or every client shares the proxy's address and its failed-authentication
+   * budget (limits/client-address.ts).
    */
-  trustedProxyHops: number;
+  trustedProxies: readonly string[];
 }
 
 export const DEFAULT_DOOR_LIMITS: Readonly<DoorLimits> = {
@@ -30,7 +31,7 @@ export const DEFAULT_DOOR_LIMITS: Readonly<DoorLimits> = {
   keyCallsPerSecond: 100,
   keyCallsBurst: 1000,
   maxUnfinishedRunsPerTenant: 1000,
-  trustedProxyHops: 0,
+  trustedProxies: [],
 };
 
 /** Largest page any list procedure returns; asking for more is BAD_REQUEST. */

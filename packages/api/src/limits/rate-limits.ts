@@ -12,8 +12,21 @@ export interface Refusal {
 export interface RateLimits {
   /** How long a client address must still wait after too many failed authentications. */
   addressRefusal(address: string): Promise<Refusal | undefined>;
-  /** Counts a failed authentication against the address and the key prefix it named. */
+  /**
+   * Counts a failed authentication against the address and the key prefix it named; the
+   * refusal comes from the same atomic increment, so parallel failures cannot all slip under.
+   */
   recordAuthFailure(address: string, keyPrefix: string | undefined): Promise<Refusal | undefined>;
+  /**
+   * For doors that cannot see whether a key is right before they answer (the codec endpoint):
+   * counts an attempt against the address up front, refusing it over the limit...
+   */
+  takeAuthAttempt(address: string): Promise<Refusal | undefined>;
+  /** ...and gives it back once the key turned out right; a wrong key's prefix is counted. */
+  settleAuthAttempt(
+    address: string,
+    outcome: { keyPrefix?: string; failed: boolean },
+  ): Promise<void>;
   /** Counts one call of an authenticated API key. */
   recordCall(apiKeyId: string): Promise<Refusal | undefined>;
 }
@@ -94,6 +107,13 @@ export function createRateLimits(db: Db, limits: DoorLimits): RateLimits {
         keyPrefix ? refusalOf(PREFIX_LIMIT, byPrefix.consume(keyPrefix)) : undefined,
       ]);
       return address_ ?? prefix;
+    },
+    takeAuthAttempt(address) {
+      return refusalOf(ADDRESS_LIMIT, byAddress.consume(address));
+    },
+    async settleAuthAttempt(address, { keyPrefix, failed }) {
+      if (!failed) await byAddress.reward(address);
+      else if (keyPrefix) await refusalOf(PREFIX_LIMIT, byPrefix.consume(keyPrefix));
     },
     recordCall(apiKeyId) {
       return refusalOf(CALLS_LIMIT, calls.consume(apiKeyId));

@@ -1,5 +1,5 @@
 import { INTEGRATION_OWN_USER } from '@latchkey/db';
-import { connectClientCredentials, startConnect } from '../services/oauth';
+import { connectClientCredentials, createAuthorizeLink } from '../services/oauth';
 import { assertReturnUrlRegistered } from '../services/return-urls';
 import { actorOf, router, scopedProcedure } from '../trpc';
 import { httpUrlSchema, integrationIdSchema, userIdSchema } from '../validation/fields';
@@ -11,6 +11,9 @@ export const oauthRouter = router({
   /**
    * The URL to send the end user to; the callback seals their tokens in their connection.
    * Without a user, the tokens become the integration's own (used by runs without a user).
+   * The URL is a single-use start URL of the api's: the browser that opens it first is the
+   * only one that can complete the flow (a connect cookie), then it goes on to the provider.
+   * It expires at `expiresAt`, with the flow.
    */
   authorizeUrl: procedure
     .input(
@@ -22,7 +25,7 @@ export const oauthRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       await assertReturnUrlRegistered(ctx.db, ctx.caller.tenantId, input.returnUrl, ctx.publicUrl);
-      const { url, expiresAt } = await startConnect(ctx, actorOf(ctx.caller), input);
+      const { url, expiresAt } = await createAuthorizeLink(ctx, actorOf(ctx.caller), input);
       return { url, expiresAt };
     }),
   /**

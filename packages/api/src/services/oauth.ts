@@ -1,9 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
+  bindOAuthStateToBrowser,
   consumeOAuthState,
   type Db,
   findIntegration,
   findOAuthStateByHash,
+  findOAuthStateByStartHash,
   insertOAuthState,
   spendConnectLink,
 } from '@latchkey/db';
@@ -42,22 +44,93 @@ const hashState = (state: string) => createHash('sha256').update(state).digest('
 /** The browser cookie's secret is stored only as this hash, as the state is. */
 export const hashBrowserSecret = hashState;
 
+declare module '@latchkey/vault' {
+  interface RecordKinds {
+    /** The provider's authorization URL of an `oauth.authorizeUrl` flow (it carries the state). */
+    'oauth_state.authorize_url': true;
+  }
+}
+const authorizeUrlContext = (tenantId: string, id: string, userId: string): SealContext => ({
+  tenantId,
+  kind: 'oauth_state.authorize_url',
+  recordId: id,
+  userId,
+});
+
+/** `oauth.authorizeUrl` hands out `${publicUrl}${OAUTH_START_PATH}<token>`. */
+export const OAUTH_START_PATH = '/oauth/start/';
+const START_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+interface ConnectInput {
+  integrationId: string;
+  userId: string;
+  returnUrl?: string;
+}
+
 /**
- * Starts the authorization code flow for one end user; the state is stored only hashed. With
- * `browserHash` (the hash of the secret in the cookie the starting browser got), only that
- * browser can complete it; `connectLinkId` names the link it came from, spent on success.
- * The caller has checked `returnUrl` against the tenant's registered origins.
+ * Starts the authorization code flow for one end user in the browser whose connect cookie's
+ * secret hashes to `browserHash`: only that browser can complete it. The state is stored only
+ * hashed; `connectLinkId` names the link the flow came from, spent on success. Returns the
+ * provider's URL. The caller has checked `returnUrl` against the tenant's registered origins.
  */
 export async function startConnect(
   deps: OAuthServiceDeps,
   actor: Actor,
-  input: {
-    integrationId: string;
-    userId: string;
-    returnUrl?: string;
-    browserHash?: string;
-    connectLinkId?: string;
-  },
+  input: ConnectInput & { browserHash: string; connectLinkId?: string },
+) {
+  return createState(deps, actor, input, { browserHash: input.browserHash });
+}
+
+/**
+ * `oauth.authorizeUrl`: the flow is created now (so a misconfigured integration fails the
+ * call), but no browser has it yet. The URL returned is a single-use start URL of the api's;
+ * the browser that opens it gets the connect cookie and, once, the provider's URL (sealed
+ * until then: it carries the state). Token and state expire together.
+ */
+export async function createAuthorizeLink(
+  deps: OAuthServiceDeps,
+  actor: Actor,
+  input: ConnectInput,
+) {
+  const token = randomBytes(32).toString('base64url');
+  const { expiresAt } = await createState(deps, actor, input, { startHash: hashState(token) });
+  const url = `${deps.publicUrl.replace(/\/+$/, '')}${OAUTH_START_PATH}${token}`;
+  return { url, expiresAt };
+}
+
+/**
+ * A browser opened a start URL: binds the flow to its cookie (`browserHash`) and returns the
+ * provider's URL to redirect it to. Unknown, expired and already opened start URLs fail with
+ * a code that shows a page, never a redirect: a start URL opened twice starts nothing again.
+ */
+export async function openAuthorizeLink(
+  deps: Pick<OAuthServiceDeps, 'db' | 'vault'>,
+  token: string,
+  browserHash: string,
+): Promise<string> {
+  if (!START_TOKEN.test(token))
+    throw new ConnectError('invalid_start', 'the start URL is malformed');
+  const startHash = hashState(token);
+  const row = await bindOAuthStateToBrowser(deps.db, startHash, browserHash);
+  if (!row?.encrypted_authorize_url) {
+    const known = await findOAuthStateByStartHash(deps.db, startHash);
+    if (!known) throw new ConnectError('invalid_start', 'the start URL is not valid');
+    if (known.browser_hash || known.used_at) {
+      throw new ConnectError('used_start', 'the start URL was opened already');
+    }
+    throw new ConnectError('expired_start', 'the start URL has expired');
+  }
+  return deps.vault.openText(
+    authorizeUrlContext(row.tenant_id, row.id, row.user_id),
+    row.encrypted_authorize_url,
+  );
+}
+
+async function createState(
+  deps: OAuthServiceDeps,
+  actor: Actor,
+  input: ConnectInput & { connectLinkId?: string },
+  binding: { browserHash: string } | { startHash: string },
 ) {
   const integration = await findIntegration(deps.db, actor.tenantId, input.integrationId);
   if (!integration) throw new NotFoundError(`No integration '${input.integrationId}'`);
@@ -80,8 +153,18 @@ export async function startConnect(
     redirectUri,
     returnUrl: input.returnUrl ?? null,
     expiresAt,
-    browserHash: input.browserHash ?? null,
+    browserHash: 'browserHash' in binding ? binding.browserHash : null,
     connectLinkId: input.connectLinkId ?? null,
+    start:
+      'startHash' in binding
+        ? {
+            hash: binding.startHash,
+            encryptedAuthorizeUrl: await deps.vault.seal(
+              authorizeUrlContext(actor.tenantId, id, input.userId),
+              started.url,
+            ),
+          }
+        : undefined,
   });
   return { url: started.url, expiresAt };
 }
@@ -148,12 +231,14 @@ export async function completeConnect(
   const state = callbackUrl.searchParams.get('state');
   if (!state) throw new ConnectError('invalid_state', 'the callback carries no state');
   const stateHash = hashState(state);
-  const browserHash = browserSecret ? hashBrowserSecret(browserSecret) : undefined;
-  const row = await consumeOAuthState(deps.db, stateHash, browserHash);
+  // Every flow is bound to the browser that started it: no cookie, no state.
+  const row = browserSecret
+    ? await consumeOAuthState(deps.db, stateHash, hashBrowserSecret(browserSecret))
+    : undefined;
   if (!row) {
     // No return URL: an invalid state shows a page and never redirects.
     const known = await findOAuthStateByHash(deps.db, stateHash);
-    if (known && !known.used_at && known.expires_at > new Date() && known.browser_hash) {
+    if (known && !known.used_at && known.expires_at > new Date()) {
       throw new ConnectError(
         'other_browser',
         'the flow was started in another browser: start again from the app in this one',

@@ -12,6 +12,7 @@ import * as connectionHealth from './2026_12_06_0011_connection_health';
 import * as rateLimits from './2026_12_06_0012_rate_limits';
 import * as browserBoundConnects from './2026_12_06_0013_browser_bound_connects';
 import * as refreshLeases from './2026_12_06_0014_refresh_leases';
+import * as oauthStartLinks from './2026_12_06_0015_oauth_start_links';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_0012_rate_limits': rateLimits,
   '2026_12_06_0013_browser_bound_connects': browserBoundConnects,
   '2026_12_06_0014_refresh_leases': refreshLeases,
+  '2026_12_06_0015_oauth_start_links': oauthStartLinks,
 };
