@@ -10,16 +10,16 @@ import {
   insertIntegration,
   insertTenant,
 } from '../src/index';
-import { createTestDb } from './test-db';
+import { createTestDatabase } from './fixtures';
 
 describe('repositories moved out of their callers', () => {
-  let testDb: Awaited<ReturnType<typeof createTestDb>>;
+  let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: Db;
   let acme: string;
   let globex: string;
 
   beforeAll(async () => {
-    testDb = await createTestDb();
+    testDb = await createTestDatabase();
     db = testDb.db;
     acme = (await insertTenant(db, 'acme')).id;
     globex = (await insertTenant(db, 'globex')).id;

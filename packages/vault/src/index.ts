@@ -52,6 +52,7 @@ export {
   type ResealResult,
 } from './reseal';
 export {
+  authorizeUrlContext,
   connectionCredentialsContext,
   connectLinkGrantContext,
   integrationClientSecretContext,

@@ -47,6 +47,18 @@ export const pkceVerifierContext = (
   userId,
 });
 
+/** `oauth_states.encrypted_authorize_url`: the provider's URL a start link redirects to. */
+export const authorizeUrlContext = (
+  tenantId: string,
+  oauthStateId: string,
+  userId: string,
+): SealContextOf<'oauth_state.authorize_url'> => ({
+  tenantId,
+  kind: 'oauth_state.authorize_url',
+  recordId: oauthStateId,
+  userId,
+});
+
 /** A connect link's grant (sealed into the link's token, not stored in a column). */
 export const connectLinkGrantContext = (tenantId: string, linkId: string) =>
   tenantWide(tenantId, 'connect_link.grant', linkId);

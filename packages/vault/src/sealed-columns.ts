@@ -1,6 +1,7 @@
 import type { Database } from '@latchkey/db';
 import type { Selectable } from 'kysely';
 import {
+  authorizeUrlContext,
   connectionCredentialsContext,
   integrationClientSecretContext,
   integrationCredentialsContext,
@@ -82,6 +83,13 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     primaryKey: ['id'],
     contextColumns: ['tenant_id', 'user_id'],
     context: (row) => pkceVerifierContext(row.tenant_id, row.id, row.user_id),
+  }),
+  sealedColumn({
+    table: 'oauth_states',
+    column: 'encrypted_authorize_url',
+    primaryKey: ['id'],
+    contextColumns: ['tenant_id', 'user_id'],
+    context: (row) => authorizeUrlContext(row.tenant_id, row.id, row.user_id),
   }),
   sealedColumn({
     table: 'runs',

@@ -112,6 +112,12 @@ async function seedTenant(tenantId: string): Promise<void> {
           where: { id },
           ctx: { tenantId, kind: 'oauth_state.pkce_verifier', recordId: id, userId: 'user-0' },
         }),
+        encrypted_authorize_url: await seal({
+          table: 'oauth_states',
+          column: 'encrypted_authorize_url',
+          where: { id },
+          ctx: { tenantId, kind: 'oauth_state.authorize_url', recordId: id, userId: 'user-0' },
+        }),
       })
       .execute();
   }
@@ -264,6 +270,7 @@ describe('resealAll', () => {
       ['integrations', 'encrypted_oauth_client_secret', 2, 2, 2],
       ['connections', 'encrypted_credentials', 14, 14, 14],
       ['oauth_states', 'encrypted_pkce_verifier', 4, 4, 4],
+      ['oauth_states', 'encrypted_authorize_url', 4, 4, 4],
       ['runs', 'encrypted_result', 6, 6, 6],
       ['run_keys', 'encrypted_key', 2, 2, 2],
       ['tenant_webhooks', 'encrypted_secret', 2, 2, 2],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sealedAd } from '../src/ad';
 import {
+  authorizeUrlContext,
   connectionCredentialsContext,
   connectLinkGrantContext,
   integrationClientSecretContext,
@@ -97,6 +98,7 @@ describe('seal contexts: one builder per record kind', () => {
         connectionCredentialsContext(tenant, 'row-1', 'alice'),
       ),
       'oauth_states.encrypted_pkce_verifier': adOf(pkceVerifierContext(tenant, 'row-1', 'alice')),
+      'oauth_states.encrypted_authorize_url': adOf(authorizeUrlContext(tenant, 'row-1', 'alice')),
       'runs.encrypted_result': adOf(runResultContext(tenant, 'row-1', 'alice')),
       'run_keys.encrypted_key': adOf(runKeyContext(tenant, 'run-1')),
       'tenant_webhooks.encrypted_secret': adOf(webhookSecretContext(tenant, 'current')),

@@ -19,7 +19,7 @@ import {
   type TokenSet,
 } from '@latchkey/oauth';
 import { oauthClientFor } from '@latchkey/resolver';
-import { pkceVerifierContext, type Vault } from '@latchkey/vault';
+import { authorizeUrlContext, pkceVerifierContext, type Vault } from '@latchkey/vault';
 import { NotFoundError } from '../errors';
 import type { Actor } from './actor';
 import { type ConnectionView, upsertConnection } from './connections';
@@ -43,19 +43,6 @@ export const callbackUrlOf = (publicUrl: string) =>
 const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
 /** The browser cookie's secret is stored only as this hash, as the state is. */
 export const hashBrowserSecret = hashState;
-
-declare module '@latchkey/vault' {
-  interface RecordKinds {
-    /** The provider's authorization URL of an `oauth.authorizeUrl` flow (it carries the state). */
-    'oauth_state.authorize_url': true;
-  }
-}
-const authorizeUrlContext = (tenantId: string, id: string, userId: string): SealContext => ({
-  tenantId,
-  kind: 'oauth_state.authorize_url',
-  recordId: id,
-  userId,
-});
 
 /** `oauth.authorizeUrl` hands out `${publicUrl}${OAUTH_START_PATH}<token>`. */
 export const OAUTH_START_PATH = '/oauth/start/';
