@@ -9,6 +9,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { register } from 'tsx/cjs/api';
 import { bundleWorkflows, createLatchkeyWorker, type LatchkeyWorkerOptions } from '../src/worker';
 
+let tsxRegistered = false;
+
 /**
  * The production worker (`createLatchkeyWorker`: every workflow and activity, the vault's codec,
  * the tenant checks) on Temporal's time-skipping test server, over a database of its own. Time
@@ -30,7 +32,10 @@ export async function startTimeSkippingWorker(
     client: { dataConverter: createClientDataConverter({ vault }) },
   });
   // The worker require()s the payload converter's TypeScript source on its main thread.
-  register();
+  if (!tsxRegistered) {
+    register();
+    tsxRegistered = true;
+  }
   const taskQueue = `latchkey-worker-test-${randomBytes(4).toString('hex')}`;
   const { worker, connection } = await createLatchkeyWorker({
     address: env.address,
