@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import {
   completeConnect,
   createTenant,
+  hashBrowserSecret,
   integrationUpsertSchema,
   startConnect,
   upsertIntegration,
@@ -74,8 +76,15 @@ describe('the refresher workflow keeps an OAuth connection fresh with no run', (
   /** The api's own OAuth flow, with the provider's login page answered by the test. */
   async function connect(userId: string): Promise<string> {
     const deps = { db: w.db, vault: w.vault, egress: w.egress, publicUrl: PUBLIC_URL };
-    const { url } = await startConnect(deps, actor(), { integrationId: 'crm', userId });
-    await completeConnect(deps, new URL(await auth.loginAndConsent(url, { accountId: userId })));
+    // The browser's cookie secret, as the api's start URL would have set it.
+    const browserSecret = randomBytes(32).toString('base64url');
+    const { url } = await startConnect(deps, actor(), {
+      integrationId: 'crm',
+      userId,
+      browserHash: hashBrowserSecret(browserSecret),
+    });
+    const callback = await auth.loginAndConsent(url, { accountId: userId });
+    await completeConnect(deps, new URL(callback), browserSecret);
     const row = await w.db
       .selectFrom('connections')
       .select('id')
