@@ -93,6 +93,19 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
       userId: row.user_id,
     }),
   }),
+  // Only flows from `oauth.authorizeUrl` have one (packages/api/src/services/oauth.ts).
+  sealedColumn({
+    table: 'oauth_states',
+    column: 'encrypted_authorize_url',
+    primaryKey: ['id'],
+    contextColumns: ['tenant_id', 'user_id'],
+    context: (row) => ({
+      tenantId: row.tenant_id,
+      kind: 'oauth_state.authorize_url',
+      recordId: row.id,
+      userId: row.user_id,
+    }),
+  }),
   sealedColumn({
     table: 'runs',
     column: 'encrypted_result',

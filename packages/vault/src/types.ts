@@ -13,6 +13,8 @@ export interface RecordKinds {
   'integration.oauth_client_secret': true;
   'connection.credentials': true;
   'oauth_state.pkce_verifier': true;
+  /** The provider's authorization URL of an `oauth.authorizeUrl` flow (it carries the state). */
+  'oauth_state.authorize_url': true;
   'connect_link.grant': true;
   'run.result': true;
   'run.runtime_credentials': true;
@@ -30,6 +32,7 @@ export const RECORD_KINDS = [
   'integration.oauth_client_secret',
   'connection.credentials',
   'oauth_state.pkce_verifier',
+  'oauth_state.authorize_url',
   'connect_link.grant',
   'run.result',
   'run.runtime_credentials',

@@ -50,12 +50,6 @@ const verifierContext = (tenantId: string, id: string, userId: string): SealCont
   userId,
 });
 
-declare module '@latchkey/vault' {
-  interface RecordKinds {
-    /** The provider's authorization URL of an `oauth.authorizeUrl` flow (it carries the state). */
-    'oauth_state.authorize_url': true;
-  }
-}
 const authorizeUrlContext = (tenantId: string, id: string, userId: string): SealContext => ({
   tenantId,
   kind: 'oauth_state.authorize_url',
