@@ -84,6 +84,7 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     contextColumns: ['tenant_id', 'user_id'],
     context: (row) => pkceVerifierContext(row.tenant_id, row.id, row.user_id),
   }),
+  // Only flows from `oauth.authorizeUrl` have one (packages/api/src/services/oauth.ts).
   sealedColumn({
     table: 'oauth_states',
     column: 'encrypted_authorize_url',

@@ -112,12 +112,21 @@ async function seedTenant(tenantId: string): Promise<void> {
           where: { id },
           ctx: { tenantId, kind: 'oauth_state.pkce_verifier', recordId: id, userId: 'user-0' },
         }),
-        encrypted_authorize_url: await seal({
-          table: 'oauth_states',
-          column: 'encrypted_authorize_url',
-          where: { id },
-          ctx: { tenantId, kind: 'oauth_state.authorize_url', recordId: id, userId: 'user-0' },
-        }),
+        // A flow from oauth.authorizeUrl has its provider URL sealed too; a connect link's none.
+        encrypted_authorize_url:
+          i === 0
+            ? await seal({
+                table: 'oauth_states',
+                column: 'encrypted_authorize_url',
+                where: { id },
+                ctx: {
+                  tenantId,
+                  kind: 'oauth_state.authorize_url',
+                  recordId: id,
+                  userId: 'user-0',
+                },
+              })
+            : null,
       })
       .execute();
   }
@@ -270,7 +279,7 @@ describe('resealAll', () => {
       ['integrations', 'encrypted_oauth_client_secret', 2, 2, 2],
       ['connections', 'encrypted_credentials', 14, 14, 14],
       ['oauth_states', 'encrypted_pkce_verifier', 4, 4, 4],
-      ['oauth_states', 'encrypted_authorize_url', 4, 4, 4],
+      ['oauth_states', 'encrypted_authorize_url', 2, 2, 2],
       ['runs', 'encrypted_result', 6, 6, 6],
       ['run_keys', 'encrypted_key', 2, 2, 2],
       ['tenant_webhooks', 'encrypted_secret', 2, 2, 2],
