@@ -14,6 +14,10 @@ export interface PlatformEnv {
   LATCHKEY_WEB_PORT?: number | string;
   LATCHKEY_TEMPORAL_UI_URL?: string;
   LATCHKEY_TEMPORAL_UI_PORT?: number | string;
+  /** The worker's health and metrics listener (and the Temporal SDK's metrics exporter). */
+  LATCHKEY_WORKER_HTTP_HOST?: string;
+  LATCHKEY_WORKER_HTTP_PORT?: number | string;
+  LATCHKEY_TEMPORAL_METRICS_ADDRESS?: string;
   /** More `host:port` pairs of the deployment's own services, comma-separated. */
   LATCHKEY_EGRESS_PLATFORM?: string;
   /** The trace collector (OpenTelemetry's variables), when tracing is on. */
@@ -48,6 +52,22 @@ export function platformServicesOf(env: PlatformEnv): PlatformService[] {
   add("the platform's web console", `${LOCAL}:${env.LATCHKEY_WEB_PORT ?? 5173}`, 5173);
   add('the Temporal UI', `${LOCAL}:${env.LATCHKEY_TEMPORAL_UI_PORT ?? 8233}`, 8233);
   add('the Temporal UI (LATCHKEY_TEMPORAL_UI_URL)', env.LATCHKEY_TEMPORAL_UI_URL, 443);
+  // A worker's /metrics names tenants and counts their runs: no tenant step may read it. Port 0
+  // (any free port, as tests use) has no fixed address to list; production sets a port.
+  const workerPort = String(env.LATCHKEY_WORKER_HTTP_PORT ?? 9091);
+  if (workerPort !== '0') {
+    const host = env.LATCHKEY_WORKER_HTTP_HOST ?? LOCAL;
+    const listenHost = host === '0.0.0.0' || host === '::' ? LOCAL : host;
+    add(
+      "the worker's health and metrics listener",
+      `${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${workerPort}`,
+      9091,
+    );
+  }
+  const sdkMetrics = env.LATCHKEY_TEMPORAL_METRICS_ADDRESS;
+  if (sdkMetrics && sdkMetrics !== 'off' && !sdkMetrics.endsWith(':0')) {
+    add("the Temporal SDK's metrics exporter", sdkMetrics, 9464);
+  }
   add('the trace collector (OTEL_EXPORTER_OTLP_ENDPOINT)', env.OTEL_EXPORTER_OTLP_ENDPOINT, 4318);
   add(
     'the trace collector (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)',

@@ -6,6 +6,7 @@ import {
   createEgressPolicy,
   type EgressPolicy,
   type EgressRefusedError,
+  egressPolicyFromConfig,
   findEgressRefusal,
 } from '../src/index';
 
@@ -137,6 +138,23 @@ describe('the egress policy against real loopback servers', () => {
       );
     } finally {
       await platformPolicy.close();
+    }
+  });
+
+  it("refuses a worker's metrics listener from the worker's own configuration", async () => {
+    // A worker listening on otherPort (as LATCHKEY_WORKER_HTTP_PORT says), all loopback allowed.
+    const workerPolicy = egressPolicyFromConfig({
+      LATCHKEY_EGRESS_ALLOW: '127.0.0.0/8',
+      LATCHKEY_WORKER_HTTP_HOST: '0.0.0.0',
+      LATCHKEY_WORKER_HTTP_PORT: otherPort,
+    });
+    try {
+      const error = await refusal(workerPolicy.fetch(`http://127.0.0.1:${otherPort}/metrics`));
+      expect(error.refusal).toBe('platform');
+      expect(error.message).toContain("the worker's health and metrics listener");
+      expect(await (await workerPolicy.fetch(`http://127.0.0.1:${port}/`)).text()).toBe('reached');
+    } finally {
+      await workerPolicy.close();
     }
   });
 
