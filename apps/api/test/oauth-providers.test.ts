@@ -157,7 +157,7 @@ describe('OAuth as real providers behave: short-lived tokens, unechoed scopes, o
     expect((await run(p, 'alice')).output).toBe('alice');
   });
 
-  it('60 s tokens: 200 runs after expiry make exactly 1 token request', async () => {
+  it('60 s tokens: 200 runs after expiry make 1 token request, more only past the new half-life', async () => {
     const p = providers.find((x) => x.integrationId === 'crm-60s');
     if (!p) throw new Error('the 60 s provider');
     await api.db
@@ -168,8 +168,13 @@ describe('OAuth as real providers behave: short-lived tokens, unechoed scopes, o
       })
       .where('integration_id', '=', p.integrationId)
       .execute();
-    const { tokenCalls } = await storm(p, 'alice');
-    expect(tokenCalls).toBe(1);
+    const { tokenCalls, ms } = await storm(p, 'alice');
+    console.log(`60 s tokens: ${STORM} runs in ${ms} ms made ${tokenCalls} token requests`);
+    // One request for the expired token. The new one is due again at half its life (30 s): a
+    // storm that outlasts that (200 runs on a busy 2-core machine took 39 s) refreshes again,
+    // once per half-life, as it should.
+    expect(tokenCalls).toBeGreaterThanOrEqual(1);
+    expect(tokenCalls).toBeLessThanOrEqual(1 + Math.floor(ms / 30_000));
   }, 300_000);
 
   it('5 s tokens: refreshed once per expiry, never again by runs that see a fresh one', async () => {
