@@ -23,9 +23,9 @@ export {
   callbackUrlOf,
   completeConnect,
   hashBrowserSecret,
-  startConnect,
   OAUTH_START_PATH,
   openAuthorizeLink,
+  startConnect,
 } from './services/oauth';
 export { createApiKey, createTenant } from './services/tenants';
 export {
