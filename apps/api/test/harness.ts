@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { AppRouter, DoorLimits } from '@latchkey/api';
 import { createTenant } from '@latchkey/api';
 import { createRunFinishedFeed } from '@latchkey/db';
-import { freePort } from '@latchkey/devstack';
 import { createTestDatabase, testServices } from '@latchkey/devstack/test-db';
 import { allowEgress, createTestEgress } from '@latchkey/devstack/test-egress';
 import { createLogger } from '@latchkey/logger';
@@ -51,7 +52,14 @@ export async function startTestApi(
   // Each test file has its own queue: workers of other files (other databases) never see its runs.
   const taskQueue = `latchkey-test-${randomBytes(4).toString('hex')}`;
   const runFinished = createRunFinishedFeed({ connectionString: testDb.url });
-  const port = await freePort();
+  // Bound before the api is built (its public URL and egress rules name the port): port 0 lets
+  // the kernel pick, so no other process can take the port between choosing and listening.
+  const listener = createServer();
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = listener.address() as AddressInfo;
   const publicUrl = `http://127.0.0.1:${port}`;
   // Production's egress rules, this api among the platform's own services; tests open their
   // loopback servers one port at a time with `allowEgress`.
@@ -59,6 +67,7 @@ export async function startTestApi(
     platform: [{ name: "the platform's api", host: '127.0.0.1', port }],
   });
   const server = createApiServer({
+    listener,
     publicUrl,
     egress,
     db: testDb.db,
@@ -76,7 +85,6 @@ export async function startTestApi(
     limits: options.limits,
     maxBodyBytes: options.maxBodyBytes,
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${port}/trpc`;
 
   return {

@@ -1,4 +1,10 @@
 export {
+  type AuthSchemeSchemaOptions,
+  authSchemeSchema,
+  createAuthSchemeSchema,
+  credentialNameSchema,
+} from './auth-scheme-schema';
+export {
   base64Encode,
   base64UrlEncode,
   basicAuthorization,

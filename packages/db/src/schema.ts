@@ -1,5 +1,8 @@
 import type { AuthScheme } from '@latchkey/credential-mapper';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { StepStats, StoredOAuthSettings, StoredStep } from './json-columns';
+
+export type { StepStats, StoredOAuthSettings, StoredStep } from './json-columns';
 
 /**
  * The Kysely view of the database. Every tenant-owned table carries `tenant_id`, and
@@ -74,17 +77,6 @@ export interface TenantKeysTable {
   created_at: CreatedAt;
 }
 
-export const AUTH_SCHEME_TYPES = [
-  'none',
-  'header',
-  'query',
-  'bearer',
-  'basic',
-  'oauth2',
-  'database',
-] as const;
-export type AuthSchemeType = (typeof AUTH_SCHEME_TYPES)[number];
-
 /** The outcomes of a credential test (`integrations.test`). */
 export const CREDENTIAL_TEST_OUTCOMES = [
   'ok',
@@ -112,8 +104,10 @@ export interface IntegrationsTable {
   name: string;
   url_host: string;
   url_path: string;
-  /** The declared auth scheme (`{ type, ...placement }`); null means the template's or the default. */
-  /** As the api validated it (credential-mapper's `AuthScheme`): read back typed, no casts. */
+  /**
+   * The declared auth scheme as the api validated it (credential-mapper's `AuthScheme`); null
+   * means the template's or the default.
+   */
   auth: NullableJson<AuthScheme>;
   template_id: string | null;
   instructions: string | null;
@@ -122,7 +116,7 @@ export interface IntegrationsTable {
   /** Credential names with a masked hint each; never a value. */
   credential_hints: Json<Record<string, string>>;
   /** OAuth client settings without the secret (client id, scopes, endpoints). */
-  oauth: NullableJson<Record<string, unknown>>;
+  oauth: NullableJson<StoredOAuthSettings>;
   encrypted_oauth_client_secret: Buffer | null;
   /** The last test of the integration's own credentials. */
   health: NullableJson<CredentialHealth>;
@@ -228,7 +222,7 @@ export interface WorkflowsTable {
   version: number;
   instruction: string;
   integration_ids: string[];
-  steps: Json<unknown[]>;
+  steps: Json<StoredStep[]>;
   input_schema: NullableJson<Record<string, unknown>>;
   response_schema: NullableJson<Record<string, unknown>>;
   created_at: CreatedAt;
@@ -248,7 +242,7 @@ export interface RunsTable {
   status: ColumnType<RunStatus, RunStatus | undefined, RunStatus>;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
-  step_stats: Json<unknown[]>;
+  step_stats: Json<StepStats[]>;
   encrypted_result: Buffer | null;
   /** Already redacted before it is written. */
   error: string | null;

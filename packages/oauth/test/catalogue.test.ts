@@ -1,4 +1,4 @@
-import { listPlaceholders, mapRequest } from '@latchkey/credential-mapper';
+import { authSchemeSchema, listPlaceholders, mapRequest } from '@latchkey/credential-mapper';
 import { describe, expect, it } from 'vitest';
 import {
   getTemplate,
@@ -29,6 +29,23 @@ describe('catalogue contents', () => {
       const result = integrationTemplateSchema.safeParse(t);
       expect(result.success, `${t.id}: ${result.error?.message}`).toBe(true);
     }
+  });
+
+  it("every template's auth passes the api's auth-scheme rules, but for an empty Basic name", () => {
+    const refused: string[] = [];
+    for (const t of TEMPLATES) {
+      if (authSchemeSchema.safeParse(t.auth).success) continue;
+      // The one thing templates may do that tenants may not: '' for an empty user or password.
+      expect(t.auth.type, t.id).toBe('basic');
+      const named = t.auth.type === 'basic' ? { ...t.auth } : {};
+      if ('username' in named && named.username === '') delete named.username;
+      if ('password' in named && named.password === '') delete named.password;
+      expect(authSchemeSchema.safeParse(named).success, t.id).toBe(true);
+      refused.push(t.id);
+    }
+    // Chargebee sends its key as the Basic username with an empty password.
+    expect(refused).toContain('chargebee');
+    expect(refused.length).toBeLessThan(TEMPLATES.length / 10);
   });
 
   it('ids are unique lowercase slugs', () => {

@@ -1,4 +1,4 @@
-import type { Integration } from '@latchkey/db';
+import type { Integration, StoredOAuthSettings } from '@latchkey/db';
 import type { EgressPolicy } from '@latchkey/egress';
 import {
   configFromTemplate,
@@ -8,19 +8,9 @@ import {
   permissionScopes,
 } from '@latchkey/oauth';
 import { integrationClientSecretContext, type Vault } from '@latchkey/vault';
-/** The non-secret OAuth settings an integration stores (see the api's input schema). */
-export interface StoredOAuthSettings {
-  clientId?: string;
-  scopes?: string[];
-  requiredScopes?: string[];
-  authorizeUrl?: string;
-  tokenUrl?: string;
-  revokeUrl?: string;
-  extraAuthorizeParams?: Record<string, string>;
-  pkce?: 'required' | 'supported' | 'unsupported';
-  clientAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
-  scopeSeparator?: ' ' | ',' | '+';
-}
+
+/** The non-secret OAuth settings an integration stores (the shape of `integrations.oauth`). */
+export type { StoredOAuthSettings };
 
 /** The integration cannot do OAuth as configured; the message says what to set. */
 export class OAuthNotConfiguredError extends Error {
@@ -57,7 +47,7 @@ export async function oauthClientFor(
   deps: OAuthClientDeps,
   integration: Integration,
 ): Promise<{ config: OAuthClientConfig; requiredScopes: string[] }> {
-  const stored = (integration.oauth ?? null) as StoredOAuthSettings | null;
+  const stored = integration.oauth;
   if (!stored?.clientId) {
     throw new OAuthNotConfiguredError(
       `integration '${integration.id}' has no OAuth client: set oauth.clientId (and oauth.clientSecret) first`,
@@ -118,7 +108,7 @@ export function requiredScopesOf(
   integration: Pick<Integration, 'oauth' | 'template_id'>,
   requested?: readonly string[],
 ): string[] {
-  const stored = (integration.oauth ?? null) as StoredOAuthSettings | null;
+  const stored = integration.oauth;
   const template = integration.template_id ? getTemplate(integration.template_id) : undefined;
   const required = stored?.requiredScopes ?? requested ?? stored?.scopes ?? [];
   return permissionScopes(required, template?.oauth?.unreportedScopes);

@@ -1,5 +1,4 @@
 import {
-  type AuthScheme,
   type CredentialMap,
   type MappedRequest,
   mapRequest,
@@ -121,7 +120,7 @@ export function mapLoadedRequest(
       id: integration.id,
       urlHost: integration.url_host,
       urlPath: integration.url_path,
-      auth: (integration.auth as AuthScheme | null) ?? undefined,
+      auth: integration.auth ?? undefined,
       templateId: integration.template_id ?? undefined,
       credentials: credentials.integrationCredentials,
       credentialDefaults: template?.credentialDefaults,

@@ -1,3 +1,5 @@
+import type { StepStats, StoredStep } from '@latchkey/db/schema';
+
 /**
  * Contracts of the run workflow, shared by the api (which starts it) and the worker.
  * Every value carries `tenantId`, so the payload codec seals it with that tenant's key.
@@ -28,24 +30,10 @@ export interface RunWorkflowInput {
   singleStepRecordsEnd?: true;
 }
 
-/** A step as the worker receives it; the engine's schema gives its full shape. */
-export interface RunStep {
-  id: string;
-  type?: 'http' | 'sql';
-  integrationId: string;
-  [field: string]: unknown;
-}
+/** A step as the worker receives it (as stored); the engine's schema gives its full shape. */
+export type RunStep = StoredStep;
 
-export interface StepStats {
-  stepId: string;
-  integrationId: string;
-  durationMs: number;
-  attempts: number;
-  pages?: number;
-  truncated?: boolean;
-  status?: number;
-  rows?: number;
-}
+export type { StepStats };
 
 export interface ExecuteStepInput {
   tenantId: string;

@@ -1,20 +1,5 @@
-import { z } from 'zod';
-import { MASTER_KEYS_FORMAT } from './env';
 import { parseMasterKeys } from './keyring';
 import type { CreateVaultOptions } from './vault';
-
-/**
- * The vault's variables, for a process's env reader (`readProcessEnv` in @latchkey/config).
- * Values are never echoed in messages: LATCHKEY_MASTER_KEYS is key material.
- */
-export const vaultEnv = {
-  /** `id:base64` entries, comma-separated, each key 32 bytes; more than one while rotating. */
-  LATCHKEY_MASTER_KEYS: z.string({ error: `is not set (${MASTER_KEYS_FORMAT})` }).min(1),
-  /** Id of the master key that wraps new and re-wrapped tenant keys; default the first. */
-  LATCHKEY_ACTIVE_MASTER_KEY: z.string().min(1).optional(),
-  /** How many unwrapped tenant keys each process keeps in memory. */
-  LATCHKEY_VAULT_CACHE_SIZE: z.coerce.number().int().min(1).optional(),
-};
 
 export interface VaultConfig {
   LATCHKEY_MASTER_KEYS: string;

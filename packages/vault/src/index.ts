@@ -2,10 +2,9 @@ export { initVault, wipe } from './aead';
 export {
   checkVaultEnv,
   type VaultConfig,
-  vaultEnv,
   vaultOptionsFromConfig,
 } from './config';
-export { readVaultEnv, type VaultEnv } from './env';
+export { readVaultEnv, type VaultEnv, vaultEnv } from './env';
 export {
   EPHEMERAL_FORMAT_V1,
   EphemeralDecryptionError,

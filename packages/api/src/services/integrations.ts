@@ -13,6 +13,7 @@ import {
   listConnectionIds,
   listConnections as listConnectionRows,
   listIntegrations as listIntegrationRows,
+  type StoredOAuthSettings,
   updateIntegration,
 } from '@latchkey/db';
 import type { EgressPolicy } from '@latchkey/egress';
@@ -50,10 +51,6 @@ export interface IntegrationServiceDeps extends RefresherDeps {
   egress: Pick<EgressPolicy, 'checkUrl'>;
 }
 
-type StoredOAuth = Partial<Omit<OAuthSettingsInput, 'clientSecret'>> & {
-  clientSecretHint?: string;
-};
-
 /** An upsert after OAuth values given in `credentials` were moved into `oauth`. */
 type UpsertInput = Omit<IntegrationUpsertInput, 'oauth'> & {
   oauth?: Partial<OAuthSettingsInput> | null;
@@ -61,7 +58,7 @@ type UpsertInput = Omit<IntegrationUpsertInput, 'oauth'> & {
 
 /** What callers see: credential names with masked hints, never a value. */
 export function integrationView(row: Integration, ownConnection?: Connection) {
-  const oauth = row.oauth as StoredOAuth | null;
+  const oauth = row.oauth;
   return {
     id: row.id,
     name: row.name,
@@ -199,7 +196,7 @@ async function mergeOAuth(
   existing: Integration | undefined,
   template: IntegrationTemplate | undefined,
 ) {
-  const stored = (existing?.oauth ?? null) as StoredOAuth | null;
+  const stored = existing?.oauth ?? null;
   if (input.oauth === null) return { oauth: null, sealedSecret: null, changed: true };
   if (input.oauth === undefined) {
     if (stored || !template?.oauth) {
@@ -211,7 +208,7 @@ async function mergeOAuth(
     }
   }
   const { clientSecret, ...settings } = input.oauth ?? {};
-  const defaults: StoredOAuth = template?.oauth
+  const defaults: StoredOAuthSettings = template?.oauth
     ? {
         scopes: template.oauth.defaultScopes,
         authorizeUrl: template.oauth.authorizeUrl,
@@ -220,7 +217,7 @@ async function mergeOAuth(
         extraAuthorizeParams: template.oauth.extraAuthorizeParams,
       }
     : {};
-  const oauth: StoredOAuth = { ...defaults, ...stored, ...definedOnly(settings) };
+  const oauth: StoredOAuthSettings = { ...defaults, ...stored, ...definedOnly(settings) };
   let sealedSecret = existing?.encrypted_oauth_client_secret ?? null;
   if (clientSecret !== undefined) {
     sealedSecret = await deps.vault.seal(
@@ -307,7 +304,7 @@ export async function upsertIntegration(
     const secretMoved =
       Boolean(oauth.sealedSecret) &&
       input.oauth?.clientSecret === undefined &&
-      clientSecretMoved(existing?.oauth as StoredOAuth | null, oauth.oauth);
+      clientSecretMoved(existing?.oauth ?? null, oauth.oauth);
     if (secretMoved) {
       oauth.sealedSecret = null;
       if (oauth.oauth) delete oauth.oauth.clientSecretHint;

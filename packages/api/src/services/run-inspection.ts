@@ -68,7 +68,7 @@ export async function inspectRun(
   // A new object type, not the named RunView: the client's declarations spell it out rather
   // than import the server types it was inferred from.
   const run = { ...view, output: redactedCopy(view.output) };
-  const stats = view.stepStats as StepStats[];
+  const stats = view.stepStats;
   /**
    * `input`: the run's payload, redacted. `history`: `kept` when read from Temporal's history;
    * `unavailable` when Temporal no longer has it (past the namespace's retention) or it does not

@@ -77,7 +77,7 @@ export async function runView(vault: Pick<Vault, 'openJson'>, row: Run) {
     status: row.status,
     output: output as unknown,
     error: row.error,
-    stepStats: row.step_stats as unknown[],
+    stepStats: row.step_stats,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

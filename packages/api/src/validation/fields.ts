@@ -1,3 +1,4 @@
+import { createAuthSchemeSchema, credentialNameSchema } from '@latchkey/credential-mapper';
 import { z } from 'zod';
 import { strictObject } from './strict';
 
@@ -24,12 +25,7 @@ export const userIdSchema = z
 export const MAX_CREDENTIALS = 50;
 export const MAX_CREDENTIAL_BYTES = 16 * 1024;
 
-export const credentialNameSchema = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/,
-    'credential names are 1-128 letters, digits, dots, dashes or underscores',
-  );
+export { credentialNameSchema };
 
 /**
  * A flat map of names to strings or numbers (numbers become strings: ports, account ids).
@@ -73,28 +69,8 @@ export const credentialsInputSchema = z
       ),
   );
 
-export const authSchemeSchema = z.discriminatedUnion('type', [
-  strictObject({ type: z.literal('none') }),
-  strictObject({
-    type: z.literal('header'),
-    name: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a valid header name'),
-    prefix: z.string().max(64).optional(),
-    credential: credentialNameSchema.optional(),
-  }),
-  strictObject({
-    type: z.literal('query'),
-    name: z.string().min(1).max(128),
-    credential: credentialNameSchema.optional(),
-  }),
-  strictObject({ type: z.literal('bearer'), credential: credentialNameSchema.optional() }),
-  strictObject({
-    type: z.literal('basic'),
-    username: credentialNameSchema.optional(),
-    password: credentialNameSchema.optional(),
-  }),
-  strictObject({ type: z.literal('oauth2'), credential: credentialNameSchema.optional() }),
-  strictObject({ type: z.literal('database') }),
-]);
+/** The shared auth-scheme rules (the catalogue's templates pass them too), with our key messages. */
+export const authSchemeSchema = createAuthSchemeSchema({ strictObject });
 
 export type AuthSchemeInput = z.infer<typeof authSchemeSchema>;
 

@@ -1,5 +1,5 @@
 import type { AuthScheme, JsonValue } from '@latchkey/credential-mapper';
-import { listPlaceholders } from '@latchkey/credential-mapper';
+import { createAuthSchemeSchema, listPlaceholders } from '@latchkey/credential-mapper';
 import { z } from 'zod';
 
 /** Categories a template can belong to; `listTemplates({ category })` filters on these. */
@@ -183,30 +183,12 @@ const credentialName = z
 const nonEmpty = z.string().min(1);
 const stringRecord = z.record(nonEmpty, z.string());
 
-/** Names inside an auth scheme are credential names; Basic allows '' (an empty user or password). */
-const authSchemeSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('none') }),
-  z.strictObject({
-    type: z.literal('header'),
-    // RFC 9110 token characters that providers use: letters, digits, '-' and '_' (Chatwoot).
-    name: z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'must be an HTTP header name' }),
-    prefix: nonEmpty.optional(),
-    credential: credentialName.optional(),
-  }),
-  z.strictObject({
-    type: z.literal('query'),
-    name: nonEmpty,
-    credential: credentialName.optional(),
-  }),
-  z.strictObject({ type: z.literal('bearer'), credential: credentialName.optional() }),
-  z.strictObject({
-    type: z.literal('basic'),
-    username: z.union([z.literal(''), credentialName]).optional(),
-    password: z.union([z.literal(''), credentialName]).optional(),
-  }),
-  z.strictObject({ type: z.literal('oauth2'), credential: credentialName.optional() }),
-  z.strictObject({ type: z.literal('database') }),
-]);
+/**
+ * The api's auth-scheme rules (one schema for tenants and templates); templates may also name ''
+ * in Basic, an empty username or password. Names the scheme uses must be in `credentialNames`
+ * (checked below), which keeps them snake_case.
+ */
+const authSchemeSchema = createAuthSchemeSchema({ emptyBasicNames: true });
 
 const scopeSeparators = [' ', ',', '+'] as const;
 
