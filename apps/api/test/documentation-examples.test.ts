@@ -18,6 +18,7 @@ import {
 import { createPlanner } from '@latchkey/workflow-engine';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStartUrl } from './browser-flow';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
 import { startTestWorker } from './worker-harness';
@@ -155,7 +156,11 @@ describe('the documentation samples run as written (examples/)', () => {
       credentials: [],
       oauth: { clientId: 'your_hubspot_client_id', clientSecret: { set: true } },
     });
-    expect(new URL(connectUrl).origin).toBe('https://app.hubspot.com');
+    // The URL to send the user to is the api's single-use start URL; it sets the browser's
+    // connect cookie and redirects to HubSpot's authorization page.
+    expect(connectUrl.startsWith(`${api.url.replace(/\/trpc$/, '')}/oauth/start/`)).toBe(true);
+    const { providerUrl } = await openStartUrl(connectUrl);
+    expect(new URL(providerUrl).origin).toBe('https://app.hubspot.com');
     expect(result.status).toBe('failed');
     expect(result.error).toMatch(/connect the account first/);
   });

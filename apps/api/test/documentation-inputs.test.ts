@@ -131,6 +131,26 @@ describe('inputs as the documentation writes them: strict, aliased, round-trippe
     await acme.upsertIntegration('round', listed);
   });
 
+  it('takes Basic with an empty password, and a template integration read back with one', async () => {
+    // Chargebee's template: the key is the Basic username, the password is empty ('').
+    const fromTemplate = await acme.upsertIntegration({
+      id: 'billing',
+      templateId: 'chargebee',
+      credentials: { api_key: API_TOKEN, site: 'acme' },
+    });
+    expect(fromTemplate.auth).toEqual({ type: 'basic', username: 'api_key', password: '' });
+    const again = await acme.upsertIntegration(await acme.getIntegration('billing'));
+    expect(again.version).toBe(fromTemplate.version + 1);
+    expect(again.credentials.map((c) => c.name).sort()).toEqual(['api_key', 'site']);
+    const custom = await acme.upsertIntegration({
+      id: 'basic-key-only',
+      urlHost: target.url,
+      auth: { type: 'basic', username: 'key', password: '' },
+      credentials: { key: API_TOKEN },
+    });
+    expect(custom.auth).toEqual({ type: 'basic', username: 'key', password: '' });
+  });
+
   it('runs a built workflow passed back as is, and records its stored version', async () => {
     const built = await acme.buildWorkflow({
       id: 'list-items',

@@ -26,21 +26,19 @@ export interface AuthSchemeSchemaOptions {
    * unknown-key message suggests the key that was meant.
    */
   strictObject?: <T extends z.core.$ZodLooseShape>(shape: T) => z.ZodObject<T, z.core.$strict>;
-  /**
-   * Basic may name '' for the username or password: an empty one, for APIs that take the key as
-   * the Basic username (Stripe, Chargebee). The catalogue's templates need it; tenants are not
-   * offered it (the api refuses it today).
-   */
-  emptyBasicNames?: boolean;
 }
 
-/** The auth-scheme schema; see `AuthSchemeSchemaOptions` for the two things a caller may choose. */
+/**
+ * Basic may name '' for the username or password: an empty one, for APIs that take the key as
+ * the Basic username (Stripe, Chargebee). Templates do, and so may tenants: an integration made
+ * from such a template is read back with it, and must upsert as read.
+ */
+const basicNameSchema = z.union([z.literal(''), credentialNameSchema]);
+
+/** The auth-scheme schema; see `AuthSchemeSchemaOptions` for what a caller may choose. */
 export function createAuthSchemeSchema(options: AuthSchemeSchemaOptions = {}) {
   const object =
     options.strictObject ?? (<T extends z.core.$ZodLooseShape>(shape: T) => z.strictObject(shape));
-  const basicName = options.emptyBasicNames
-    ? z.union([z.literal(''), credentialNameSchema])
-    : credentialNameSchema;
   const schema = z.discriminatedUnion('type', [
     object({ type: z.literal('none') }),
     object({
@@ -57,8 +55,8 @@ export function createAuthSchemeSchema(options: AuthSchemeSchemaOptions = {}) {
     object({ type: z.literal('bearer'), credential: credentialNameSchema.optional() }),
     object({
       type: z.literal('basic'),
-      username: basicName.optional(),
-      password: basicName.optional(),
+      username: basicNameSchema.optional(),
+      password: basicNameSchema.optional(),
     }),
     object({ type: z.literal('oauth2'), credential: credentialNameSchema.optional() }),
     object({ type: z.literal('database') }),

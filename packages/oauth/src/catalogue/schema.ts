@@ -184,11 +184,10 @@ const nonEmpty = z.string().min(1);
 const stringRecord = z.record(nonEmpty, z.string());
 
 /**
- * The api's auth-scheme rules (one schema for tenants and templates); templates may also name ''
- * in Basic, an empty username or password. Names the scheme uses must be in `credentialNames`
- * (checked below), which keeps them snake_case.
+ * The api's auth-scheme rules (one schema for tenants and templates). Names the scheme uses must
+ * be in `credentialNames` (checked below), which keeps them snake_case.
  */
-const authSchemeSchema = createAuthSchemeSchema({ emptyBasicNames: true });
+const authSchemeSchema = createAuthSchemeSchema();
 
 const scopeSeparators = [' ', ',', '+'] as const;
 
