@@ -155,35 +155,59 @@ export async function startTemporal(options: StartTemporalOptions): Promise<Runn
   // keeps little; collecting when the heap reaches 5x what is live (GOGC=400) took its CPU per
   // run in the execute benchmark from 12 to 9.7 ms, for more memory. GOGC in the environment wins.
   const env = { ...process.env, GOGC: process.env.GOGC ?? '400' };
+  const address = `127.0.0.1:${port}`;
+  // The CLI binds its HTTP API, metrics and internal services on random free ports it picks
+  // itself; another process can take one between its pick and its bind. That failure is the
+  // CLI's race, not ours: start again (it picks anew), unless the taken port is one we chose.
+  for (let attempt = 1; ; attempt++) {
+    let child: ChildProcess;
+    try {
+      child = await launchDevServer(cli, args, env, address, options.onOutput);
+    } catch (error) {
+      const taken = String(error).match(/listen tcp [^:]+:(\d+): bind: address already in use/);
+      const ours = taken && [String(port), String(uiPort)].includes(taken[1] ?? '');
+      if (!taken || ours || attempt >= 3) throw error;
+      continue;
+    }
+    return {
+      address,
+      namespace,
+      uiUrl: options.ui ? `http://127.0.0.1:${uiPort}` : undefined,
+      pid: child.pid,
+      stop: () => stopChild(child),
+    };
+  }
+}
+
+/** Spawns the dev server and waits until its frontend answers; kills it if it does not. */
+async function launchDevServer(
+  cli: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  address: string,
+  onOutput: ((line: string) => void) | undefined,
+): Promise<ChildProcess> {
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   const output: string[] = [];
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();
     output.push(text);
     if (output.length > 200) output.shift();
-    options.onOutput?.(text);
+    onOutput?.(text);
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-
-  const address = `127.0.0.1:${port}`;
   try {
     const connection = await Promise.race([
       connectWithRetry(address, 60_000),
       exitedEarly(child, output),
     ]);
     await connection.close();
+    return child;
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
   }
-  return {
-    address,
-    namespace,
-    uiUrl: options.ui ? `http://127.0.0.1:${uiPort}` : undefined,
-    pid: child.pid,
-    stop: () => stopChild(child),
-  };
 }
 
 async function connectWithRetry(address: string, timeoutMs: number): Promise<Connection> {
