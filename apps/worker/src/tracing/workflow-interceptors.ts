@@ -44,18 +44,17 @@ export const interceptors = (): WorkflowInterceptors => {
       }
     | undefined;
   const inbound: WorkflowInboundCallsInterceptor = {
-    async execute(
-      input: WorkflowExecuteInput,
-      next: Next<WorkflowInboundCallsInterceptor, 'execute'>,
-    ) {
+    // Not async: the sandbox records a stack trace for every promise a workflow makes.
+    execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>) {
       if (input.headers[TRACE_HEADER] === undefined) return next(input);
-      const module = await loadOtel();
-      const otelInbound = new module.OpenTelemetryInboundInterceptor();
-      otel = {
-        outbound: new module.OpenTelemetryOutboundInterceptor(),
-        internals: new module.OpenTelemetryInternalsInterceptor(),
-      };
-      return otelInbound.execute(input, next);
+      return loadOtel().then((module) => {
+        const otelInbound = new module.OpenTelemetryInboundInterceptor();
+        otel = {
+          outbound: new module.OpenTelemetryOutboundInterceptor(),
+          internals: new module.OpenTelemetryInternalsInterceptor(),
+        };
+        return otelInbound.execute(input, next);
+      });
     },
   };
   const outbound: WorkflowOutboundCallsInterceptor = {
