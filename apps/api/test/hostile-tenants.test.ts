@@ -167,6 +167,9 @@ describe('a hostile tenant cannot stall the platform', () => {
       body: JSON.stringify({ workflowId: 'slow', wait: false }),
     });
     expect(raw.status).toBe(429);
+    // A refused start leaves no run behind (its insert is rolled back with the quota check).
+    const written = await acme.listRuns({ workflowId: 'slow' });
+    expect(written.map((run) => run.runId).sort()).toEqual(first.map((run) => run.runId).sort());
 
     // Another tenant is not held back by acme's runs.
     const other = await globex.executeWorkflow({ workflowId: 'slow', wait: false });

@@ -28,6 +28,23 @@ export async function insertRun(db: Executor, run: NewRunRow): Promise<Run> {
   return db.insertInto('runs').values(newRunValues(run)).returningAll().executeTakeFirstOrThrow();
 }
 
+type RunAudit = Omit<AuditEntry, 'tenantId' | 'targetKind' | 'targetId' | 'userId'>;
+
+/** One statement writing a new run and its audit entry. */
+const insertRunAuditedQuery = (db: Executor, run: NewRunRow, audit: RunAudit) =>
+  db
+    .with('new_run', (cte) => cte.insertInto('runs').values(newRunValues(run)))
+    .insertInto('audit_events')
+    .values(
+      auditEventValues({
+        ...audit,
+        tenantId: run.tenantId,
+        targetKind: 'run',
+        targetId: run.id,
+        userId: run.userId,
+      }),
+    );
+
 /**
  * Writes a new run and its audit entry in one statement: one round trip on every run. The
  * statements every run makes are prepared (prepared.ts): planned once per connection.
@@ -35,63 +52,69 @@ export async function insertRun(db: Executor, run: NewRunRow): Promise<Run> {
 export async function insertRunAudited(
   db: Executor,
   run: NewRunRow,
-  audit: Omit<AuditEntry, 'tenantId' | 'targetKind' | 'targetId' | 'userId'>,
+  audit: RunAudit,
 ): Promise<void> {
-  await executePrepared(
-    db,
-    'latchkey_insert_run',
-    db
-      .with('new_run', (cte) => cte.insertInto('runs').values(newRunValues(run)))
-      .insertInto('audit_events')
-      .values(
-        auditEventValues({
-          ...audit,
-          tenantId: run.tenantId,
-          targetKind: 'run',
-          targetId: run.id,
-          userId: run.userId,
-        }),
-      ),
-  );
+  await executePrepared(db, 'latchkey_insert_run', insertRunAuditedQuery(db, run, audit));
 }
 
 /** Advisory-lock class of the run quota (two-key form, apart from the one-key locks). */
 const RUN_QUOTA_LOCK_CLASS = 0x52554e51; // "RUNQ"
+
+/** Unwinds the quota's transaction, which rolls the new run and its audit entry back. */
+class RunQuotaFull extends Error {
+  constructor(readonly unfinished: number) {
+    super('the run quota is full');
+  }
+}
 
 /**
  * Writes a new run (as insertRunAudited) only if its tenant has fewer than `maxUnfinished`
  * runs not yet finished; otherwise writes nothing and says how many there are. A transaction
  * holding a per-tenant advisory lock makes the count and the insert one step, so concurrent
  * starts cannot all slip under the quota. No network call happens while it is held.
+ *
+ * The lock is its own statement: a statement reads the snapshot taken when it began, so the
+ * count must start after the lock is held to see runs that committed while it waited. The
+ * insert then returns the count (its own snapshot does not see the row it adds), one round
+ * trip instead of two, and a full quota rolls the insert back.
  */
 export async function insertRunWithinQuota(
   db: Db,
   run: NewRunRow,
-  audit: Omit<AuditEntry, 'tenantId' | 'targetKind' | 'targetId' | 'userId'>,
+  audit: RunAudit,
   maxUnfinished: number,
 ): Promise<{ inserted: true } | { inserted: false; unfinished: number }> {
-  return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${RUN_QUOTA_LOCK_CLASS}, hashtext(${run.tenantId}))`.execute(
-      trx,
-    );
-    const { unfinished } = await trx
-      .selectFrom((eb) =>
-        eb
-          .selectFrom('runs')
-          .select(sql.lit(1).as('one'))
-          .where('tenant_id', '=', run.tenantId)
-          .where('finished_at', 'is', null)
-          .limit(maxUnfinished)
-          .as('open'),
-      )
-      .select((eb) => eb.fn.countAll<string>().as('unfinished'))
-      .executeTakeFirstOrThrow();
-    if (Number(unfinished) >= maxUnfinished) {
-      return { inserted: false as const, unfinished: Number(unfinished) };
-    }
-    await insertRunAudited(trx, run, audit);
-    return { inserted: true as const };
-  });
+  try {
+    return await db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${RUN_QUOTA_LOCK_CLASS}, hashtext(${run.tenantId}))`.execute(
+        trx,
+      );
+      const { rows } = await executePrepared(
+        trx,
+        'latchkey_insert_run_within_quota',
+        insertRunAuditedQuery(trx, run, audit).returning((eb) =>
+          eb
+            .selectFrom((sub) =>
+              sub
+                .selectFrom('runs')
+                .select(sql.lit(1).as('one'))
+                .where('tenant_id', '=', run.tenantId)
+                .where('finished_at', 'is', null)
+                .limit(maxUnfinished)
+                .as('open'),
+            )
+            .select((count) => count.fn.countAll<string>().as('unfinished'))
+            .as('unfinished'),
+        ),
+      );
+      const unfinished = Number(rows[0]?.unfinished);
+      if (unfinished >= maxUnfinished) throw new RunQuotaFull(unfinished);
+      return { inserted: true as const };
+    });
+  } catch (error) {
+    if (error instanceof RunQuotaFull) return { inserted: false, unfinished: error.unfinished };
+    throw error;
+  }
 }
 
 /** Every column of a run, named: a prepared statement cannot read `*`. */
