@@ -80,10 +80,12 @@ describe('a paginated HTTP step opens its credentials once, not once per page', 
     return (await vaultOpens()) - before;
   }
 
-  it('makes as many vault opens for three pages as for one', async () => {
+  it('makes no more vault opens for six pages than for one', async () => {
     await opensOfRun(1); // the first run of a workflow warms what is cached per process
     const one = await opensOfRun(1);
-    // Before, every page after the first read the rows and opened the bag again (+2 here).
-    expect(await opensOfRun(3)).toBe(one);
+    // Before, every page after the first read the rows and opened the bag again: +2 a page,
+    // +10 here. The count is the process's, so one stray open elsewhere (a tenant key the
+    // cache let go, a sweep) is tolerated; a per-page reload is not.
+    expect(await opensOfRun(6)).toBeLessThanOrEqual(one + 1);
   });
 });
