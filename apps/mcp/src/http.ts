@@ -43,7 +43,9 @@ function forwardedFor(req: IncomingMessage): string {
   return chain ? `${chain}, ${peer}` : peer;
 }
 
-type KeyCheck = { ok: true } | { ok: false; status: number; error: string; message: string };
+type KeyCheck =
+  | { ok: true }
+  | { ok: false; status: number; error: string; message: string; retryAfterSeconds?: number };
 
 /**
  * The Streamable HTTP MCP server: `/mcp` (POST, GET, DELETE) with `Authorization: Bearer <api
@@ -77,9 +79,15 @@ export function createMcpHttpServer(options: McpHttpServerOptions): Server {
       if (isLatchkeyError(error) && (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')) {
         return { ok: false, status: 401, error: 'unauthorized', message: 'invalid API key' };
       }
-      // Too many failed logins from this client's address: the api's message says how long.
+      // Too many failed logins from this client's address: passed on with the api's wait.
       if (isLatchkeyError(error) && error.code === 'TOO_MANY_REQUESTS') {
-        return { ok: false, status: 429, error: 'too_many_requests', message: error.message };
+        return {
+          ok: false,
+          status: 429,
+          error: 'too_many_requests',
+          message: error.message,
+          retryAfterSeconds: error.retryAfterSeconds ?? undefined,
+        };
       }
       options.onError?.(error);
       return {
@@ -121,8 +129,11 @@ export function createMcpHttpServer(options: McpHttpServerOptions): Server {
     const forwarded = forwardedFor(req);
     const check = await checkKey(apiKey, forwarded);
     if (!check.ok) {
-      const headers: Record<string, string> =
-        check.status === 401 ? { 'www-authenticate': 'Bearer error="invalid_token"' } : {};
+      const headers: Record<string, string> = {};
+      if (check.status === 401) headers['www-authenticate'] = 'Bearer error="invalid_token"';
+      if (check.retryAfterSeconds !== undefined) {
+        headers['retry-after'] = String(check.retryAfterSeconds);
+      }
       sendJson(res, check.status, { error: check.error, message: check.message }, headers);
       return;
     }

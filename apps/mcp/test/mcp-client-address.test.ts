@@ -6,6 +6,7 @@ import { startTestApi, type TestApi } from '../../api/test/harness';
 import { createMcpHttpServer } from '../src/http';
 
 const LIMIT = 5;
+const WINDOW_SECONDS = 600;
 
 /**
  * The api counts failed logins per client address; MCP users reach it through one MCP process.
@@ -29,7 +30,7 @@ describe('the MCP server forwards its clients’ addresses to the api’s failed
       body?: string;
     },
   ) {
-    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    return new Promise<{ status: number; body: string; retryAfter?: string }>((resolve, reject) => {
       const req = request(
         url,
         {
@@ -41,7 +42,11 @@ describe('the MCP server forwards its clients’ addresses to the api’s failed
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString('utf8'),
+              retryAfter: res.headers['retry-after'],
+            }),
           );
         },
       );
@@ -84,7 +89,7 @@ describe('the MCP server forwards its clients’ addresses to the api’s failed
       limits: {
         authFailuresPerAddress: LIMIT,
         authFailuresPerKeyPrefix: 1_000,
-        authFailureWindowSeconds: 600,
+        authFailureWindowSeconds: WINDOW_SECONDS,
         trustedProxies: ['127.0.0.1'],
       },
     });
@@ -111,6 +116,9 @@ describe('the MCP server forwards its clients’ addresses to the api’s failed
     const blocked = await viaMcp('127.0.0.2', apiKey);
     expect(blocked.status).toBe(429);
     expect(blocked.body).toMatch(/failed authentications per client address/);
+    // The api's wait is passed on: whole seconds, within the failure window.
+    expect(Number(blocked.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(blocked.retryAfter)).toBeLessThanOrEqual(WINDOW_SECONDS);
     // Another MCP client, through the same MCP process, is not locked out.
     expect((await viaMcp('127.0.0.3', apiKey)).status).toBe(200);
     expect((await viaMcp('127.0.0.3', wrongKey(100))).status).toBe(401);

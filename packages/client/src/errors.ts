@@ -26,6 +26,7 @@ export interface LatchkeyErrorOptions {
   httpStatus?: number | null;
   fields?: FieldIssue[] | null;
   path?: string | null;
+  retryAfterSeconds?: number | null;
   cause?: unknown;
 }
 
@@ -44,6 +45,8 @@ export class LatchkeyError extends Error {
   readonly fields: FieldIssue[] | null;
   /** The procedure that failed (`integrations.upsert`), when known. */
   readonly path: string | null;
+  /** On TOO_MANY_REQUESTS: seconds until the caller may try again (the api's Retry-After). */
+  readonly retryAfterSeconds: number | null;
 
   constructor(message: string, options: LatchkeyErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -51,6 +54,7 @@ export class LatchkeyError extends Error {
     this.httpStatus = options.httpStatus ?? null;
     this.fields = options.fields ?? null;
     this.path = options.path ?? null;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
   }
 
   /**
@@ -112,6 +116,7 @@ function toLatchkeyError(error: unknown): LatchkeyError {
       httpStatus: typeof data.httpStatus === 'number' ? data.httpStatus : status,
       fields: Array.isArray(data.fields) ? (data.fields as FieldIssue[]) : null,
       path: typeof data.path === 'string' ? data.path : null,
+      retryAfterSeconds: typeof data.retryAfterSeconds === 'number' ? data.retryAfterSeconds : null,
       cause: error,
     });
   }
@@ -157,6 +162,7 @@ function redactError(error: LatchkeyError, secrets: readonly string[]): Latchkey
     httpStatus: error.httpStatus,
     fields: error.fields,
     path: error.path,
+    retryAfterSeconds: error.retryAfterSeconds,
     cause,
   });
   if (error.stack) clean.stack = redactString(error.stack);

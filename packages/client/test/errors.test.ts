@@ -88,6 +88,26 @@ describe('LatchkeyError.from', () => {
     expect(error.httpStatus).toBe(429);
   });
 
+  it('keeps the wait of a rate limit, and null elsewhere', () => {
+    const limited = LatchkeyError.from({
+      message: 'Too many requests',
+      data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, retryAfterSeconds: 42 },
+    });
+    expect(limited.retryAfterSeconds).toBe(42);
+    const redacted = LatchkeyError.from(
+      {
+        message: 'Too many requests for lk_secret',
+        data: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 7 },
+      },
+      { redact: ['lk_secret'] },
+    );
+    expect(redacted.message).not.toContain('lk_secret');
+    expect(redacted.retryAfterSeconds).toBe(7);
+    expect(
+      LatchkeyError.from({ message: 'x', data: { code: 'CONFLICT' } }).retryAfterSeconds,
+    ).toBeNull();
+  });
+
   it('ignores a malformed fields value', () => {
     const error = LatchkeyError.from({
       message: 'x',

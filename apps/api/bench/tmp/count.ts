@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import { startBenchStack } from '../stack';
+
+const target = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"items":[1,2,3]}'));
+await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+const targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+const stack = await startBenchStack({ tenantActivityLimit: 50, allowEgress: [new URL(targetUrl).host] });
+const { client, db } = stack;
+await client.upsertIntegration({ id: 'target', urlHost: targetUrl, auth: { type: 'bearer', credential: 'api_key' }, credentials: { api_key: `key_${randomBytes(16).toString('hex')}` } });
+await client.buildWorkflow({ id: 'one-call', instruction: 'one GET', integrationIds: ['target'], steps: [{ id: 'get', integrationId: 'target', method: 'GET', path: '/items', transform: 'result.items' }] });
+const stats = async () => (await sql<{ x: string; calls: string }>`select xact_commit::text as x, (select coalesce(sum(calls),0)::text from pg_stat_statements) as calls from pg_stat_database where datname = current_database()`.execute(db)).rows[0];
+await sql`create extension if not exists pg_stat_statements`.execute(db);
+for (let i = 0; i < 50; i++) await client.executeWorkflow({ workflowId: 'one-call' });
+await new Promise((r) => setTimeout(r, 1500));
+const before = await stats();
+const N = 200;
+for (let i = 0; i < N; i++) await client.executeWorkflow({ workflowId: 'one-call' });
+await new Promise((r) => setTimeout(r, 1500));
+const after = await stats();
+console.log('xacts per run', (Number(after!.x) - Number(before!.x)) / N, 'statements per run', (Number(after!.calls) - Number(before!.calls)) / N);
+const top = await sql<{ query: string; calls: string }>`select left(regexp_replace(query, '\s+', ' ', 'g'), 160) as query, calls::text from pg_stat_statements where calls > 100 order by calls desc limit 25`.execute(db);
+for (const r of top.rows) console.log('Q', r.calls, r.query);
+target.close();
+await stack.stop();
