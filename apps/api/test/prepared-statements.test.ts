@@ -7,7 +7,7 @@ import {
   findRun,
   findWorkflow,
   finishRunRow,
-  insertRunAudited,
+  insertRunWithinQuota,
   insertWorkflowVersion,
   markRunStarted,
 } from '@latchkey/db';
@@ -20,7 +20,7 @@ import { createTestVault } from './test-vault';
 const HOT_STATEMENTS = [
   'latchkey_find_api_key',
   'latchkey_find_workflow',
-  'latchkey_insert_run',
+  'latchkey_insert_run_within_quota',
   'latchkey_mark_run_started',
   'latchkey_finish_run',
   'latchkey_find_run',
@@ -58,7 +58,7 @@ describe('the statements every run makes are prepared', () => {
     expect((await findApiKeyByHash(conn, keyHash))?.tenant_id).toBe(tenantId);
     const workflow = await findWorkflow(conn, tenantId, 'sync');
     expect(workflow?.version).toBe(1);
-    await insertRunAudited(
+    const admitted = await insertRunWithinQuota(
       conn,
       {
         id: runId,
@@ -69,7 +69,9 @@ describe('the statements every run makes are prepared', () => {
         temporalWorkflowId: `acme/sync/${runId}`,
       },
       { actor: 'test', action: 'run.execute', details: {} },
+      1_000,
     );
+    expect(admitted).toEqual({ inserted: true });
     await markRunStarted(conn, tenantId, runId, 'temporal-run');
     const finished = await finishRunRow(conn, tenantId, runId, {
       status: 'succeeded',

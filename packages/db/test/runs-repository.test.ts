@@ -6,6 +6,7 @@ import {
   finishRunRow,
   insertRun,
   insertRunKey,
+  insertRunWithinQuota,
   listRuns,
   markRunStarted,
   type RunOutcome,
@@ -97,5 +98,51 @@ describe('runs repository', () => {
     // Another tenant's run as the page anchor gives nothing, not that tenant's position.
     const ofA = await listRuns(t.db, tenants.a, { limit: 1 });
     expect(await listRuns(t.db, tenants.b, { limit: 50, before: ofA[0]?.id })).toEqual([]);
+  });
+
+  it('admits runs up to the quota in one statement, exactly, however many start at once', async () => {
+    const QUOTA = 3;
+    const start = (tenantId: string) => {
+      const id = randomUUID();
+      return insertRunWithinQuota(
+        t.db,
+        {
+          id,
+          tenantId,
+          workflowId: 'quota',
+          workflowVersion: 1,
+          userId: 'u-1',
+          temporalWorkflowId: `run:${tenantId}:quota:${id}`,
+        },
+        { actor: 'test', action: 'run.execute', details: { workflowId: 'quota' } },
+        QUOTA,
+      ).then((outcome) => ({ id, outcome }));
+    };
+    const { a, b } = await twoTenants(t.db);
+    // Twenty starts in parallel, over the pool's connections: the lock serialises them.
+    const burst = await Promise.all(Array.from({ length: 20 }, () => start(a)));
+    const admitted = burst.filter((s) => s.outcome.inserted);
+    expect(admitted).toHaveLength(QUOTA);
+    for (const refused of burst.filter((s) => !s.outcome.inserted)) {
+      expect(refused.outcome).toEqual({ inserted: false, unfinished: QUOTA });
+    }
+    // Only admitted runs were written, each with its audit entry; refused ones left nothing.
+    const rows = await listRuns(t.db, a, { limit: 50, workflowId: 'quota' });
+    expect(rows.map((r) => r.id).sort()).toEqual(admitted.map((s) => s.id).sort());
+    const audited = await t.db
+      .selectFrom('audit_events')
+      .select(['target_id', 'user_id'])
+      .where('tenant_id', '=', a)
+      .where('action', '=', 'run.execute')
+      .execute();
+    expect(audited.map((e) => e.target_id).sort()).toEqual(admitted.map((s) => s.id).sort());
+    expect(audited.every((e) => e.user_id === 'u-1')).toBe(true);
+
+    // Another tenant's quota is its own.
+    expect((await start(b)).outcome).toEqual({ inserted: true });
+    // A finished run frees its place.
+    expect(await finishRunRow(t.db, a, admitted[0]!.id, succeeded)).toBe(true);
+    expect((await start(a)).outcome).toEqual({ inserted: true });
+    expect((await start(a)).outcome).toEqual({ inserted: false, unfinished: QUOTA });
   });
 });

@@ -13,6 +13,7 @@ import * as rateLimits from './2026_12_06_0012_rate_limits';
 import * as browserBoundConnects from './2026_12_06_0013_browser_bound_connects';
 import * as refreshLeases from './2026_12_06_0014_refresh_leases';
 import * as oauthStartLinks from './2026_12_06_0015_oauth_start_links';
+import * as runQuotaLock from './2026_12_06_0016_run_quota_lock';
 
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_0013_browser_bound_connects': browserBoundConnects,
   '2026_12_06_0014_refresh_leases': refreshLeases,
   '2026_12_06_0015_oauth_start_links': oauthStartLinks,
+  '2026_12_06_0016_run_quota_lock': runQuotaLock,
 };

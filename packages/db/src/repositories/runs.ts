@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, DbExecutor as Executor } from '../client';
+import type { DbExecutor as Executor } from '../client';
 import { executePrepared } from '../prepared';
 import type { Run, RunStatus } from '../schema';
 import { type AuditEntry, auditEventValues } from './audit';
@@ -30,91 +30,72 @@ export async function insertRun(db: Executor, run: NewRunRow): Promise<Run> {
 
 type RunAudit = Omit<AuditEntry, 'tenantId' | 'targetKind' | 'targetId' | 'userId'>;
 
-/** One statement writing a new run and its audit entry. */
-const insertRunAuditedQuery = (db: Executor, run: NewRunRow, audit: RunAudit) =>
-  db
-    .with('new_run', (cte) => cte.insertInto('runs').values(newRunValues(run)))
-    .insertInto('audit_events')
-    .values(
-      auditEventValues({
-        ...audit,
-        tenantId: run.tenantId,
-        targetKind: 'run',
-        targetId: run.id,
-        userId: run.userId,
-      }),
-    );
-
 /**
- * Writes a new run and its audit entry in one statement: one round trip on every run. The
- * statements every run makes are prepared (prepared.ts): planned once per connection.
- */
-export async function insertRunAudited(
-  db: Executor,
-  run: NewRunRow,
-  audit: RunAudit,
-): Promise<void> {
-  await executePrepared(db, 'latchkey_insert_run', insertRunAuditedQuery(db, run, audit));
-}
-
-/** Advisory-lock class of the run quota (two-key form, apart from the one-key locks). */
-const RUN_QUOTA_LOCK_CLASS = 0x52554e51; // "RUNQ"
-
-/** Unwinds the quota's transaction, which rolls the new run and its audit entry back. */
-class RunQuotaFull extends Error {
-  constructor(readonly unfinished: number) {
-    super('the run quota is full');
-  }
-}
-
-/**
- * Writes a new run (as insertRunAudited) only if its tenant has fewer than `maxUnfinished`
- * runs not yet finished; otherwise writes nothing and says how many there are. A transaction
- * holding a per-tenant advisory lock makes the count and the insert one step, so concurrent
- * starts cannot all slip under the quota. No network call happens while it is held.
- *
- * The lock is its own statement: a statement reads the snapshot taken when it began, so the
- * count must start after the lock is held to see runs that committed while it waited. The
- * insert then returns the count (its own snapshot does not see the row it adds), one round
- * trip instead of two, and a full quota rolls the insert back.
+ * Writes a new run and its audit entry only if its tenant has fewer than `maxUnfinished`
+ * runs not yet finished; otherwise writes nothing and says how many there are. One statement,
+ * one round trip: `latchkey_lock_run_quota` (migration 0016) takes a per-tenant advisory lock,
+ * held until the statement commits, and then counts with a snapshot of its own, so concurrent
+ * starts wait for each other and each sees the runs the others wrote. The run and its audit
+ * entry are inserted from the count's row, only when it is under the quota.
  */
 export async function insertRunWithinQuota(
-  db: Db,
+  db: Executor,
   run: NewRunRow,
   audit: RunAudit,
   maxUnfinished: number,
 ): Promise<{ inserted: true } | { inserted: false; unfinished: number }> {
-  try {
-    return await db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(${RUN_QUOTA_LOCK_CLASS}, hashtext(${run.tenantId}))`.execute(
-        trx,
-      );
-      const { rows } = await executePrepared(
-        trx,
-        'latchkey_insert_run_within_quota',
-        insertRunAuditedQuery(trx, run, audit).returning((eb) =>
-          eb
-            .selectFrom((sub) =>
-              sub
-                .selectFrom('runs')
-                .select(sql.lit(1).as('one'))
-                .where('tenant_id', '=', run.tenantId)
-                .where('finished_at', 'is', null)
-                .limit(maxUnfinished)
-                .as('open'),
-            )
-            .select((count) => count.fn.countAll<string>().as('unfinished'))
-            .as('unfinished'),
+  const values = newRunValues(run);
+  const entry = auditEventValues({
+    ...audit,
+    tenantId: run.tenantId,
+    targetKind: 'run',
+    targetId: run.id,
+    userId: run.userId,
+  });
+  const { rows } = await executePrepared(
+    db,
+    'latchkey_insert_run_within_quota',
+    db
+      .with('quota', (qb) =>
+        qb.selectNoFrom(
+          sql<string>`latchkey_lock_run_quota(${run.tenantId}, ${maxUnfinished})`.as('unfinished'),
         ),
-      );
-      const unfinished = Number(rows[0]?.unfinished);
-      if (unfinished >= maxUnfinished) throw new RunQuotaFull(unfinished);
-      return { inserted: true as const };
-    });
-  } catch (error) {
-    if (error instanceof RunQuotaFull) return { inserted: false, unfinished: error.unfinished };
-    throw error;
-  }
+      )
+      .with('new_run', (qb) =>
+        qb
+          .insertInto('runs')
+          .columns(columnsOf(values))
+          .expression((eb) =>
+            eb
+              .selectFrom('quota')
+              .select(selectionOf(values))
+              .where(sql<boolean>`quota.unfinished < ${maxUnfinished}`),
+          )
+          .returning('id'),
+      )
+      .with('new_audit', (qb) =>
+        qb
+          .insertInto('audit_events')
+          .columns(columnsOf(entry))
+          .expression((eb) => eb.selectFrom('new_run').select(selectionOf(entry)))
+          .returning('id'),
+      )
+      .selectFrom('quota')
+      .select((eb) => [
+        'quota.unfinished',
+        eb.selectFrom('new_run').select(eb.fn.countAll<string>().as('n')).as('inserted'),
+      ]),
+  );
+  const row = rows[0];
+  if (row && Number(row.inserted) === 1) return { inserted: true };
+  return { inserted: false, unfinished: Number(row?.unfinished) };
+}
+
+const columnsOf = <T extends object>(values: T) => Object.keys(values) as (keyof T & string)[];
+
+/** The values of an insert as a select list (`$n as column`), for INSERT ... SELECT. */
+function selectionOf(values: Record<string, unknown>) {
+  return Object.entries(values).map(([column, value]) => sql`${value}`.as(column));
 }
 
 /** Every column of a run, named: a prepared statement cannot read `*`. */
