@@ -28,7 +28,7 @@ import { buildApps } from '@latchkey/devstack/built-apps';
 import { createVault, generateMasterKey, parseMasterKeys } from '@latchkey/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startLoopbackServer } from './loopback';
-import { startOAuthFixture } from './oauth-fixture';
+import { expireStoredTokens, startOAuthFixture } from './oauth-fixture';
 import {
   type AppProcess,
   appCommand,
@@ -416,12 +416,7 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
       steps: [{ id: 'me', integrationId: 'crm', method: 'GET', path: '/me' }],
     });
     expect((await oauth.connect(first, 'crm', 'storm')).status).toBe(200);
-    await db
-      .updateTable('connections')
-      .set({ expires_at: new Date(Date.now() - 1_000) })
-      .where('tenant_id', '=', tenant.tenantId)
-      .where('user_id', '=', 'storm')
-      .execute();
+    await expireStoredTokens(db, { tenantId: tenant.tenantId, userId: 'storm' });
     const refreshesBefore = await Promise.all(
       [0, 1, 2].map(async (i) =>
         sumOf(await scrape(`${workerUrl(i)}/metrics`), 'latchkey_oauth_refresh_total'),

@@ -1,4 +1,5 @@
 import type { IntegrationUpsertInput, LatchkeyClient } from '@latchkey/client';
+import type { Db } from '@latchkey/db';
 import {
   startTestAuthorizationServer,
   type TestAuthorizationServer,
@@ -116,3 +117,14 @@ export async function startOAuthFixture(host: OAuthFixtureHost, options: OAuthFi
 }
 
 export type OAuthFixture = Awaited<ReturnType<typeof startOAuthFixture>>;
+
+/**
+ * Backdates the expiry of stored tokens (of one user, one tenant, or both) so that their next
+ * use, or their refresher, must refresh them first.
+ */
+export function expireStoredTokens(db: Db, of: { userId?: string; tenantId?: string }) {
+  let update = db.updateTable('connections').set({ expires_at: new Date(Date.now() - 1_000) });
+  if (of.userId !== undefined) update = update.where('user_id', '=', of.userId);
+  if (of.tenantId !== undefined) update = update.where('tenant_id', '=', of.tenantId);
+  return update.execute();
+}

@@ -6,7 +6,7 @@ import { createVault, parseMasterKeys, type Vault } from '@latchkey/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
 import type { LoopbackServer } from './loopback';
-import { type OAuthFixture, startOAuthFixture } from './oauth-fixture';
+import { expireStoredTokens, type OAuthFixture, startOAuthFixture } from './oauth-fixture';
 import { startTestWorker } from './worker-harness';
 
 const CLIENT_SECRET = 'lease-client-secret-7777kkkk';
@@ -27,13 +27,6 @@ describe('a token refresh holds no pooled connection or lock while the token URL
   async function connect(userId: string) {
     expect((await oauth.connect(slow, 'crm', userId)).status).toBe(200);
   }
-
-  const expire = (userId: string) =>
-    api.db
-      .updateTable('connections')
-      .set({ expires_at: new Date(Date.now() - 1_000) })
-      .where('user_id', '=', userId)
-      .execute();
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -87,7 +80,7 @@ describe('a token refresh holds no pooled connection or lock while the token URL
     for (const user of users) await connect(user);
     // Warm up: the quick tenant's key and workflow are cached, the first run is not timed.
     expect((await quick.executeWorkflow({ workflowId: 'ping' })).status).toBe('succeeded');
-    for (const user of users) await expire(user);
+    for (const userId of users) await expireStoredTokens(api.db, { userId });
     auth.delayTokenRequests(TOKEN_DELAY_MS);
     const calls = auth.tokenEndpointCalls();
 
@@ -121,7 +114,7 @@ describe('a token refresh holds no pooled connection or lock while the token URL
   }, 90_000);
 
   it('a lease whose holder crashed lapses: the next caller refreshes, exactly once', async () => {
-    await expire('u1');
+    await expireStoredTokens(api.db, { userId: 'u1' });
     // A holder that took the lease and died before writing anything.
     await api.db
       .updateTable('connections')
@@ -155,7 +148,7 @@ describe('a token refresh holds no pooled connection or lock while the token URL
 
   it('a reconnect while a refresh waits on the token URL wins: the refresh writes nothing', async () => {
     const startedAt = new Date();
-    await expire('u2');
+    await expireStoredTokens(api.db, { userId: 'u2' });
     const row = () =>
       api.db
         .selectFrom('connections')

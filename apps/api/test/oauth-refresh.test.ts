@@ -4,7 +4,7 @@ import type { TestAuthorizationServer } from '@latchkey/oauth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
-import { type OAuthFixture, startOAuthFixture } from './oauth-fixture';
+import { expireStoredTokens, type OAuthFixture, startOAuthFixture } from './oauth-fixture';
 import { rawHistoryText } from './temporal-history';
 import { startTestWorker } from './worker-harness';
 
@@ -40,13 +40,6 @@ describe('OAuth refresh on use: one refresh per connection, loud and safe failur
     tokensSeen.add(bag.refresh_token);
     return { row, ...bag };
   }
-
-  const expireInDatabase = (userId: string) =>
-    api.db
-      .updateTable('connections')
-      .set({ expires_at: new Date(Date.now() - 1_000) })
-      .where('user_id', '=', userId)
-      .execute();
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -90,7 +83,7 @@ describe('OAuth refresh on use: one refresh per connection, loud and safe failur
   it('100 concurrent runs with an expired token: one token call, all succeed, the rotated token is stored', async () => {
     await connect('alice');
     const before = await storedTokens('alice');
-    await expireInDatabase('alice');
+    await expireStoredTokens(api.db, { userId: 'alice' });
     const calls = auth.tokenEndpointCalls();
     const runs = await Promise.all(
       Array.from({ length: 100 }, () =>
@@ -107,7 +100,7 @@ describe('OAuth refresh on use: one refresh per connection, loud and safe failur
   }, 180_000);
 
   it('a token endpoint that fails with 503 twice then recovers: the refresh succeeds', async () => {
-    await expireInDatabase('alice');
+    await expireStoredTokens(api.db, { userId: 'alice' });
     auth.failNextTokenRequests(2, 503);
     const calls = auth.tokenEndpointCalls();
     const run = await acme.executeWorkflow({

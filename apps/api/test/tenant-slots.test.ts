@@ -5,7 +5,7 @@ import { TenantLimiter } from '@latchkey/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
-import { type OAuthFixture, startOAuthFixture } from './oauth-fixture';
+import { expireStoredTokens, type OAuthFixture, startOAuthFixture } from './oauth-fixture';
 import { startTestWorker } from './worker-harness';
 
 const CAP = 2;
@@ -61,11 +61,7 @@ describe('every activity doing a tenant’s work takes one of its slots', () => 
       await oauth.connect(acme, 'crm', userId);
       connectionIds.push((await acme.getConnection({ integrationId: 'crm', userId })).id);
     }
-    await api.db
-      .updateTable('connections')
-      .set({ expires_at: new Date(Date.now() - 1_000) })
-      .where('tenant_id', '=', tenantId)
-      .execute();
+    await expireStoredTokens(api.db, { tenantId });
     auth.delayTokenRequests(1_500);
     const calls = auth.tokenEndpointCalls();
     // Five refreshers due at once (besides the ones connecting started, asleep for an hour).
