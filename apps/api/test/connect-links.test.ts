@@ -1,16 +1,16 @@
 import { readConnectLink } from '@latchkey/api';
 import { LatchkeyClient } from '@latchkey/client';
-import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
+import type { TestAuthorizationServer } from '@latchkey/oauth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
+import { type OAuthFixture, startOAuthFixture } from './oauth-fixture';
 
 const CLIENT_SECRET = 'link-client-secret-9999hhhh';
 
-type AuthServer = Awaited<ReturnType<typeof startTestAuthorizationServer>>;
-
 describe('connect links: a shareable, signed URL that connects an end user without an API key', () => {
   let api: TestApi;
-  let auth: AuthServer;
+  let oauth: OAuthFixture;
+  let auth: TestAuthorizationServer;
   let acme: LatchkeyClient;
   let globex: LatchkeyClient;
   let acmeKey: string;
@@ -37,42 +37,24 @@ describe('connect links: a shareable, signed URL that connects an end user witho
 
   beforeAll(async () => {
     api = await startTestApi();
-    auth = await startTestAuthorizationServer({
-      scopes: ['read'],
-      clients: [
-        {
-          clientId: 'latchkey-app',
-          clientSecret: CLIENT_SECRET,
-          redirectUris: [`${api.publicUrl}/oauth/callback`],
-          grantTypes: ['authorization_code', 'refresh_token'],
-        },
-      ],
-    });
-    api.allowEgress(auth.tokenUrl);
+    oauth = await startOAuthFixture(api, { clientId: 'latchkey-app', clientSecret: CLIENT_SECRET });
+    auth = oauth.auth;
     const endpoint = api.url.replace(/\/trpc$/, '');
     acmeKey = (await api.createTenant('acme')).apiKey;
     acme = new LatchkeyClient({ endpoint, apiKey: acmeKey });
     globex = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('globex')).apiKey });
     for (const client of [acme, globex]) {
-      await client.upsertIntegration({
+      await oauth.upsertIntegration(client, {
         id: 'crm',
         name: 'Example CRM',
         urlHost: 'https://crm.example.test',
-        auth: { type: 'oauth2' },
-        oauth: {
-          clientId: 'latchkey-app',
-          clientSecret: CLIENT_SECRET,
-          authorizeUrl: auth.authorizeUrl,
-          tokenUrl: auth.tokenUrl,
-          scopes: ['read'],
-        },
       });
     }
     await acme.upsertIntegration({ id: 'plain', urlHost: 'https://plain.example.test' });
     await acme.trpc.tenant.updateSettings.mutate({ returnOrigins: ['https://app.example.test'] });
   });
   afterAll(async () => {
-    await auth?.close();
+    await oauth?.close();
     await api?.close();
   });
 

@@ -9,8 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,11 +25,10 @@ import {
   withDatabase,
 } from '@latchkey/devstack';
 import { buildApps } from '@latchkey/devstack/built-apps';
-import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
 import { createVault, generateMasterKey, parseMasterKeys } from '@latchkey/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectInBrowser } from './browser-flow';
 import { json, startLoopbackServer } from './loopback';
+import { expireStoredTokens, startOAuthFixture } from './oauth-fixture';
 import {
   type AppProcess,
   appCommand,
@@ -206,31 +204,19 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
       ...apis.map((a) => waitUntilReady(a.proc, `${a.url}/readyz`)),
       ...workers.map((w, i) => readyWorker(i, w)),
     ]);
-    // The OAuth provider and an API that accepts its tokens, for the refresh storm.
-    const auth = await startTestAuthorizationServer({
-      scopes: ['read'],
-      accessTokenTtlSeconds: 3_600,
-      clients: [
-        {
-          clientId: 'faults-app',
-          clientSecret: 'faults-client-secret-value',
-          redirectUris: [`${publicUrl}/oauth/callback`],
-          grantTypes: ['authorization_code', 'refresh_token'],
-        },
-      ],
-    });
-    cleanups.push(() => auth.close());
-    const resource = createServer((req, res) => {
-      const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
-      void auth.verifyAccessToken(token).then((check) => {
-        res
-          .writeHead(check.active ? 200 : 401, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ me: check.sub ?? null }));
-      });
-    });
-    await new Promise<void>((resolve) => resource.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => resource.close(resolve)));
-    const resourceUrl = `http://127.0.0.1:${(resource.address() as AddressInfo).port}`;
+    // The OAuth provider and an API that accepts its tokens, for the refresh storm (the
+    // processes' egress already allows all of loopback).
+    const oauth = await startOAuthFixture(
+      { publicUrl },
+      {
+        clientId: 'faults-app',
+        clientSecret: 'faults-client-secret-value',
+        accessTokenTtlSeconds: 3_600,
+      },
+    );
+    cleanups.push(() => oauth.close());
+    const { auth } = oauth;
+    const resource = await oauth.startResourceServer();
     const startupS = (Date.now() - started) / 1_000;
     phase('2 apis and 3 workers ready');
     cleanups.push(async () => {
@@ -422,35 +408,15 @@ describe('faults: 2 apis and 3 workers survive a killed worker and restarted Tem
     }
 
     // The refresh storm: one connected user whose token has expired, 500 runs at once.
-    await first.upsertIntegration({
-      id: 'crm',
-      urlHost: resourceUrl,
-      auth: { type: 'oauth2' },
-      oauth: {
-        clientId: 'faults-app',
-        clientSecret: 'faults-client-secret-value',
-        authorizeUrl: auth.authorizeUrl,
-        tokenUrl: auth.tokenUrl,
-        scopes: ['read'],
-      },
-    });
+    await oauth.upsertIntegration(first, { id: 'crm', urlHost: resource.url });
     await first.buildWorkflow({
       id: 'crm-me',
       instruction: 'who am I',
       integrationIds: ['crm'],
       steps: [{ id: 'me', integrationId: 'crm', method: 'GET', path: '/me' }],
     });
-    const { url: authorizeUrl } = await first.trpc.oauth.authorizeUrl.mutate({
-      integrationId: 'crm',
-      userId: 'storm',
-    });
-    expect((await connectInBrowser(auth, authorizeUrl, { accountId: 'storm' })).status).toBe(200);
-    await db
-      .updateTable('connections')
-      .set({ expires_at: new Date(Date.now() - 1_000) })
-      .where('tenant_id', '=', tenant.tenantId)
-      .where('user_id', '=', 'storm')
-      .execute();
+    expect((await oauth.connect(first, 'crm', 'storm')).status).toBe(200);
+    await expireStoredTokens(db, { tenantId: tenant.tenantId, userId: 'storm' });
     const refreshesBefore = await Promise.all(
       [0, 1, 2].map(async (i) =>
         sumOf(await scrape(`${workerUrl(i)}/metrics`), 'latchkey_oauth_refresh_total'),

@@ -1,12 +1,11 @@
 import { LatchkeyClient } from '@latchkey/client';
-import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
+import type { TestAuthorizationServer } from '@latchkey/oauth/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness';
+import { type OAuthFixture, startOAuthFixture } from './oauth-fixture';
 
 const CLIENT_SECRET = 'browser-binding-secret-7777kkkk';
-
-type AuthServer = Awaited<ReturnType<typeof startTestAuthorizationServer>>;
 
 /**
  * `oauth.authorizeUrl` flows in real browsers: the browser that opens the start URL gets the
@@ -14,7 +13,8 @@ type AuthServer = Awaited<ReturnType<typeof startTestAuthorizationServer>>;
  */
 describe('browser-bound oauth.authorizeUrl flows, in Chromium', () => {
   let api: TestApi;
-  let auth: AuthServer;
+  let oauth: OAuthFixture;
+  let auth: TestAuthorizationServer;
   let browser: Browser;
   let acme: LatchkeyClient;
   const contexts: BrowserContext[] = [];
@@ -97,43 +97,25 @@ describe('browser-bound oauth.authorizeUrl flows, in Chromium', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     api = await startTestApi();
-    [auth, browser] = await Promise.all([
-      startTestAuthorizationServer({
-        scopes: ['read'],
-        clients: [
-          {
-            clientId: 'browser-app',
-            clientSecret: CLIENT_SECRET,
-            redirectUris: [`${api.publicUrl}/oauth/callback`],
-            grantTypes: ['authorization_code', 'refresh_token'],
-          },
-        ],
-      }),
+    [oauth, browser] = await Promise.all([
+      startOAuthFixture(api, { clientId: 'browser-app', clientSecret: CLIENT_SECRET }),
       launched,
     ]);
-    api.allowEgress(auth.tokenUrl);
+    auth = oauth.auth;
     acme = new LatchkeyClient({
       endpoint: api.publicUrl,
       apiKey: (await api.createTenant('acme-browsers')).apiKey,
     });
-    await acme.upsertIntegration({
+    await oauth.upsertIntegration(acme, {
       id: 'crm',
       name: 'Example CRM',
       urlHost: 'https://crm.example.test',
-      auth: { type: 'oauth2' },
-      oauth: {
-        clientId: 'browser-app',
-        clientSecret: CLIENT_SECRET,
-        authorizeUrl: auth.authorizeUrl,
-        tokenUrl: auth.tokenUrl,
-        scopes: ['read'],
-      },
     });
   });
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
-    await auth?.close();
+    await oauth?.close();
     await api?.close();
   });
 

@@ -1,16 +1,16 @@
 import { LatchkeyClient } from '@latchkey/client';
-import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
+import type { TestAuthorizationServer } from '@latchkey/oauth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectInBrowser, followCallback, openStartUrl, signIn } from './browser-flow';
+import { followCallback, openStartUrl, signIn } from './browser-flow';
 import { startTestApi, type TestApi } from './harness';
+import { type OAuthFixture, startOAuthFixture } from './oauth-fixture';
 
 const CLIENT_SECRET = 'test-client-secret-8888gggg';
 
-type AuthServer = Awaited<ReturnType<typeof startTestAuthorizationServer>>;
-
 describe('OAuth connect: authorization code + PKCE against a real authorization server', () => {
   let api: TestApi;
-  let auth: AuthServer;
+  let oauth: OAuthFixture;
+  let auth: TestAuthorizationServer;
   let acme: LatchkeyClient;
   let globex: LatchkeyClient;
   const seen: string[] = [];
@@ -20,40 +20,27 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
 
   beforeAll(async () => {
     api = await startTestApi();
-    auth = await startTestAuthorizationServer({
+    oauth = await startOAuthFixture(api, {
+      clientId: 'latchkey-app',
+      clientSecret: CLIENT_SECRET,
       scopes: ['read', 'write'],
-      clients: [
-        {
-          clientId: 'latchkey-app',
-          clientSecret: CLIENT_SECRET,
-          redirectUris: [`${api.publicUrl}/oauth/callback`],
-          grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
-        },
-      ],
+      clientCredentials: true,
     });
-    api.allowEgress(auth.tokenUrl);
+    auth = oauth.auth;
     const endpoint = api.url.replace(/\/trpc$/, '');
     acme = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('acme')).apiKey });
     await acme.trpc.tenant.updateSettings.mutate({ returnOrigins: ['https://app.example.test'] });
     globex = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('globex')).apiKey });
     for (const client of [acme, globex]) {
-      await client.upsertIntegration({
+      await oauth.upsertIntegration(client, {
         id: 'crm',
         urlHost: 'https://crm.example.test',
-        auth: { type: 'oauth2' },
-        oauth: {
-          clientId: 'latchkey-app',
-          clientSecret: CLIENT_SECRET,
-          authorizeUrl: auth.authorizeUrl,
-          tokenUrl: auth.tokenUrl,
-          scopes: ['read', 'write'],
-          pkce: 'required',
-        },
+        oauth: { pkce: 'required' },
       });
     }
   });
   afterAll(async () => {
-    await auth?.close();
+    await oauth?.close();
     await api?.close();
   });
 
@@ -162,11 +149,7 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
 
   it('marks a connection missing required scopes insufficient_scope', async () => {
     await acme.upsertIntegration('crm', { oauth: { requiredScopes: ['read', 'write', 'admin'] } });
-    const { url } = await acme.trpc.oauth.authorizeUrl.mutate({
-      integrationId: 'crm',
-      userId: 'dave',
-    });
-    const done = await connectInBrowser(auth, url, { accountId: 'dave' });
+    const done = await oauth.connect(acme, 'crm', 'dave');
     expect(done.body).toMatch(/insufficient_scope/);
     const connection = await acme.getConnection({ integrationId: 'crm', userId: 'dave' });
     expect(connection.status).toBe('insufficient_scope');

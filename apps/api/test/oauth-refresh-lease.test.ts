@@ -1,23 +1,22 @@
 import { LatchkeyClient } from '@latchkey/client';
 import { createDb, type Db } from '@latchkey/db';
-import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
+import type { TestAuthorizationServer } from '@latchkey/oauth/testing';
 import { ensureFreshToken } from '@latchkey/resolver';
 import { createVault, parseMasterKeys, type Vault } from '@latchkey/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectInBrowser } from './browser-flow';
 import { startTestApi, type TestApi } from './harness';
-import { json, type LoopbackServer, startLoopbackServer } from './loopback';
+import type { LoopbackServer } from './loopback';
+import { expireStoredTokens, type OAuthFixture, startOAuthFixture } from './oauth-fixture';
 import { startTestWorker } from './worker-harness';
 
 const CLIENT_SECRET = 'lease-client-secret-7777kkkk';
 const TOKEN_DELAY_MS = 5_000;
 const WORKER_POOL = 2;
 
-type AuthServer = Awaited<ReturnType<typeof startTestAuthorizationServer>>;
-
 describe('a token refresh holds no pooled connection or lock while the token URL answers', () => {
   let api: TestApi;
-  let auth: AuthServer;
+  let oauth: OAuthFixture;
+  let auth: TestAuthorizationServer;
   let resource: LoopbackServer;
   let workerDb: Db;
   let workerVault: Vault;
@@ -26,41 +25,19 @@ describe('a token refresh holds no pooled connection or lock while the token URL
   let quick: LatchkeyClient;
 
   async function connect(userId: string) {
-    const { url } = await slow.trpc.oauth.authorizeUrl.mutate({ integrationId: 'crm', userId });
-    expect((await connectInBrowser(auth, url, { accountId: userId })).status).toBe(200);
+    expect((await oauth.connect(slow, 'crm', userId)).status).toBe(200);
   }
-
-  const expire = (userId: string) =>
-    api.db
-      .updateTable('connections')
-      .set({ expires_at: new Date(Date.now() - 1_000) })
-      .where('user_id', '=', userId)
-      .execute();
 
   beforeAll(async () => {
     api = await startTestApi();
-    auth = await startTestAuthorizationServer({
-      scopes: ['read'],
+    oauth = await startOAuthFixture(api, {
+      clientId: 'crm-app',
+      clientSecret: CLIENT_SECRET,
       accessTokenTtlSeconds: 3_600,
       refreshTokenRotation: true,
-      clients: [
-        {
-          clientId: 'crm-app',
-          clientSecret: CLIENT_SECRET,
-          redirectUris: [`${api.publicUrl}/oauth/callback`],
-          grantTypes: ['authorization_code', 'refresh_token'],
-        },
-      ],
     });
-    resource = await startLoopbackServer(async (req, res) => {
-      if (req.path === '/ping') return json(res, 200, { pong: true });
-      const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
-      const check = await auth.verifyAccessToken(token);
-      if (!check.active) return json(res, 401, { error: 'invalid_token' });
-      json(res, 200, { me: check.sub });
-    });
-    api.allowEgress(auth.tokenUrl);
-    api.allowEgress(resource.url);
+    auth = oauth.auth;
+    resource = await oauth.startResourceServer({ open: { '/ping': { pong: true } } });
     // The worker gets a pool of two connections, and a vault over that same pool.
     workerDb = createDb({ connectionString: api.dbUrl, max: WORKER_POOL });
     workerVault = await createVault({ db: workerDb, keyring: parseMasterKeys(api.masterKeys) });
@@ -73,18 +50,7 @@ describe('a token refresh holds no pooled connection or lock while the token URL
     const endpoint = api.url.replace(/\/trpc$/, '');
     slow = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('slow')).apiKey });
     quick = new LatchkeyClient({ endpoint, apiKey: (await api.createTenant('quick')).apiKey });
-    await slow.upsertIntegration({
-      id: 'crm',
-      urlHost: resource.url,
-      auth: { type: 'oauth2' },
-      oauth: {
-        clientId: 'crm-app',
-        clientSecret: CLIENT_SECRET,
-        authorizeUrl: auth.authorizeUrl,
-        tokenUrl: auth.tokenUrl,
-        scopes: ['read'],
-      },
-    });
+    await oauth.upsertIntegration(slow, { id: 'crm', urlHost: resource.url });
     await slow.buildWorkflow({
       id: 'me',
       instruction: 'who am I',
@@ -105,8 +71,7 @@ describe('a token refresh holds no pooled connection or lock while the token URL
     await worker?.stop();
     workerVault?.close();
     await workerDb?.destroy();
-    await resource?.close();
-    await auth?.close();
+    await oauth?.close();
     await api?.close();
   });
 
@@ -115,7 +80,7 @@ describe('a token refresh holds no pooled connection or lock while the token URL
     for (const user of users) await connect(user);
     // Warm up: the quick tenant's key and workflow are cached, the first run is not timed.
     expect((await quick.executeWorkflow({ workflowId: 'ping' })).status).toBe('succeeded');
-    for (const user of users) await expire(user);
+    for (const userId of users) await expireStoredTokens(api.db, { userId });
     auth.delayTokenRequests(TOKEN_DELAY_MS);
     const calls = auth.tokenEndpointCalls();
 
@@ -149,7 +114,7 @@ describe('a token refresh holds no pooled connection or lock while the token URL
   }, 90_000);
 
   it('a lease whose holder crashed lapses: the next caller refreshes, exactly once', async () => {
-    await expire('u1');
+    await expireStoredTokens(api.db, { userId: 'u1' });
     // A holder that took the lease and died before writing anything.
     await api.db
       .updateTable('connections')
@@ -183,7 +148,7 @@ describe('a token refresh holds no pooled connection or lock while the token URL
 
   it('a reconnect while a refresh waits on the token URL wins: the refresh writes nothing', async () => {
     const startedAt = new Date();
-    await expire('u2');
+    await expireStoredTokens(api.db, { userId: 'u2' });
     const row = () =>
       api.db
         .selectFrom('connections')

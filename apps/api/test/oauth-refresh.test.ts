@@ -1,21 +1,20 @@
 import { createHmac } from 'node:crypto';
 import { LatchkeyClient } from '@latchkey/client';
-import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
+import type { TestAuthorizationServer } from '@latchkey/oauth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectInBrowser } from './browser-flow';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
+import { expireStoredTokens, type OAuthFixture, startOAuthFixture } from './oauth-fixture';
 import { rawHistoryText } from './temporal-history';
 import { startTestWorker } from './worker-harness';
 
 const CLIENT_SECRET = 'refresh-client-secret-9999hhhh';
 const WEBHOOK_SECRET = 'webhook-signing-secret-0000';
 
-type AuthServer = Awaited<ReturnType<typeof startTestAuthorizationServer>>;
-
 describe('OAuth refresh on use: one refresh per connection, loud and safe failures', () => {
   let api: TestApi;
-  let auth: AuthServer;
+  let oauth: OAuthFixture;
+  let auth: TestAuthorizationServer;
   let resource: LoopbackServer;
   let hooks: LoopbackServer;
   let worker: Awaited<ReturnType<typeof startTestWorker>>;
@@ -23,8 +22,7 @@ describe('OAuth refresh on use: one refresh per connection, loud and safe failur
   const tokensSeen = new Set<string>();
 
   async function connect(userId: string) {
-    const { url } = await acme.trpc.oauth.authorizeUrl.mutate({ integrationId: 'crm', userId });
-    const response = await connectInBrowser(auth, url, { accountId: userId });
+    const response = await oauth.connect(acme, 'crm', userId);
     expect(response.status).toBe(200);
   }
 
@@ -43,37 +41,16 @@ describe('OAuth refresh on use: one refresh per connection, loud and safe failur
     return { row, ...bag };
   }
 
-  const expireInDatabase = (userId: string) =>
-    api.db
-      .updateTable('connections')
-      .set({ expires_at: new Date(Date.now() - 1_000) })
-      .where('user_id', '=', userId)
-      .execute();
-
   beforeAll(async () => {
     api = await startTestApi();
-    auth = await startTestAuthorizationServer({
-      scopes: ['read'],
+    oauth = await startOAuthFixture(api, {
+      clientId: 'crm-app',
+      clientSecret: CLIENT_SECRET,
       accessTokenTtlSeconds: 3_600,
       refreshTokenRotation: true,
-      clients: [
-        {
-          clientId: 'crm-app',
-          clientSecret: CLIENT_SECRET,
-          redirectUris: [`${api.publicUrl}/oauth/callback`],
-          grantTypes: ['authorization_code', 'refresh_token'],
-        },
-      ],
     });
-    api.allowEgress(auth.tokenUrl);
-    // A third-party API that accepts only live tokens from that server.
-    resource = await startLoopbackServer(async (req, res) => {
-      const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
-      const check = await auth.verifyAccessToken(token);
-      if (!check.active) return json(res, 401, { error: 'invalid_token' });
-      json(res, 200, { me: check.sub });
-    });
-    api.allowEgress(resource.url);
+    auth = oauth.auth;
+    resource = await oauth.startResourceServer();
     hooks = await startLoopbackServer((_req, res) => json(res, 204, {}));
     worker = await startTestWorker(api, {
       tenantActivityLimit: 100,
@@ -86,18 +63,7 @@ describe('OAuth refresh on use: one refresh per connection, loud and safe failur
       endpoint: api.url.replace(/\/trpc$/, ''),
       apiKey: (await api.createTenant('acme')).apiKey,
     });
-    await acme.upsertIntegration({
-      id: 'crm',
-      urlHost: resource.url,
-      auth: { type: 'oauth2' },
-      oauth: {
-        clientId: 'crm-app',
-        clientSecret: CLIENT_SECRET,
-        authorizeUrl: auth.authorizeUrl,
-        tokenUrl: auth.tokenUrl,
-        scopes: ['read'],
-      },
-    });
+    await oauth.upsertIntegration(acme, { id: 'crm', urlHost: resource.url });
     await acme.buildWorkflow({
       id: 'me',
       instruction: 'who am I',
@@ -109,16 +75,15 @@ describe('OAuth refresh on use: one refresh per connection, loud and safe failur
   });
   afterAll(async () => {
     await worker?.stop();
-    await resource?.close();
     await hooks?.close();
-    await auth?.close();
+    await oauth?.close();
     await api?.close();
   });
 
   it('100 concurrent runs with an expired token: one token call, all succeed, the rotated token is stored', async () => {
     await connect('alice');
     const before = await storedTokens('alice');
-    await expireInDatabase('alice');
+    await expireStoredTokens(api.db, { userId: 'alice' });
     const calls = auth.tokenEndpointCalls();
     const runs = await Promise.all(
       Array.from({ length: 100 }, () =>
@@ -135,7 +100,7 @@ describe('OAuth refresh on use: one refresh per connection, loud and safe failur
   }, 180_000);
 
   it('a token endpoint that fails with 503 twice then recovers: the refresh succeeds', async () => {
-    await expireInDatabase('alice');
+    await expireStoredTokens(api.db, { userId: 'alice' });
     auth.failNextTokenRequests(2, 503);
     const calls = auth.tokenEndpointCalls();
     const run = await acme.executeWorkflow({

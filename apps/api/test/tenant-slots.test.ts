@@ -1,21 +1,20 @@
 import { LatchkeyClient } from '@latchkey/client';
-import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
+import type { TestAuthorizationServer } from '@latchkey/oauth/testing';
 import type { RefresherInput } from '@latchkey/temporal';
 import { TenantLimiter } from '@latchkey/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectInBrowser } from './browser-flow';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
+import { expireStoredTokens, type OAuthFixture, startOAuthFixture } from './oauth-fixture';
 import { startTestWorker } from './worker-harness';
 
 const CAP = 2;
 const CLIENT_SECRET = 'slots-client-secret-3333ssss';
 
-type AuthServer = Awaited<ReturnType<typeof startTestAuthorizationServer>>;
-
 describe('every activity doing a tenant’s work takes one of its slots', () => {
   let api: TestApi;
-  let auth: AuthServer;
+  let oauth: OAuthFixture;
+  let auth: TestAuthorizationServer;
   let server: LoopbackServer;
   const limiter = new TenantLimiter(CAP);
   let worker: Awaited<ReturnType<typeof startTestWorker>>;
@@ -24,37 +23,19 @@ describe('every activity doing a tenant’s work takes one of its slots', () => 
 
   beforeAll(async () => {
     api = await startTestApi();
-    auth = await startTestAuthorizationServer({
-      scopes: ['read'],
+    oauth = await startOAuthFixture(api, {
+      clientId: 'crm-app',
+      clientSecret: CLIENT_SECRET,
       accessTokenTtlSeconds: 3_600,
-      clients: [
-        {
-          clientId: 'crm-app',
-          clientSecret: CLIENT_SECRET,
-          redirectUris: [`${api.publicUrl}/oauth/callback`],
-          grantTypes: ['authorization_code', 'refresh_token'],
-        },
-      ],
     });
-    api.allowEgress(auth.tokenUrl);
+    auth = oauth.auth;
     server = await startLoopbackServer((req, res) => json(res, 200, { path: req.path }));
     api.allowEgress(server.url);
     worker = await startTestWorker(api, { limiter });
     const tenant = await api.createTenant('acme');
     tenantId = tenant.tenantId;
     acme = new LatchkeyClient({ endpoint: api.url.replace(/\/trpc$/, ''), apiKey: tenant.apiKey });
-    await acme.upsertIntegration({
-      id: 'crm',
-      urlHost: server.url,
-      auth: { type: 'oauth2' },
-      oauth: {
-        clientId: 'crm-app',
-        clientSecret: CLIENT_SECRET,
-        authorizeUrl: auth.authorizeUrl,
-        tokenUrl: auth.tokenUrl,
-        scopes: ['read'],
-      },
-    });
+    await oauth.upsertIntegration(acme, { id: 'crm', urlHost: server.url });
     await acme.upsertIntegration({ id: 'svc', urlHost: server.url, auth: { type: 'none' } });
     await acme.buildWorkflow({
       id: 'two',
@@ -69,7 +50,7 @@ describe('every activity doing a tenant’s work takes one of its slots', () => 
   afterAll(async () => {
     await worker?.stop();
     await server?.close();
-    await auth?.close();
+    await oauth?.close();
     await api?.close();
   });
 
@@ -77,15 +58,10 @@ describe('every activity doing a tenant’s work takes one of its slots', () => 
     const users = ['r1', 'r2', 'r3', 'r4', 'r5'];
     const connectionIds: string[] = [];
     for (const userId of users) {
-      const { url } = await acme.trpc.oauth.authorizeUrl.mutate({ integrationId: 'crm', userId });
-      await connectInBrowser(auth, url, { accountId: userId });
+      await oauth.connect(acme, 'crm', userId);
       connectionIds.push((await acme.getConnection({ integrationId: 'crm', userId })).id);
     }
-    await api.db
-      .updateTable('connections')
-      .set({ expires_at: new Date(Date.now() - 1_000) })
-      .where('tenant_id', '=', tenantId)
-      .execute();
+    await expireStoredTokens(api.db, { tenantId });
     auth.delayTokenRequests(1_500);
     const calls = auth.tokenEndpointCalls();
     // Five refreshers due at once (besides the ones connecting started, asleep for an hour).
