@@ -1,16 +1,14 @@
 import { LatchkeyClient, LatchkeyError } from '@latchkey/client';
-import { startTestAuthorizationServer } from '@latchkey/oauth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectInBrowser, openStartUrl } from './browser-flow';
 import { startTestApi, type TestApi } from './harness';
 import { json, type LoopbackServer, startLoopbackServer } from './loopback';
+import { type OAuthFixture, startOAuthFixture } from './oauth-fixture';
 import { startTestWorker } from './worker-harness';
 
 const CLIENT_SECRET = 'doc-oauth-client-secret-5555-hhhh';
 const HUBSPOT_SECRET = 'hubspot-client-secret-6666-iiii';
 const API_TOKEN = 'doc-api-token-7777-jjjj-kkkk';
-
-type AuthServer = Awaited<ReturnType<typeof startTestAuthorizationServer>>;
 
 async function failure(promise: Promise<unknown>): Promise<LatchkeyError> {
   try {
@@ -189,7 +187,8 @@ describe('inputs as the documentation writes them: strict, aliased, round-trippe
 
 describe('OAuth as the documentation sets it up: client and tokens given in credentials', () => {
   let api: TestApi;
-  let auth: AuthServer;
+  let oauth: OAuthFixture;
+  let auth: OAuthFixture['auth'];
   let resource: LoopbackServer;
   let worker: Awaited<ReturnType<typeof startTestWorker>>;
   let acme: LatchkeyClient;
@@ -201,27 +200,14 @@ describe('OAuth as the documentation sets it up: client and tokens given in cred
 
   beforeAll(async () => {
     api = await startTestApi();
-    auth = await startTestAuthorizationServer({
-      scopes: ['read'],
+    oauth = await startOAuthFixture(api, {
+      clientId: 'doc-app',
+      clientSecret: CLIENT_SECRET,
       accessTokenTtlSeconds: 3_600,
       refreshTokenRotation: true,
-      clients: [
-        {
-          clientId: 'doc-app',
-          clientSecret: CLIENT_SECRET,
-          redirectUris: [`${api.publicUrl}/oauth/callback`],
-          grantTypes: ['authorization_code', 'refresh_token'],
-        },
-      ],
     });
-    api.allowEgress(auth.tokenUrl);
-    resource = await startLoopbackServer(async (req, res) => {
-      const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
-      const check = await auth.verifyAccessToken(token);
-      if (!check.active) return json(res, 401, { error: 'invalid_token' });
-      json(res, 200, { me: check.sub });
-    });
-    api.allowEgress(resource.url);
+    auth = oauth.auth;
+    resource = await oauth.startResourceServer();
     worker = await startTestWorker(api, { refresh: { marginMs: 5_000 } });
     acme = new LatchkeyClient({
       endpoint: api.url.replace(/\/trpc$/, ''),
@@ -230,8 +216,7 @@ describe('OAuth as the documentation sets it up: client and tokens given in cred
   });
   afterAll(async () => {
     await worker?.stop();
-    await resource?.close();
-    await auth?.close();
+    await oauth?.close();
     await api?.close();
   });
 
