@@ -1,14 +1,4 @@
 export {
-  type BagChange,
-  type BagDiff,
-  type CredentialBag,
-  type CredentialHint,
-  changeBag,
-  hintList,
-  openBag,
-  sealBag,
-} from './credential-bag';
-export {
   OAuthNotConfiguredError,
   oauthClientFor,
   requiredScopesOf,

@@ -19,8 +19,7 @@ import {
 import type { EgressPolicy } from '@latchkey/egress';
 import { OAuthFlowError, refreshTokens, scopesMissing } from '@latchkey/oauth';
 import { metrics } from '@latchkey/observability';
-import { connectionCredentialsContext, type Vault } from '@latchkey/vault';
-import { sealBag } from './credential-bag';
+import { connectionCredentialsContext, sealBag, type Vault } from '@latchkey/vault';
 import { oauthClientFor, requiredScopesOf } from './oauth-client';
 import { isRefreshDue } from './refresh-timing';
 import { type PublishEvent, sendWebhook, type WebhookTarget } from './webhook';

@@ -4,6 +4,16 @@ export {
   type VaultConfig,
   vaultOptionsFromConfig,
 } from './config';
+export {
+  type BagChange,
+  type BagDiff,
+  type CredentialBag,
+  type CredentialHint,
+  changeBag,
+  hintList,
+  openBag,
+  sealBag,
+} from './credential-bag';
 export { readVaultEnv, type VaultEnv, vaultEnv } from './env';
 export {
   EPHEMERAL_FORMAT_V1,

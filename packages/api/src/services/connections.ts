@@ -14,8 +14,13 @@ import {
   listConnections as listConnectionRows,
   updateConnection,
 } from '@latchkey/db';
-import { hintList, openBag, sealBag } from '@latchkey/resolver';
-import { connectionCredentialsContext, type Vault } from '@latchkey/vault';
+import {
+  connectionCredentialsContext,
+  hintList,
+  openBag,
+  sealBag,
+  type Vault,
+} from '@latchkey/vault';
 import { ConflictError, NotFoundError } from '../errors';
 import type { Actor } from './actor';
 import { publishEvent } from './events';

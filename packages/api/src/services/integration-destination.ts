@@ -6,7 +6,7 @@ import {
   tokenize,
   wholePlaceholder,
 } from '@latchkey/credential-mapper';
-import { type BagChange, type BagDiff, type CredentialBag, changeBag } from '@latchkey/resolver';
+import { type BagChange, type BagDiff, type CredentialBag, changeBag } from '@latchkey/vault';
 import { InvalidInputError } from '../errors';
 
 /**

@@ -18,11 +18,13 @@ import {
 } from '@latchkey/db';
 import type { EgressPolicy } from '@latchkey/egress';
 import { detectTemplate, getTemplate, type IntegrationTemplate, TEMPLATES } from '@latchkey/oauth';
-import { hintList, openBag, sealBag } from '@latchkey/resolver';
 import {
+  hintList,
   integrationClientSecretContext,
   integrationCredentialsContext,
   maskSecret,
+  openBag,
+  sealBag,
   type Vault,
 } from '@latchkey/vault';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';

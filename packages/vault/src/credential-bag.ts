@@ -1,4 +1,12 @@
-import { maskSecret, type SealContext, type Vault } from '@latchkey/vault';
+import { maskSecret } from './mask';
+import type { SealContext } from './types';
+import type { Vault } from './vault';
+
+/**
+ * Credential bags: the named secrets of one record (an integration's credentials, a
+ * connection's tokens), sealed as one ciphertext, with the masked hints reads show and the
+ * names-only diff the audit log records. Writers (the api) and the token refresh share them.
+ */
 
 /** A set of named secrets, sealed as one ciphertext per record. */
 export type CredentialBag = Record<string, string>;
