@@ -5,7 +5,6 @@ import type {
   ExecuteStepAndFinishResult,
   FinishRunInput,
   FinishRunResult,
-  StepStats,
 } from '@latchkey/temporal';
 import { runResultContext, type Vault } from '@latchkey/vault';
 import { validateAgainstSchema } from '@latchkey/workflow-engine';
@@ -73,7 +72,7 @@ export async function alreadyFinished(
   input: ExecuteStepAndFinishInput,
 ): Promise<ExecuteStepAndFinishResult | null> {
   const row = await findRun(deps.db, input.tenantId, input.runId);
-  const stats = (row?.step_stats as StepStats[] | null)?.[0];
+  const stats = row?.step_stats?.[0];
   if (row?.status !== 'succeeded' || !row.encrypted_result || !stats) return null;
   const result = await deps.vault.openJson(
     runResultContext(input.tenantId, input.runId, input.userId),

@@ -31,7 +31,7 @@ import { InvalidInputError, NotFoundError, TooManyRequestsError } from '../error
 import type { DoorLimits } from '../limits/config';
 import type { RunExecuteInput } from '../validation/workflow-input';
 import type { Actor } from './actor';
-import { checkDefinition } from './workflows';
+import { checkDefinition, storedSteps } from './workflows';
 
 export interface RunServiceDeps {
   db: Db;
@@ -110,7 +110,7 @@ async function definitionFor(
     return {
       id: row.id,
       version: row.version,
-      steps: row.steps as WorkflowStep[],
+      steps: storedSteps(row),
       inputSchema: row.input_schema,
       responseSchema: row.response_schema,
     };

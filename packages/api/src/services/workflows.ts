@@ -28,13 +28,22 @@ export interface WorkflowServiceDeps {
   planner?: Planner;
 }
 
+/**
+ * A stored workflow's steps as the engine types them. The column holds what the engine's schema
+ * validated when the version was saved (versions never change), so it is read without parsing
+ * it again on every run: this is the one place that says so.
+ */
+export function storedSteps(row: Pick<Workflow, 'steps'>): WorkflowStep[] {
+  return row.steps as WorkflowStep[];
+}
+
 export function workflowView(row: Workflow) {
   return {
     id: row.id,
     version: row.version,
     instruction: row.instruction,
     integrationIds: row.integration_ids,
-    steps: row.steps as WorkflowStep[],
+    steps: storedSteps(row),
     inputSchema: row.input_schema,
     responseSchema: row.response_schema,
     createdAt: row.created_at,
