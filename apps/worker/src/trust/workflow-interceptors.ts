@@ -14,15 +14,20 @@ import {
 export const interceptors: WorkflowInterceptorsFactory = () => ({
   inbound: [
     {
-      async execute(input, next) {
+      // Not async: the sandbox records a stack trace for every promise a workflow makes, and
+      // this runs for every workflow. A refusal must still be a rejected promise, not a throw:
+      // the SDK would take a synchronous throw for a failed workflow task and retry it forever.
+      execute(input, next) {
         const { workflowId } = workflowInfo();
         const refused = checkTenantArguments(workflowId, input.args);
         if (refused !== undefined) {
-          throw ApplicationFailure.create({
-            type: TENANT_MISMATCH,
-            message: `workflow refused: ${refused}`,
-            nonRetryable: true,
-          });
+          return Promise.reject(
+            ApplicationFailure.create({
+              type: TENANT_MISMATCH,
+              message: `workflow refused: ${refused}`,
+              nonRetryable: true,
+            }),
+          );
         }
         return next(input);
       },
