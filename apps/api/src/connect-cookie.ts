@@ -51,9 +51,10 @@ export function readConnectCookie(req: IncomingMessage, secure: boolean): string
 }
 
 /**
- * Starts a browser flow (a connect link's button, an `oauth.authorizeUrl` start URL): gives
- * this browser the connect cookie, lets `start` bind the flow to it, and redirects where
- * `start` says. The cookie is only sent with the redirect: a refused start sets none.
+ * Starts a browser flow (the POST of a connect link's or a start URL's page): gives this
+ * browser the connect cookie, lets `start` bind the flow to it, and redirects (303: the
+ * provider gets a GET) where `start` says. The cookie is only sent with the redirect: a
+ * refused start sets none.
  */
 export async function startInThisBrowser(
   req: IncomingMessage,
@@ -63,7 +64,7 @@ export async function startInThisBrowser(
 ): Promise<void> {
   const secret = setConnectCookie(req, res, connectCookieSecure(req, publicUrl));
   try {
-    redirect(res, await start(hashBrowserSecret(secret)));
+    redirect(res, await start(hashBrowserSecret(secret)), 303);
   } catch (error) {
     res.removeHeader('set-cookie');
     throw error;

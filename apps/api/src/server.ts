@@ -184,7 +184,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       void oauthCallback(req, res);
       return;
     }
-    if (pathname.startsWith(OAUTH_START_PATH) && req.method === 'GET') {
+    if (pathname.startsWith(OAUTH_START_PATH) && (req.method === 'GET' || req.method === 'POST')) {
       void oauthStart(req, res, pathname);
       return;
     }

@@ -1,7 +1,8 @@
 /**
- * A browser's side of an `oauth.authorizeUrl` flow, with fetch: open the start URL (keeping the
- * connect cookie it sets), sign in and consent at the provider, and follow the provider's
- * redirect to our callback carrying that cookie. Redirects are not followed past the callback.
+ * A browser's side of an `oauth.authorizeUrl` flow, with fetch: open the start URL (its page,
+ * then the POST that page sends, keeping the connect cookie it sets), sign in and consent at
+ * the provider, and follow the provider's redirect to our callback carrying that cookie.
+ * Redirects are not followed past the callback.
  */
 
 interface Interactive {
@@ -18,14 +19,47 @@ export interface StartedFlow {
   cookie: string;
 }
 
-/** Opens a start URL as a fresh browser; fails unless it redirects with a cookie. */
-export async function openStartUrl(url: string, cookie?: string): Promise<StartedFlow> {
+/**
+ * What a GET of a start URL answers, checked as a browser would run it: a page whose form
+ * POSTs back to the same URL, submitted by a script the page's CSP allows by its nonce.
+ * Throws unless it is that page; a GET spends nothing and sets no cookie.
+ */
+export async function getStartPage(url: string, cookie?: string) {
   const response = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+  const body = await response.text();
+  const csp = response.headers.get('content-security-policy') ?? '';
+  const policyNonce = /script-src 'nonce-([A-Za-z0-9_-]+)'/.exec(csp)?.[1];
+  const scriptNonce = /<script nonce="([^"]+)">[^<]*\.submit\(\)/.exec(body)?.[1];
+  if (
+    response.status !== 200 ||
+    response.headers.get('location') ||
+    response.headers.get('set-cookie') ||
+    !/<form method="post"[^>]*>/.test(body) ||
+    /<form[^>]* action=/.test(body) ||
+    !policyNonce ||
+    policyNonce !== scriptNonce
+  ) {
+    throw new Error(`the start URL's GET answered ${response.status}: ${body.slice(0, 200)}`);
+  }
+  return { body, headers: response.headers };
+}
+
+/**
+ * Opens a start URL as a fresh browser (or as the one holding `cookie`): the GET's page, then
+ * the POST its script sends; fails unless the POST redirects with a cookie.
+ */
+export async function openStartUrl(url: string, cookie?: string): Promise<StartedFlow> {
+  await getStartPage(url, cookie);
+  const response = await fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: cookie ? { cookie } : {},
+  });
   const body = await response.text();
   const location = response.headers.get('location');
   const setCookie = response.headers.get('set-cookie');
-  if (response.status !== 302 || !location || !setCookie) {
-    throw new Error(`the start URL answered ${response.status}: ${body.slice(0, 200)}`);
+  if (response.status !== 303 || !location || !setCookie) {
+    throw new Error(`the start URL's POST answered ${response.status}: ${body.slice(0, 200)}`);
   }
   return { providerUrl: location, cookie: setCookie.split(';')[0] ?? '' };
 }

@@ -79,7 +79,7 @@ describe('connect links: a shareable, signed URL that connects an end user witho
     expect(await api.db.selectFrom('oauth_states').selectAll().execute()).toHaveLength(0);
 
     const started = await visit(link.url, 'POST');
-    expect(started.status).toBe(302);
+    expect(started.status).toBe(303);
     expect(started.location?.startsWith(auth.authorizeUrl)).toBe(true);
     // Plain http on loopback: no Secure, so no __Host- prefix (the README says why).
     expect(started.setCookie).toMatch(/^latchkey_connect=[A-Za-z0-9_-]{43}; Path=\/; /);

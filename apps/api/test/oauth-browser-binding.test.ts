@@ -20,8 +20,8 @@ describe('browser-bound oauth.authorizeUrl flows, in Chromium', () => {
   const contexts: BrowserContext[] = [];
 
   /** A fresh browser profile (no cookies) that reaches only loopback. */
-  async function freshBrowser(): Promise<BrowserContext> {
-    const context = await browser.newContext();
+  async function freshBrowser(options: { javaScriptEnabled?: boolean } = {}) {
+    const context: BrowserContext = await browser.newContext(options);
     // Hermetic: the provider's pages import web fonts, which the test machine need not reach.
     await context.route(
       (url) => url.hostname !== '127.0.0.1',
@@ -172,6 +172,41 @@ describe('browser-bound oauth.authorizeUrl flows, in Chromium', () => {
       expect(again.text).toContain('used_start');
     }
     expect(await connectionsOf('bo')).toEqual([]);
+  });
+
+  it("a link preview's GET spends nothing; the page continues by itself, or by its button without JavaScript", async () => {
+    const { url } = await acme.trpc.oauth.authorizeUrl.mutate({
+      integrationId: 'crm',
+      userId: 'ed',
+    });
+    // A preview (a chat's, a mail scanner's) fetches the start URL: a page, nothing spent.
+    const preview = await (await freshBrowser()).request.get(url, { maxRedirects: 0 });
+    expect(preview.status()).toBe(200);
+    expect(preview.headers()['set-cookie']).toBeUndefined();
+    expect((await stateOf('ed')).browser_hash).toBeNull();
+
+    // Without JavaScript the page waits; its button goes on to the provider.
+    const plain = await (await freshBrowser({ javaScriptEnabled: false })).newPage();
+    await plain.goto(url);
+    await plain.getByRole('heading', { name: 'Continuing to sign in' }).waitFor();
+    expect(plain.url()).toBe(url);
+    await plain.getByRole('button', { name: 'Continue' }).click();
+    await plain.waitForURL(`${auth.issuer}/**`);
+    expect((await stateOf('ed')).browser_hash).not.toBeNull();
+
+    // With JavaScript, nothing the page does is refused by its CSP.
+    const other = await acme.trpc.oauth.authorizeUrl.mutate({
+      integrationId: 'crm',
+      userId: 'flo',
+    });
+    const page = await (await freshBrowser()).newPage();
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) refused.push(message.text());
+    });
+    await page.goto(other.url);
+    await page.waitForURL(`${auth.issuer}/**`);
+    expect(refused).toEqual([]);
   });
 
   it('an expired state shows a page at the start URL and at the callback, and connects nothing', async () => {

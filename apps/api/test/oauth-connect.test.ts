@@ -1,7 +1,13 @@
 import { LatchkeyClient } from '@latchkey/client';
 import type { TestAuthorizationServer } from '@latchkey/oauth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { followCallback, openStartUrl, signIn } from './browser-flow';
+import {
+  connectInBrowser,
+  followCallback,
+  getStartPage,
+  openStartUrl,
+  signIn,
+} from './browser-flow';
 import { startTestApi, type TestApi } from './harness';
 import { type OAuthFixture, startOAuthFixture } from './oauth-fixture';
 
@@ -191,6 +197,83 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
       400,
       expect.stringContaining('invalid_start'),
     ]);
+  });
+
+  it('spends a start URL only by the POST its page sends: link previews and prefetches GET it harmlessly', async () => {
+    const { url } = await acme.trpc.oauth.authorizeUrl.mutate({
+      integrationId: 'crm',
+      userId: 'frank',
+      returnUrl: 'https://app.example.test/connected',
+    });
+    const nonces: string[] = [];
+    // Two previews (a chat's, a mail scanner's): a page each, no cookie, no redirect.
+    for (const _preview of [1, 2]) {
+      const { headers } = await getStartPage(url);
+      expect(headers.get('cache-control')).toBe('no-store');
+      expect(headers.get('referrer-policy')).toBe('no-referrer');
+      expect(headers.get('x-frame-options')).toBe('DENY');
+      const csp = headers.get('content-security-policy') ?? '';
+      expect(csp).toMatch(/^default-src 'none'; script-src 'nonce-[A-Za-z0-9_-]{22}'; /);
+      expect(csp).toContain("frame-ancestors 'none'; base-uri 'none'");
+      // form-action would block the provider: Chromium applies it to the POST's redirect.
+      expect(csp).not.toContain('form-action');
+      nonces.push(/'nonce-([^']+)'/.exec(csp)?.[1] ?? '');
+    }
+    expect(nonces[0]).not.toBe(nonces[1]);
+    const state = await api.db
+      .selectFrom('oauth_states')
+      .select(['browser_hash', 'used_at'])
+      .where('user_id', '=', 'frank')
+      .executeTakeFirstOrThrow();
+    expect(state).toEqual({ browser_hash: null, used_at: null });
+
+    // The user's own browser, after the previews: the whole flow still connects.
+    const done = await connectInBrowser(auth, url, { accountId: 'frank' });
+    expect(done.status).toBe(302);
+    expect(new URL(done.location ?? '').searchParams.get('status')).toBe('active');
+
+    // Once spent, POSTed again (by anyone) or fetched again: a page, no redirect, no cookie.
+    for (const method of ['POST', 'GET']) {
+      const again = await fetch(url, { method, redirect: 'manual' });
+      expect(again.status).toBe(400);
+      expect(again.headers.get('location')).toBeNull();
+      expect(again.headers.get('set-cookie')).toBeNull();
+      expect(await again.text()).toContain('used_start');
+    }
+  });
+
+  it('shows the failure page to a GET or POST of a malformed, unknown or expired start URL', async () => {
+    const { url } = await acme.trpc.oauth.authorizeUrl.mutate({
+      integrationId: 'crm',
+      userId: 'gina',
+    });
+    await api.db
+      .updateTable('oauth_states')
+      .set({ expires_at: new Date(Date.now() - 1_000) })
+      .where('user_id', '=', 'gina')
+      .execute();
+    const cases = [
+      [`${api.publicUrl}/oauth/start/short`, 'invalid_start'],
+      [`${api.publicUrl}/oauth/start/${'c'.repeat(43)}`, 'invalid_start'],
+      [url, 'expired_start'],
+    ];
+    for (const [target = '', code = ''] of cases) {
+      for (const method of ['GET', 'POST']) {
+        const response = await fetch(target, { method, redirect: 'manual' });
+        const body = await response.text();
+        expect([method, response.status, body]).toEqual([
+          method,
+          400,
+          expect.stringContaining(code),
+        ]);
+        expect(response.headers.get('location')).toBeNull();
+        expect(response.headers.get('set-cookie')).toBeNull();
+        // The failure page has no script, and its CSP allows none.
+        expect(body).not.toContain('<script');
+        expect(response.headers.get('content-security-policy')).not.toContain('script-src');
+      }
+    }
+    expect(await acme.listConnections({ userId: 'gina' })).toEqual([]);
   });
 
   it('gets machine-to-machine tokens with the client credentials grant', async () => {

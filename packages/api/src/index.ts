@@ -22,6 +22,7 @@ export {
   ConnectError,
   callbackUrlOf,
   completeConnect,
+  describeAuthorizeLink,
   hashBrowserSecret,
   OAUTH_START_PATH,
   openAuthorizeLink,

@@ -71,8 +71,9 @@ export async function startConnect(
 /**
  * `oauth.authorizeUrl`: the flow is created now (so a misconfigured integration fails the
  * call), but no browser has it yet. The URL returned is a single-use start URL of the api's;
- * the browser that opens it gets the connect cookie and, once, the provider's URL (sealed
- * until then: it carries the state). Token and state expire together.
+ * the browser that opens it (its page POSTs back: a GET spends nothing) gets the connect
+ * cookie and, once, the provider's URL (sealed until then: it carries the state). Token and
+ * state expire together.
  */
 export async function createAuthorizeLink(
   deps: OAuthServiceDeps,
@@ -85,6 +86,40 @@ export async function createAuthorizeLink(
   return { url, expiresAt };
 }
 
+/** The start URL's token, checked for shape and hashed as the state row keeps it. */
+function startHashOf(token: string): string {
+  if (!START_TOKEN.test(token))
+    throw new ConnectError('invalid_start', 'the start URL is malformed');
+  return hashState(token);
+}
+
+type StartRow = { used_at: Date | null; expires_at: Date; browser_hash: string | null };
+
+/** Fails unless a start URL's row (if any) can still be opened: unspent and unexpired. */
+function assertStartOpenable<Row extends StartRow>(row: Row | undefined): asserts row is Row {
+  if (!row) throw new ConnectError('invalid_start', 'the start URL is not valid');
+  if (row.browser_hash || row.used_at) {
+    throw new ConnectError('used_start', 'the start URL was opened already');
+  }
+  if (!(row.expires_at.getTime() > Date.now())) {
+    throw new ConnectError('expired_start', 'the start URL has expired');
+  }
+}
+
+/**
+ * A browser (or a link preview, a prefetch, a mail scanner) asked for a start URL: whether it
+ * can still be opened, spending nothing. Unknown, expired and already opened start URLs fail
+ * as `openAuthorizeLink` does, so the page shown is the same.
+ */
+export async function describeAuthorizeLink(
+  deps: Pick<OAuthServiceDeps, 'db'>,
+  token: string,
+): Promise<{ expiresAt: Date }> {
+  const row = await findOAuthStateByStartHash(deps.db, startHashOf(token));
+  assertStartOpenable(row);
+  return { expiresAt: row.expires_at };
+}
+
 /**
  * A browser opened a start URL: binds the flow to its cookie (`browserHash`) and returns the
  * provider's URL to redirect it to. Unknown, expired and already opened start URLs fail with
@@ -95,16 +130,11 @@ export async function openAuthorizeLink(
   token: string,
   browserHash: string,
 ): Promise<string> {
-  if (!START_TOKEN.test(token))
-    throw new ConnectError('invalid_start', 'the start URL is malformed');
-  const startHash = hashState(token);
+  const startHash = startHashOf(token);
   const row = await bindOAuthStateToBrowser(deps.db, startHash, browserHash);
   if (!row?.encrypted_authorize_url) {
-    const known = await findOAuthStateByStartHash(deps.db, startHash);
-    if (!known) throw new ConnectError('invalid_start', 'the start URL is not valid');
-    if (known.browser_hash || known.used_at) {
-      throw new ConnectError('used_start', 'the start URL was opened already');
-    }
+    assertStartOpenable(await findOAuthStateByStartHash(deps.db, startHash));
+    // Openable a moment ago, yet not bound: it expired (or was opened) in between.
     throw new ConnectError('expired_start', 'the start URL has expired');
   }
   return deps.vault.openText(

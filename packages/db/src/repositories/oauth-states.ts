@@ -65,7 +65,10 @@ export async function bindOAuthStateToBrowser(
     .executeTakeFirst();
 }
 
-/** For error messages only: whether a start URL was known but opened already or expired. */
+/**
+ * Reads a start URL's row without binding it: whether it can still be opened (its GET page),
+ * or why not (opened already, expired).
+ */
 export async function findOAuthStateByStartHash(db: Executor, startHash: string) {
   return db
     .selectFrom('oauth_states')
