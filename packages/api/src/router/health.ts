@@ -1,12 +1,11 @@
-import { sql } from 'kysely';
+import { databaseReadiness } from '@latchkey/db';
 import { publicProcedure, router } from '../trpc';
 
 export const healthRouter = router({
   /** Liveness and readiness: the database answers and Temporal is reachable. */
   check: publicProcedure.query(async ({ ctx }) => {
-    const database = await sql`select 1`
-      .execute(ctx.db)
-      .then(() => 'ok' as const)
+    const database = await databaseReadiness(ctx.db)
+      .database()
       .catch(() => 'unavailable' as const);
     const temporal = await ctx
       .temporal()
