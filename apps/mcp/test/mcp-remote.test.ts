@@ -155,7 +155,7 @@ describe('the MCP server through mcp-remote, as the documentation configures it'
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Connect your Example CRM account');
     const started = await fetch(link.url, { method: 'POST', redirect: 'manual' });
-    expect(started.status).toBe(302);
+    expect(started.status).toBe(303);
     expect(started.headers.get('location')?.startsWith(AUTHORIZE_URL)).toBe(true);
     const states = await api.db.selectFrom('oauth_states').selectAll().execute();
     expect(states.map((s) => [s.integration_id, s.user_id, s.return_url])).toEqual([
