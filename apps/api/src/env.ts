@@ -19,6 +19,28 @@ const count = (fallback: number) => z.coerce.number().int().min(1).default(fallb
  * Every variable the api process reads, in one place (README: Configuration). Packages export
  * their own variables' shapes (database, vault, planner); nothing else reads process.env.
  */
+/** A comma-separated list of origins (`http(s)://host:port`, no path), as browsers send them. */
+const originList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .url({ error: 'must be a comma-separated list of origins (http(s)://host:port)' })
+          .refine((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, ''), {
+            error: 'must be origins only (http(s)://host:port), without a path',
+          })
+          .transform((o) => new URL(o).origin),
+      ),
+    );
+
 export const apiEnv = {
   ...egressEnv,
   ...databaseEnv,
@@ -43,18 +65,12 @@ export const apiEnv = {
   /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
   LATCHKEY_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
   /** Origins of the Temporal UI allowed to call the codec endpoint (comma-separated). */
-  LATCHKEY_TEMPORAL_UI_ORIGINS: z
-    .string()
-    .default('http://127.0.0.1:8233,http://localhost:8233')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(z.url({ error: 'must be a comma-separated list of origins (http(s)://host:port)' })),
-    ),
+  LATCHKEY_TEMPORAL_UI_ORIGINS: originList('http://127.0.0.1:8233,http://localhost:8233'),
+  /**
+   * Other origins the console is served from (comma-separated; `pnpm dev` sets its dev
+   * server's): return URLs there, like the api's own, need no registration by the tenant.
+   */
+  LATCHKEY_CONSOLE_ORIGINS: originList(''),
   /** Limits at the door (README "Limits"); defaults in @latchkey/api's DEFAULT_DOOR_LIMITS. */
   LATCHKEY_MAX_BODY_BYTES: count(DEFAULT_MAX_BODY_BYTES),
   LATCHKEY_RATE_AUTH_FAILURES_PER_ADDRESS: count(DEFAULT_DOOR_LIMITS.authFailuresPerAddress),

@@ -69,6 +69,7 @@ const server = createApiServer({
   runFinished,
   taskQueue: env.LATCHKEY_TASK_QUEUE,
   publicUrl: env.LATCHKEY_PUBLIC_URL ?? origin,
+  consoleOrigins: env.LATCHKEY_CONSOLE_ORIGINS,
   egress,
   oauth: { successUrl: env.LATCHKEY_OAUTH_SUCCESS_URL, errorUrl: env.LATCHKEY_OAUTH_ERROR_URL },
   planner,

@@ -130,6 +130,7 @@ describe('built processes with bad configuration', () => {
     const { code, output } = await failedStart('api', {
       PORT: 'eighty',
       LATCHKEY_TEMPORAL_UI_ORIGINS: 'http://127.0.0.1:8233,not an origin',
+      LATCHKEY_CONSOLE_ORIGINS: 'http://127.0.0.1:5173/connections',
       LATCHKEY_MASTER_KEYS: 'k1:c2VjcmV0LW1hc3Rlci1rZXktbWF0ZXJpYWw=',
     });
     expect(code).toBe(78);
@@ -137,6 +138,7 @@ describe('built processes with bad configuration', () => {
     for (const variable of ['DATABASE_URL', 'PORT', 'LATCHKEY_TEMPORAL_UI_ORIGINS']) {
       expect(output).toContain(`  ${variable}: `);
     }
+    expect(output).toContain('  LATCHKEY_CONSOLE_ORIGINS: must be origins only');
     expect(output).not.toMatch(/\n\s+at /); // no stack trace
   });
 

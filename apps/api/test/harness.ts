@@ -28,6 +28,8 @@ export async function startTestApi(
     temporalAddress?: string;
     /** Origins allowed to call the codec endpoint (the Temporal UI's). */
     codecOrigins?: string[];
+    /** The console's other origins (LATCHKEY_CONSOLE_ORIGINS). */
+    consoleOrigins?: string[];
     /** Limits at the door other than the defaults. */
     limits?: Partial<DoorLimits>;
     maxBodyBytes?: number;
@@ -82,6 +84,7 @@ export async function startTestApi(
       ? { url: options.temporalUiUrl, namespace: services.temporalNamespace }
       : undefined,
     codec: { allowedOrigins: options.codecOrigins ?? [] },
+    consoleOrigins: options.consoleOrigins,
     limits: options.limits,
     maxBodyBytes: options.maxBodyBytes,
   });

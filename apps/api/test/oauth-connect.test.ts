@@ -13,6 +13,9 @@ import { type OAuthFixture, startOAuthFixture } from './oauth-fixture';
 
 const CLIENT_SECRET = 'test-client-secret-8888gggg';
 
+/** The console's dev server, as `pnpm dev` names it to the api (LATCHKEY_CONSOLE_ORIGINS). */
+const CONSOLE_ORIGIN = 'http://127.0.0.1:5999';
+
 describe('OAuth connect: authorization code + PKCE against a real authorization server', () => {
   let api: TestApi;
   let oauth: OAuthFixture;
@@ -25,7 +28,7 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
   let first = { callbackUrl: '', cookie: '' };
 
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startTestApi({ consoleOrigins: [CONSOLE_ORIGIN] });
     oauth = await startOAuthFixture(api, {
       clientId: 'latchkey-app',
       clientSecret: CLIENT_SECRET,
@@ -91,6 +94,30 @@ describe('OAuth connect: authorization code + PKCE against a real authorization 
     );
     seen.push(bag.access_token, bag.refresh_token);
     expect((await auth.verifyAccessToken(bag.access_token)).active).toBe(true);
+  });
+
+  it("returns to the platform's console without the tenant registering it, and nowhere else", async () => {
+    // globex registered no return origins: its own apps' URLs are refused, naming the field...
+    await expect(
+      globex.trpc.oauth.authorizeUrl.mutate({
+        integrationId: 'crm',
+        userId: 'gina',
+        returnUrl: 'http://127.0.0.1:6000/connected',
+      }),
+    ).rejects.toThrow(/returnUrl: origin http:\/\/127\.0\.0\.1:6000 is not registered/);
+    // ...while the console's origins (its dev server under pnpm dev) are the platform's own.
+    const { url } = await globex.trpc.oauth.authorizeUrl.mutate({
+      integrationId: 'crm',
+      userId: 'gina',
+      returnUrl: `${CONSOLE_ORIGIN}/connections?integration=crm`,
+    });
+    const started = await openStartUrl(url);
+    const redirected = await auth.loginAndConsent(started.providerUrl, { accountId: 'gina' });
+    const done = await followCallback(redirected, started.cookie);
+    expect(done.status).toBe(302);
+    const location = new URL(done.location ?? '');
+    expect(location.origin + location.pathname).toBe(`${CONSOLE_ORIGIN}/connections`);
+    expect(location.searchParams.get('status')).toBe('active');
   });
 
   it('rejects a replayed state and leaves the connection as it was', async () => {

@@ -66,6 +66,7 @@ const temporal = await startTemporal({
   uiCodecEndpoint: `http://127.0.0.1:${apiPort}/codec`,
 });
 
+const webPort = Number(env.LATCHKEY_WEB_PORT ?? 5173);
 const childEnv: NodeJS.ProcessEnv = {
   ...env,
   DATABASE_URL: databaseUrl,
@@ -79,6 +80,9 @@ const childEnv: NodeJS.ProcessEnv = {
   LATCHKEY_TEMPORAL_UI_ORIGINS:
     env.LATCHKEY_TEMPORAL_UI_ORIGINS ??
     `http://127.0.0.1:${env.LATCHKEY_TEMPORAL_UI_PORT ?? 8233},http://localhost:${env.LATCHKEY_TEMPORAL_UI_PORT ?? 8233}`,
+  // The console's dev server is the platform's own: connecting from it returns there.
+  LATCHKEY_CONSOLE_ORIGINS:
+    env.LATCHKEY_CONSOLE_ORIGINS ?? `http://127.0.0.1:${webPort},http://localhost:${webPort}`,
 };
 await writeFile(
   path.join(dataDir, 'dev.env'),
@@ -93,7 +97,6 @@ await writeFile(
   { mode: 0o600 },
 );
 
-const webPort = Number(env.LATCHKEY_WEB_PORT ?? 5173);
 const mcpPort = Number(env.MCP_PORT ?? 3100);
 const children = [
   startApp('api', [path.join(REPO_ROOT, 'apps/api/src/main.ts')]),

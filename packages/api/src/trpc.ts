@@ -24,6 +24,11 @@ export interface ApiDeps {
   /** The api's public base URL (OAuth callbacks are built from it). */
   publicUrl: string;
   /**
+   * Other origins the console is served from (its dev server under `pnpm dev`): like the api's
+   * own, return URLs there need no registration by the tenant.
+   */
+  consoleOrigins?: readonly string[];
+  /**
    * Tenant egress: checks integration destinations at upsert and every OAuth request to a
    * tenant's authorize, token or revoke URL (see @latchkey/egress).
    */

@@ -24,7 +24,7 @@ export const oauthRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      await assertReturnUrlRegistered(ctx.db, ctx.caller.tenantId, input.returnUrl, ctx.publicUrl);
+      await assertReturnUrlRegistered(ctx.db, ctx.caller.tenantId, input.returnUrl, ctx);
       const { url, expiresAt } = await createAuthorizeLink(ctx, actorOf(ctx.caller), input);
       return { url, expiresAt };
     }),

@@ -56,7 +56,7 @@ export async function createConnectLink(
   if (!integration) throw new NotFoundError(`No integration '${input.integrationId}'`);
   // Refuses integrations that cannot run the authorization code flow before any link exists.
   await oauthClientFor(deps, integration);
-  await assertReturnUrlRegistered(deps.db, actor.tenantId, input.returnUrl, deps.publicUrl);
+  await assertReturnUrlRegistered(deps.db, actor.tenantId, input.returnUrl, deps);
   const linkId = randomUUID();
   const ttlMinutes = input.ttlMinutes ?? DEFAULT_CONNECT_LINK_TTL_MINUTES;
   const expiresAt = new Date(Date.now() + ttlMinutes * 60_000);

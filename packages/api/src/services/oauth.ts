@@ -33,6 +33,8 @@ export interface OAuthServiceDeps extends RefresherDeps {
   egress: EgressPolicy;
   /** The api's public base URL: the callback is `${publicUrl}/oauth/callback`. */
   publicUrl: string;
+  /** The console's other origins: return URLs there need no registration. */
+  consoleOrigins?: readonly string[];
 }
 
 /** States are single-use and short-lived: long enough to sign in and consent, no longer. */
@@ -266,12 +268,7 @@ export async function completeConnect(
   }
   const actor = { tenantId: row.tenant_id, actor: `oauth_callback:${row.user_id}` };
   // Only to an origin still registered for the tenant; otherwise the callback shows a page.
-  const returnUrl = await registeredReturnUrl(
-    deps.db,
-    row.tenant_id,
-    row.return_url,
-    deps.publicUrl,
-  );
+  const returnUrl = await registeredReturnUrl(deps.db, row.tenant_id, row.return_url, deps);
   const expected = callbackUrlOf(deps.publicUrl);
   if (row.redirect_uri !== expected) {
     throw new ConnectError(

@@ -13,19 +13,28 @@ export async function returnOriginsOf(db: Db, tenantId: string): Promise<string[
   return tenant.return_origins;
 }
 
-/** The platform's own origin (its console is served by the api) is always a place to return to. */
-const isPlatformOrigin = (origin: string, publicUrl: string | undefined) =>
-  publicUrl !== undefined && new URL(publicUrl).origin === origin;
+/** Where the platform's own console is served: the api's origin, and any other it names. */
+export interface PlatformOrigins {
+  publicUrl: string;
+  /** The console's other origins (its dev server under `pnpm dev`): LATCHKEY_CONSOLE_ORIGINS. */
+  consoleOrigins?: readonly string[];
+}
+
+/** The platform's own console is always a place to return to: no tenant registers it. */
+const isPlatformOrigin = (origin: string, platform: PlatformOrigins | undefined) =>
+  platform !== undefined &&
+  (new URL(platform.publicUrl).origin === origin ||
+    (platform.consoleOrigins ?? []).includes(origin));
 
 export async function assertReturnUrlRegistered(
   db: Db,
   tenantId: string,
   returnUrl: string | undefined,
-  publicUrl?: string,
+  platform?: PlatformOrigins,
 ): Promise<void> {
   if (returnUrl === undefined) return;
   const origin = new URL(returnUrl).origin;
-  if (isPlatformOrigin(origin, publicUrl)) return;
+  if (isPlatformOrigin(origin, platform)) return;
   if (!(await returnOriginsOf(db, tenantId)).includes(origin)) {
     throw new InvalidInputError(
       'returnUrl',
@@ -39,10 +48,10 @@ export async function registeredReturnUrl(
   db: Db,
   tenantId: string,
   returnUrl: string | null,
-  publicUrl?: string,
+  platform?: PlatformOrigins,
 ): Promise<string | null> {
   if (returnUrl === null) return null;
-  if (isPlatformOrigin(new URL(returnUrl).origin, publicUrl)) return returnUrl;
+  if (isPlatformOrigin(new URL(returnUrl).origin, platform)) return returnUrl;
   const origins: string[] = await returnOriginsOf(db, tenantId).catch(() => []);
   return origins.includes(new URL(returnUrl).origin) ? returnUrl : null;
 }
