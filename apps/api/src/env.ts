@@ -1,5 +1,6 @@
 import { DEFAULT_DOOR_LIMITS, type DoorLimits } from '@latchkey/api';
 import {
+  commaSeparated,
   egressEnv,
   logLevelEnv,
   readProcessEnv,
@@ -15,32 +16,22 @@ import { DEFAULT_MAX_BODY_BYTES } from './body-limit';
 
 const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
+/** A comma-separated list of origins (`http(s)://host:port`, no path), as browsers send them. */
+const originList = (fallback: string) =>
+  commaSeparated(
+    z
+      .url({ error: 'must be a comma-separated list of origins (http(s)://host:port)' })
+      .refine((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, ''), {
+        error: 'must be origins only (http(s)://host:port), without a path',
+      })
+      .transform((o) => new URL(o).origin),
+    fallback,
+  );
+
 /**
  * Every variable the api process reads, in one place (README: Configuration). Packages export
  * their own variables' shapes (database, vault, planner); nothing else reads process.env.
  */
-/** A comma-separated list of origins (`http(s)://host:port`, no path), as browsers send them. */
-const originList = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value) =>
-      value
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(
-        z
-          .url({ error: 'must be a comma-separated list of origins (http(s)://host:port)' })
-          .refine((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, ''), {
-            error: 'must be origins only (http(s)://host:port), without a path',
-          })
-          .transform((o) => new URL(o).origin),
-      ),
-    );
-
 export const apiEnv = {
   ...egressEnv,
   ...databaseEnv,

@@ -5,4 +5,10 @@ export {
   exitOnConfigError,
   readProcessEnv,
 } from './read';
-export { egressEnv, logLevelEnv, temporalEnv, trustedProxiesEnv } from './shapes';
+export {
+  commaSeparated,
+  egressEnv,
+  logLevelEnv,
+  temporalEnv,
+  trustedProxiesEnv,
+} from './shapes';

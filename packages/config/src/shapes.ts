@@ -1,5 +1,24 @@
 import { z } from 'zod';
 
+/**
+ * A comma-separated list of `item`s (blanks around entries and empty entries ignored), each
+ * checked by `item`: one reader for every list variable, so they all split alike.
+ */
+export const commaSeparated = <Item extends z.ZodType<unknown, string>>(
+  item: Item,
+  fallback = '',
+) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+
 /** pino's levels. */
 export const logLevelEnv = {
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -40,20 +59,9 @@ export const egressEnv = {
  * whatever it puts in `X-Forwarded-For` is ignored.
  */
 export const trustedProxiesEnv = {
-  LATCHKEY_TRUSTED_PROXIES: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(
-        z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
-          error: 'must be a comma-separated list of IP addresses or CIDR ranges',
-        }),
-      ),
-    ),
+  LATCHKEY_TRUSTED_PROXIES: commaSeparated(
+    z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+      error: 'must be a comma-separated list of IP addresses or CIDR ranges',
+    }),
+  ),
 };
