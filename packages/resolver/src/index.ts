@@ -2,7 +2,6 @@ export {
   OAuthNotConfiguredError,
   oauthClientFor,
   requiredScopesOf,
-  type StoredOAuthSettings,
 } from './oauth-client';
 export {
   DEFAULT_MARGIN_MS,

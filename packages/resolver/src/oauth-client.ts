@@ -1,4 +1,4 @@
-import type { Integration, StoredOAuthSettings } from '@latchkey/db';
+import type { Integration } from '@latchkey/db';
 import type { EgressPolicy } from '@latchkey/egress';
 import {
   configFromTemplate,
@@ -8,9 +8,6 @@ import {
   permissionScopes,
 } from '@latchkey/oauth';
 import { integrationClientSecretContext, type Vault } from '@latchkey/vault';
-
-/** The non-secret OAuth settings an integration stores (the shape of `integrations.oauth`). */
-export type { StoredOAuthSettings };
 
 /** The integration cannot do OAuth as configured; the message says what to set. */
 export class OAuthNotConfiguredError extends Error {
